@@ -1,0 +1,67 @@
+package dev.livesessions;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every setting of the service, under {@code live-sessions.*}; README.md lists them with their environment variables.
+ *
+ * @param inactivityWindow a session closes after this long without a live signal, unless its tenant overrides it
+ */
+@Validated
+@ConfigurationProperties("live-sessions")
+public record LiveSessionsProperties(@NotNull @DefaultValue("45m") Duration inactivityWindow,
+                                     @Valid @DefaultValue Signals signals,
+                                     @Valid @DefaultValue Recorder recorder,
+                                     @Valid @DefaultValue Tenants tenants,
+                                     @Valid @DefaultValue EmbeddedDatabase embeddedDatabase) {
+
+    /**
+     * How inbound messages are classified.
+     *
+     * @param codePattern  a client's message is a live signal when its trimmed text matches this (whole) pattern
+     * @param stopKeywords texts that are never live signals, compared trimmed, case- and accent-insensitively
+     */
+    public record Signals(@NotEmpty @DefaultValue("[A-Za-z]{1,3}[0-9]{1,6}") String codePattern,
+                          @NotNull @DefaultValue({"STOP", "STOP ALL", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END",
+                                  "QUIT", "OPT OUT", "OPTOUT", "ARRET", "ARRETER", "DESABONNER"})
+                          List<String> stopKeywords) {
+    }
+
+    /**
+     * The write path: live signals wait in one queue per writer, and a writer stores everything waiting in one
+     * transaction.
+     *
+     * @param writers      writer threads; a tenant always goes to the same one
+     * @param maxBatchSize most signals stored in one transaction
+     * @param attempts     tries per batch before a request is answered 503 (a lost race is retried)
+     */
+    public record Recorder(@Min(1) @Max(64) @DefaultValue("4") int writers,
+                           @Min(1) @Max(10_000) @DefaultValue("500") int maxBatchSize,
+                           @Min(1) @Max(10) @DefaultValue("3") int attempts) {
+    }
+
+    /** @param cacheTtl how long ingestion may use a tenant's settings before reading them again */
+    public record Tenants(@NotNull @DefaultValue("10s") Duration cacheTtl) {
+    }
+
+    /**
+     * The PostgreSQL server started when no {@code spring.datasource.url} is set.
+     *
+     * @param dataDirectory kept between runs, so a restart keeps events, sessions and pending deadlines
+     * @param port          0 picks a free port
+     */
+    public record EmbeddedDatabase(@NotNull @DefaultValue("data/postgres") Path dataDirectory,
+                                   @Min(0) @Max(65535) @DefaultValue("0") int port) {
+    }
+}

@@ -1,0 +1,12 @@
+package dev.livesessions.api;
+
+import org.axonframework.serialization.Revision;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** A tenant's live session opened on a live signal; it closes after {@code inactivityWindow} without one. */
+@Revision("1")
+public record LiveSessionCreated(String sessionId, String tenantId, long number, Duration inactivityWindow,
+                                 Instant createdAt) implements LiveSessionEvent {
+}

@@ -1,0 +1,54 @@
+package dev.livesessions.ingestion;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.sql.PreparedStatement;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The ids of the live signals already stored, per tenant: a provider's redelivery finds its id here and changes
+ * nothing. Claims are written in the transaction that appends the signals' events, so a message is either stored and
+ * claimed, or neither.
+ */
+@Component
+class InboundMessageLog {
+
+    record MessageKey(String tenantId, String messageId) {
+    }
+
+    private static final Comparator<MessageKey> LOCK_ORDER =
+            Comparator.comparing(MessageKey::tenantId).thenComparing(MessageKey::messageId);
+
+    private final JdbcTemplate jdbc;
+
+    InboundMessageLog(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Claims the given messages in the current transaction, in one statement.
+     *
+     * @return the keys claimed now; the others were claimed before (or twice in {@code keys})
+     */
+    Set<MessageKey> claim(Collection<MessageKey> keys) {
+        // A fixed order keeps two transactions claiming the same ids from deadlocking on each other.
+        List<MessageKey> ordered = keys.stream().sorted(LOCK_ORDER).toList();
+        List<MessageKey> claimed = jdbc.query(connection -> {
+            PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO inbound_message (tenant_id, message_id, received_at)
+                    SELECT tenant_id, message_id, now() FROM unnest(?::text[], ?::text[]) AS m (tenant_id, message_id)
+                    ON CONFLICT DO NOTHING
+                    RETURNING tenant_id, message_id
+                    """);
+            insert.setArray(1, connection.createArrayOf("text", ordered.stream().map(MessageKey::tenantId).toArray()));
+            insert.setArray(2, connection.createArrayOf("text", ordered.stream().map(MessageKey::messageId).toArray()));
+            return insert;
+        }, (row, i) -> new MessageKey(row.getString(1), row.getString(2)));
+        return new HashSet<>(claimed);
+    }
+}

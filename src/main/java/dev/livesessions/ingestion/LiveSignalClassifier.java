@@ -1,0 +1,58 @@
+package dev.livesessions.ingestion;
+
+import dev.livesessions.LiveSessionsProperties;
+import dev.livesessions.tenant.TenantSettings;
+import org.springframework.stereotype.Component;
+
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Tells live signals from STOP, empty messages and chit-chat. */
+@Component
+class LiveSignalClassifier {
+
+    /** Product codes are short; longer texts are never matched, which also bounds a tenant pattern's cost. */
+    private static final int LONGEST_CODE = 32;
+
+    private final Set<String> stopKeywords;
+
+    LiveSignalClassifier(LiveSessionsProperties properties) {
+        this.stopKeywords = properties.signals().stopKeywords().stream()
+                                      .map(LiveSignalClassifier::comparable)
+                                      .collect(Collectors.toUnmodifiableSet());
+    }
+
+    Classification classify(TenantSettings tenant, String sender, String text) {
+        String trimmed = text == null ? "" : text.strip();
+        if (trimmed.isEmpty()) {
+            return Classification.EMPTY;
+        }
+        if (stopKeywords.contains(comparable(trimmed))) {
+            return Classification.STOP;
+        }
+        if (tenant.isSeller(sender)) {
+            return Classification.SELLER_MESSAGE;
+        }
+        return productCode(tenant, trimmed) != null ? Classification.CLIENT_CODE : Classification.CHAT;
+    }
+
+    /** The product code that the text is, or null. */
+    String productCode(TenantSettings tenant, String text) {
+        String trimmed = text == null ? "" : text.strip();
+        if (trimmed.isEmpty() || trimmed.length() > LONGEST_CODE) {
+            return null;
+        }
+        return tenant.codePattern().matcher(trimmed).matches() ? trimmed.toUpperCase(Locale.ROOT) : null;
+    }
+
+    /** Upper case, accents and trailing punctuation removed, spaces collapsed: "Arrêt !" reads as "ARRET". */
+    private static String comparable(String text) {
+        String withoutAccents = Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+        return withoutAccents.replaceAll("[\\p{Punct}\\s]+$", "")
+                             .replaceAll("\\s+", " ")
+                             .strip()
+                             .toUpperCase(Locale.ROOT);
+    }
+}

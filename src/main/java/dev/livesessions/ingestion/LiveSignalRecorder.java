@@ -1,0 +1,231 @@
+package dev.livesessions.ingestion;
+
+import dev.livesessions.LiveSessionsProperties;
+import dev.livesessions.api.LiveSignal;
+import dev.livesessions.api.RecordedSignal;
+import dev.livesessions.ingestion.InboundMessageLog.MessageKey;
+import dev.livesessions.session.LiveSignalRouter;
+import dev.livesessions.tenant.TenantSettings;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Collectors;
+
+/**
+ * The write path of live signals, built for the hot live: hundreds of clients posting codes into one session within
+ * the same second.
+ * <p>
+ * Signals wait in one queue per writer thread (a tenant always maps to the same writer). A writer takes everything
+ * waiting, up to a batch size, and stores it in <em>one</em> transaction: the dedupe claims, one command per tenant
+ * (nested units of work) and all their events commit together, with one WAL flush. A request is answered only after
+ * that commit, so an acknowledged signal is durable. Under load batches grow by themselves; at rest a batch is one
+ * signal and nothing waits.
+ * <p>
+ * When a batch fails it rolls back whole; each tenant's signals are then retried on their own, so that one tenant's
+ * trouble (or a lost race with another node) does not fail the others.
+ */
+@Component
+class LiveSignalRecorder implements SmartLifecycle {
+
+    private static final Logger logger = LoggerFactory.getLogger(LiveSignalRecorder.class);
+    private static final int QUEUE_CAPACITY = 20_000;
+
+    /** Where a live signal went. */
+    record Recording(String sessionId, boolean openedSession, boolean duplicate) {
+
+        static final Recording DUPLICATE = new Recording(null, false, true);
+    }
+
+    private record Pending(TenantSettings tenant, LiveSignal signal, CompletableFuture<Recording> result) {
+
+        MessageKey key() {
+            return new MessageKey(tenant.tenantId(), signal.messageId());
+        }
+    }
+
+    private final InboundMessageLog inboundMessages;
+    private final LiveSignalRouter router;
+    private final TransactionManager transactionManager;
+    private final LiveSessionsProperties.Recorder settings;
+    private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private final ReadWriteLock acceptance = new ReentrantReadWriteLock();
+    private volatile boolean running;
+
+    LiveSignalRecorder(InboundMessageLog inboundMessages, LiveSignalRouter router,
+                       TransactionManager transactionManager, LiveSessionsProperties properties) {
+        this.inboundMessages = inboundMessages;
+        this.router = router;
+        this.transactionManager = transactionManager;
+        this.settings = properties.recorder();
+    }
+
+    /** Stores the signal; the future completes once it is durable (or fails with {@link SignalsNotRecordedException}). */
+    CompletableFuture<Recording> record(TenantSettings tenant, LiveSignal signal) {
+        Pending pending = new Pending(tenant, signal, new CompletableFuture<>());
+        acceptance.readLock().lock();
+        try {
+            if (!running) {
+                return CompletableFuture.failedFuture(new SignalsNotRecordedException("the service is stopping"));
+            }
+            if (!queues.get(Math.floorMod(tenant.tenantId().hashCode(), queues.size())).offer(pending)) {
+                return CompletableFuture.failedFuture(new SignalsNotRecordedException("the write queue is full"));
+            }
+        } finally {
+            acceptance.readLock().unlock();
+        }
+        return pending.result();
+    }
+
+    @Override
+    public void start() {
+        for (int i = 0; i < settings.writers(); i++) {
+            BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+            Thread writer = new Thread(() -> runWriter(queue), "live-signal-writer-" + i);
+            queues.add(queue);
+            writers.add(writer);
+        }
+        running = true;
+        writers.forEach(Thread::start);
+    }
+
+    /** Stops taking signals, and stores every signal already taken before returning. */
+    @Override
+    public void stop() {
+        acceptance.writeLock().lock();
+        try {
+            running = false;
+        } finally {
+            acceptance.writeLock().unlock();
+        }
+        for (Thread writer : writers) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        writers.clear();
+        queues.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops after the web server has finished its requests, and before Axon and the database go. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1536;
+    }
+
+    private void runWriter(BlockingQueue<Pending> queue) {
+        List<Pending> batch = new ArrayList<>(settings.maxBatchSize());
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, settings.maxBatchSize() - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                logger.error("Live signal writer failed on a batch of {}", batch.size(), e);
+                batch.forEach(pending -> pending.result().completeExceptionally(new SignalsNotRecordedException(e)));
+            }
+            batch.clear();
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        Throwable failure = writeInOneTransaction(batch);
+        if (failure == null) {
+            return;
+        }
+        for (List<Pending> signalsOfTenant : byTenant(batch).values()) {
+            Throwable last = failure;
+            for (int attempt = 2; last != null && attempt <= settings.attempts(); attempt++) {
+                last = writeInOneTransaction(signalsOfTenant);
+            }
+            if (last != null) {
+                logger.error("Could not store {} live signal(s) of tenant {}", signalsOfTenant.size(),
+                             signalsOfTenant.get(0).tenant().tenantId(), last);
+                SignalsNotRecordedException notRecorded = new SignalsNotRecordedException(last);
+                signalsOfTenant.forEach(pending -> pending.result().completeExceptionally(notRecorded));
+            }
+        }
+    }
+
+    /** @return null when the batch committed (and its requests are answered), or why it rolled back */
+    private Throwable writeInOneTransaction(List<Pending> batch) {
+        UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
+        unitOfWork.attachTransaction(transactionManager);
+        ResultMessage<List<Recording>> result = unitOfWork.executeWithResult(() -> recordAll(batch));
+        if (result.isExceptional()) {
+            logger.debug("A batch of {} live signal(s) rolled back", batch.size(), result.exceptionResult());
+            return result.exceptionResult();
+        }
+        List<Recording> recordings = result.getPayload();
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(recordings.get(i));
+        }
+        return null;
+    }
+
+    /** Runs inside the batch's unit of work. @return a recording for each pending signal, in the batch's order */
+    private List<Recording> recordAll(List<Pending> batch) {
+        Set<MessageKey> claimed = inboundMessages.claim(batch.stream().map(Pending::key).toList());
+        Map<String, List<Pending>> newSignalsByTenant = new LinkedHashMap<>();
+        for (Pending pending : batch) {
+            // remove(): a message sent twice in the same batch is new only the first time
+            if (claimed.remove(pending.key())) {
+                newSignalsByTenant.computeIfAbsent(pending.tenant().tenantId(), tenant -> new ArrayList<>())
+                                  .add(pending);
+            }
+        }
+        Map<MessageKey, Recording> recordings = new HashMap<>();
+        newSignalsByTenant.forEach((tenantId, pendings) -> {
+            TenantSettings tenant = pendings.get(0).tenant();
+            List<LiveSignal> signals = pendings.stream().map(Pending::signal).toList();
+            for (RecordedSignal recorded : router.route(tenantId, tenant.inactivityWindow(), signals)) {
+                recordings.put(new MessageKey(tenantId, recorded.messageId()),
+                               new Recording(recorded.sessionId(), recorded.openedSession(), false));
+            }
+        });
+        List<Recording> inBatchOrder = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+            Recording recording = recordings.remove(pending.key());
+            inBatchOrder.add(recording != null ? recording : Recording.DUPLICATE);
+        }
+        return inBatchOrder;
+    }
+
+    private static Map<String, List<Pending>> byTenant(List<Pending> batch) {
+        return batch.stream().collect(Collectors.groupingBy(pending -> pending.tenant().tenantId(),
+                                                            LinkedHashMap::new, Collectors.toList()));
+    }
+}

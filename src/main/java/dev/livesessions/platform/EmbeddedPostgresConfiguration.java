@@ -1,0 +1,51 @@
+package dev.livesessions.platform;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.livesessions.LiveSessionsProperties;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * With no {@code spring.datasource.url}, the service starts its own PostgreSQL: real server binaries from Maven
+ * Central, with a data directory kept between runs. Nothing to install, and a restart keeps events, read models and
+ * pending deadlines. With a URL set, Spring Boot's usual data source is used instead.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
+class EmbeddedPostgresConfiguration {
+
+    private static final Logger logger = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(LiveSessionsProperties properties) throws IOException {
+        Path dataDirectory = properties.embeddedDatabase().dataDirectory().toAbsolutePath();
+        Files.createDirectories(dataDirectory);
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                                                    .setDataDirectory(dataDirectory)
+                                                    .setCleanDataDirectory(false)
+                                                    .setPort(properties.embeddedDatabase().port())
+                                                    // Stopped by the context, after everything that uses it.
+                                                    .setRegisterShutdownHook(false)
+                                                    .start();
+        logger.info("Embedded PostgreSQL listening on port {}, data in {}", postgres.getPort(), dataDirectory);
+        return postgres;
+    }
+
+    @Bean
+    @ConfigurationProperties("spring.datasource.hikari")
+    HikariDataSource dataSource(EmbeddedPostgres postgres) {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        dataSource.setUsername("postgres");
+        return dataSource;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.livesessions.platform;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.axonframework.serialization.RevisionResolver;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+
+import java.time.Clock;
+import java.time.Duration;
+
+@Configuration(proxyBeanMethods = false)
+class PlatformConfiguration {
+
+    /**
+     * The one clock of the service: nothing else reads the time, so tests can move it. It ticks in microseconds,
+     * PostgreSQL's precision, so that a time in an event and the same time in a read model are equal.
+     */
+    @Bean
+    Clock clock() {
+        return Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
+    }
+
+    /**
+     * Events, snapshots, tokens and deadlines are stored as JSON written by a mapper of their own, so that a change
+     * to the web API's JSON settings can never change (or break) what is stored. Times are ISO-8601 strings, and
+     * unknown properties are ignored, so older code can read events that gained a field.
+     */
+    @Bean
+    @Primary
+    Serializer serializer(RevisionResolver revisionResolver) {
+        ObjectMapper storedJson = JsonMapper.builder()
+                                            .addModule(new JavaTimeModule())
+                                            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                                            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+                                            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                                            .build();
+        return JacksonSerializer.builder().objectMapper(storedJson).revisionResolver(revisionResolver).build();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.livesessions.query;
+
+import dev.livesessions.api.FindSession;
+import dev.livesessions.api.FindSessions;
+import dev.livesessions.api.FindStats;
+import dev.livesessions.api.SessionPage;
+import dev.livesessions.api.SessionStats;
+import dev.livesessions.api.SessionStatus;
+import dev.livesessions.api.SessionView;
+import dev.livesessions.tenant.TenantDirectory;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.HttpStatus;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/** Sessions and their statistics, read from the read models through the query bus. */
+@RestController
+@Validated
+class SessionController {
+
+    private final QueryGateway queries;
+    private final TenantDirectory tenants;
+
+    SessionController(QueryGateway queries, TenantDirectory tenants) {
+        this.queries = queries;
+        this.tenants = tenants;
+    }
+
+    @GetMapping("/api/sessions")
+    SessionPage sessions(@RequestParam(required = false) String tenantId,
+                         @RequestParam(required = false) SessionStatus status,
+                         @RequestParam(defaultValue = "0") @Min(0) int page,
+                         @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+        return queries.query(new FindSessions(tenantId, status, page, size), SessionPage.class).join();
+    }
+
+    @GetMapping("/api/sessions/{sessionId}")
+    SessionView session(@PathVariable String sessionId) {
+        return queries.query(new FindSession(sessionId), ResponseTypes.optionalInstanceOf(SessionView.class)).join()
+                      .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                                                                     "No session '" + sessionId + "'"));
+    }
+
+    @GetMapping("/api/stats")
+    SessionStats stats() {
+        return queries.query(new FindStats(null), SessionStats.class).join();
+    }
+
+    @GetMapping("/api/stats/{tenantId}")
+    SessionStats stats(@PathVariable String tenantId) {
+        if (tenants.find(tenantId).isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No tenant '" + tenantId + "'");
+        }
+        return queries.query(new FindStats(tenantId), SessionStats.class).join();
+    }
+}

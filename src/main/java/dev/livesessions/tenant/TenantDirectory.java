@@ -1,0 +1,48 @@
+package dev.livesessions.tenant;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.livesessions.LiveSessionsProperties;
+import org.springframework.stereotype.Component;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Tenants' settings for the ingestion path, read through a short-lived cache: every message needs them, and they
+ * change rarely. A change made on this node is visible at once; one made on another node within the cache's TTL.
+ */
+@Component
+public class TenantDirectory {
+
+    private final TenantRepository tenants;
+    private final LiveSessionsProperties properties;
+    private final Pattern defaultCodePattern;
+    private final LoadingCache<String, Optional<TenantSettings>> cache;
+
+    TenantDirectory(TenantRepository tenants, LiveSessionsProperties properties) {
+        this.tenants = tenants;
+        this.properties = properties;
+        this.defaultCodePattern = Pattern.compile(properties.signals().codePattern());
+        this.cache = Caffeine.newBuilder()
+                             .maximumSize(100_000)
+                             .expireAfterWrite(properties.tenants().cacheTtl())
+                             .build(this::load);
+    }
+
+    public Optional<TenantSettings> find(String tenantId) {
+        return cache.get(tenantId);
+    }
+
+    void forget(String tenantId) {
+        cache.invalidate(tenantId);
+    }
+
+    private Optional<TenantSettings> load(String tenantId) {
+        return tenants.findById(tenantId).map(tenant -> new TenantSettings(
+                tenant.id(),
+                tenant.sellers(),
+                tenant.inactivityWindow() == null ? properties.inactivityWindow() : tenant.inactivityWindow(),
+                tenant.codePattern() == null ? defaultCodePattern : Pattern.compile(tenant.codePattern())));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.livesessions.tenant;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Creates, reads and updates tenants, rejecting settings that would fail later on the ingestion path. */
+@Service
+class TenantRegistry {
+
+    private static final Duration SHORTEST_WINDOW = Duration.ofSeconds(1);
+    private static final Duration LONGEST_WINDOW = Duration.ofDays(7);
+
+    private final TenantRepository tenants;
+    private final TenantDirectory directory;
+    private final Clock clock;
+
+    TenantRegistry(TenantRepository tenants, TenantDirectory directory, Clock clock) {
+        this.tenants = tenants;
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    @Transactional
+    TenantResponse create(TenantRequest request) {
+        if (request.id() == null) {
+            throw badRequest("id is required to create a tenant");
+        }
+        if (tenants.existsById(request.id())) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "Tenant '" + request.id() + "' already exists");
+        }
+        Tenant tenant = new Tenant(request.id(), clock.instant());
+        apply(request, tenant);
+        return TenantResponse.of(tenants.save(tenant));
+    }
+
+    @Transactional
+    TenantResponse update(String id, TenantRequest request) {
+        if (request.id() != null && !request.id().equals(id)) {
+            throw badRequest("id in the body (" + request.id() + ") differs from the path (" + id + ")");
+        }
+        Tenant tenant = tenants.findById(id).orElseThrow(() -> notFound(id));
+        apply(request, tenant);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                directory.forget(id);
+            }
+        });
+        return TenantResponse.of(tenant);
+    }
+
+    @Transactional(readOnly = true)
+    TenantResponse get(String id) {
+        return tenants.findById(id).map(TenantResponse::of).orElseThrow(() -> notFound(id));
+    }
+
+    @Transactional(readOnly = true)
+    List<TenantResponse> all() {
+        return tenants.findAll().stream().map(TenantResponse::of)
+                      .sorted((a, b) -> a.id().compareTo(b.id())).toList();
+    }
+
+    private void apply(TenantRequest request, Tenant tenant) {
+        Duration window = request.inactivityWindow();
+        if (window != null && (window.compareTo(SHORTEST_WINDOW) < 0 || window.compareTo(LONGEST_WINDOW) > 0)) {
+            throw badRequest("inactivityWindow must be between PT1S and P7D");
+        }
+        if (request.codePattern() != null) {
+            try {
+                Pattern.compile(request.codePattern());
+            } catch (PatternSyntaxException e) {
+                throw badRequest("codePattern is not a valid regular expression: " + e.getDescription());
+            }
+        }
+        Set<String> sellers = new TreeSet<>();
+        for (String phone : request.sellerPhones()) {
+            String normalized = Senders.normalize(phone);
+            if (normalized.isEmpty()) {
+                throw badRequest("sellerPhones has an entry with nothing to compare: '" + phone + "'");
+            }
+            sellers.add(normalized);
+        }
+        tenant.update(request.name().strip(), sellers, window, request.codePattern(), clock.instant());
+    }
+
+    private static ResponseStatusException notFound(String id) {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "No tenant '" + id + "'");
+    }
+
+    private static ResponseStatusException badRequest(String reason) {
+        return new ResponseStatusException(HttpStatus.BAD_REQUEST, reason);
+    }
+}

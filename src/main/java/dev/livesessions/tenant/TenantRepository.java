@@ -1,0 +1,6 @@
+package dev.livesessions.tenant;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface TenantRepository extends JpaRepository<Tenant, String> {
+}

@@ -1,0 +1,27 @@
+package dev.livesessions.tenant;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A tenant as clients write it.
+ *
+ * @param id               lower-case letters, digits and dashes; required to create, must match the path to update
+ * @param sellerPhones     the sellers' phone numbers (any format) or chat handles
+ * @param inactivityWindow ISO-8601 (e.g. {@code PT30M}); null uses the global window
+ * @param codePattern      a Java regular expression for product codes; null uses the global pattern
+ */
+record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must be 1-40 lower-case letters, digits or dashes")
+                     String id,
+                     @NotBlank @Size(max = 200) String name,
+                     @NotNull @Size(max = 200) List<@NotBlank @Size(max = 100) String> sellerPhones,
+                     Duration inactivityWindow,
+                     @Size(max = 200) String codePattern) {
+
+    static final String ID_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?";
+}

@@ -1,0 +1,19 @@
+package dev.livesessions.tenant;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What ingestion needs to know of a tenant, with the global defaults already applied.
+ *
+ * @param sellers          normalized seller phones and handles (see {@link Senders})
+ * @param inactivityWindow the tenant's override, or the global window
+ * @param codePattern      the tenant's product code pattern, or the global one
+ */
+public record TenantSettings(String tenantId, Set<String> sellers, Duration inactivityWindow, Pattern codePattern) {
+
+    public boolean isSeller(String sender) {
+        return sellers.contains(Senders.normalize(sender));
+    }
+}
