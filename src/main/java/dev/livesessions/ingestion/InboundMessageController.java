@@ -18,7 +18,6 @@ import org.springframework.web.server.ResponseStatusException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 /** The generic inbound message webhook. A 200 answer means the message is durably stored (or was before). */
 @RestController
@@ -38,15 +37,15 @@ class InboundMessageController {
     }
 
     @PostMapping("/webhooks/messages")
-    CompletableFuture<IngestionResponse> receive(@Valid @RequestBody InboundMessage message) {
+    IngestionResponse receive(@Valid @RequestBody InboundMessage message) {
         Instant receivedAt = clock.instant();
         String correlationId = message.correlationId() != null ? message.correlationId() : UUID.randomUUID().toString();
         TenantSettings tenant = tenants.find(message.tenantId()).orElseThrow(() -> new ResponseStatusException(
                 HttpStatus.UNPROCESSABLE_ENTITY, "No tenant '" + message.tenantId() + "'"));
         Classification classification = classifier.classify(tenant, message.sender(), message.text());
         if (!classification.isLiveSignal()) {
-            return CompletableFuture.completedFuture(new IngestionResponse(
-                    message.messageId(), classification, false, null, false, false, correlationId));
+            return new IngestionResponse(message.messageId(), classification, false, null, false, false,
+                                         correlationId);
         }
         LiveSignal signal = new LiveSignal(
                 message.messageId(),
@@ -55,9 +54,9 @@ class InboundMessageController {
                 message.timestamp() != null ? message.timestamp() : receivedAt,
                 receivedAt,
                 correlationId);
-        return recorder.record(tenant, signal).thenApply(recording -> new IngestionResponse(
-                message.messageId(), classification, true, recording.sessionId(), recording.openedSession(),
-                recording.duplicate(), correlationId));
+        LiveSignalRecorder.Recording recording = recorder.record(tenant, signal);
+        return new IngestionResponse(message.messageId(), classification, true, recording.sessionId(),
+                                     recording.openedSession(), recording.duplicate(), correlationId);
     }
 
     @ExceptionHandler(SignalsNotRecordedException.class)

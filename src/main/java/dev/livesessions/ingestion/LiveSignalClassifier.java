@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Tells live signals from STOP, empty messages and chit-chat. */
@@ -15,6 +16,11 @@ class LiveSignalClassifier {
 
     /** Product codes are short; longer texts are never matched, which also bounds a tenant pattern's cost. */
     private static final int LONGEST_CODE = 32;
+    /** STOP and its variants are short too: longer texts are not compared with them. */
+    private static final int LONGEST_STOP = 40;
+    private static final Pattern ACCENTS = Pattern.compile("\\p{M}");
+    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\\p{Punct}\\s]+$");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
 
     private final Set<String> stopKeywords;
 
@@ -29,7 +35,7 @@ class LiveSignalClassifier {
         if (trimmed.isEmpty()) {
             return Classification.EMPTY;
         }
-        if (stopKeywords.contains(comparable(trimmed))) {
+        if (trimmed.length() <= LONGEST_STOP && stopKeywords.contains(comparable(trimmed))) {
             return Classification.STOP;
         }
         if (tenant.isSeller(sender)) {
@@ -49,10 +55,8 @@ class LiveSignalClassifier {
 
     /** Upper case, accents and trailing punctuation removed, spaces collapsed: "Arrêt !" reads as "ARRET". */
     private static String comparable(String text) {
-        String withoutAccents = Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
-        return withoutAccents.replaceAll("[\\p{Punct}\\s]+$", "")
-                             .replaceAll("\\s+", " ")
-                             .strip()
-                             .toUpperCase(Locale.ROOT);
+        String withoutAccents = ACCENTS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
+        String withoutPunctuation = TRAILING_PUNCTUATION.matcher(withoutAccents).replaceAll("");
+        return SPACES.matcher(withoutPunctuation).replaceAll(" ").strip().toUpperCase(Locale.ROOT);
     }
 }

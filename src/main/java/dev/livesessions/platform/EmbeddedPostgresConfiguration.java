@@ -33,6 +33,9 @@ class EmbeddedPostgresConfiguration {
                                                     .setDataDirectory(dataDirectory)
                                                     .setCleanDataDirectory(false)
                                                     .setPort(properties.embeddedDatabase().port())
+                                                    // zonky turns this off for speed; an acknowledged message must
+                                                    // survive a crash, so every commit waits for its WAL flush.
+                                                    .setServerConfig("synchronous_commit", "on")
                                                     // Stopped by the context, after everything that uses it.
                                                     .setRegisterShutdownHook(false)
                                                     .start();

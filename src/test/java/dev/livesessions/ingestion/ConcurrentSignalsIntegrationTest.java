@@ -1,0 +1,126 @@
+package dev.livesessions.ingestion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static dev.livesessions.Http.uniqueTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@IntegrationTest
+class ConcurrentSignalsIntegrationTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private Http http;
+    private String tenant;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        tenant = uniqueTenant("live");
+        assertThat(http.createTenant(tenant, null, "+33600000000").status()).isEqualTo(201);
+    }
+
+    @Test
+    void thirtyTwoFirstMessagesForOneTenantAtOnceOpenExactlyOneSessionAndAllAreCounted() throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<Http.Response>> firstMessages = IntStream.range(0, 32)
+                .<Callable<Http.Response>>mapToObj(i -> () -> {
+                    start.await();
+                    return http.message(tenant, "first-" + i, "+3370000" + (1000 + i), "A" + i);
+                })
+                .toList();
+
+        List<Http.Response> answers = runConcurrently(firstMessages, start);
+
+        assertThat(answers).extracting(Http.Response::status).containsOnly(200);
+        assertThat(answers).extracting(answer -> answer.body().get("sessionId").asText()).containsOnly(tenant + ".1");
+        assertThat(answers).filteredOn(answer -> answer.body().get("created").asBoolean()).hasSize(1);
+        assertThat(eventsOfTenant("LiveSessionCreated")).isEqualTo(1);
+        assertThat(eventsOfTenant("ActivityRecorded")).isEqualTo(32);
+        await().untilAsserted(() -> {
+            JsonNode sessions = http.get("/api/sessions?tenantId=" + tenant).body();
+            assertThat(sessions.get("totalElements").asLong()).isEqualTo(1);
+            assertThat(sessions.get("sessions").get(0).get("status").asText()).isEqualTo("ACTIVE");
+            assertThat(sessions.get("sessions").get(0).get("clientCodes").asLong()).isEqualTo(32);
+        });
+    }
+
+    @Test
+    void manyConcurrentSendersIntoOneHotSessionAreAllRecordedInTheirOrderAndShareCommits() throws Exception {
+        int senders = 32;
+        int messagesEach = 20;
+        String sessionId = http.message(tenant, "opening", "+33600000000", "Live starts now!")
+                               .body().get("sessionId").asText();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<List<Http.Response>>> clients = IntStream.range(0, senders)
+                .<Callable<List<Http.Response>>>mapToObj(sender -> () -> {
+                    start.await();
+                    List<Http.Response> answers = new ArrayList<>();
+                    for (int i = 0; i < messagesEach; i++) {
+                        answers.add(http.message(tenant, "c" + sender + "-" + i, "+3371" + (100000 + sender),
+                                                 "A" + (i + 1)));
+                    }
+                    return answers;
+                })
+                .toList();
+
+        List<Http.Response> answers = runConcurrently(clients, start).stream().flatMap(List::stream).toList();
+
+        assertThat(answers).hasSize(senders * messagesEach);
+        assertThat(answers).extracting(Http.Response::status).containsOnly(200);
+        assertThat(answers).extracting(answer -> answer.body().get("sessionId").asText()).containsOnly(sessionId);
+        List<String> stream = jdbc.queryForList(
+                "SELECT convert_from(payload, 'UTF8')::json ->> 'messageId' FROM domain_event_entry "
+                        + "WHERE aggregate_identifier = ? AND payload_type = 'dev.livesessions.api.ActivityRecorded' "
+                        + "ORDER BY sequence_number", String.class, sessionId);
+        assertThat(stream).hasSize(1 + senders * messagesEach).doesNotHaveDuplicates();
+        Map<String, List<String>> bySender = stream.stream().filter(id -> id.startsWith("c"))
+                .collect(Collectors.groupingBy(id -> id.substring(0, id.indexOf('-'))));
+        assertThat(bySender).hasSize(senders).allSatisfy((sender, ids) -> assertThat(ids).containsExactlyElementsOf(
+                IntStream.range(0, messagesEach).mapToObj(i -> sender + "-" + i).toList()));
+        // xmin is the id of the transaction that wrote a row: far fewer transactions than events means the
+        // messages that arrived together were committed together.
+        long transactions = jdbc.queryForObject(
+                "SELECT count(DISTINCT xmin::text) FROM domain_event_entry WHERE aggregate_identifier = ?",
+                Long.class, sessionId);
+        assertThat(transactions).isLessThan(stream.size() / 2);
+    }
+
+    private long eventsOfTenant(String type) {
+        return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier LIKE ? "
+                                           + "AND payload_type = ?", Long.class, tenant + ".%",
+                                   "dev.livesessions.api." + type);
+    }
+
+    private static <T> List<T> runConcurrently(List<Callable<T>> tasks, CountDownLatch start) {
+        ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
+        try {
+            var futures = tasks.stream().map(threads::submit).toList();
+            start.countDown();
+            return futures.stream().map(Http::await).toList();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+}

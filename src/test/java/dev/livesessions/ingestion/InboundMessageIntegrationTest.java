@@ -1,0 +1,170 @@
+package dev.livesessions.ingestion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+
+import static dev.livesessions.Http.uniqueTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@IntegrationTest
+class InboundMessageIntegrationTest {
+
+    private static final String SELLER = "+33 6 12 34 56 78";
+    private static final String CLIENT = "+33 7 00 00 00 01";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private Http http;
+    private String tenant;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        tenant = uniqueTenant("shop");
+        assertThat(http.createTenant(tenant, null, SELLER).status()).isEqualTo(201);
+    }
+
+    @Test
+    void aSellersMessageOpensASessionStoredAsJsonEventsAndShownInTheReadModels() throws Exception {
+        Http.Response first = http.message(tenant, "m1", "33612345678", "New dress, code A12, 20 EUR");
+        Http.Response second = http.message(tenant, "m2", CLIENT, " a12 ");
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body().get("classification").asText()).isEqualTo("SELLER_MESSAGE");
+        assertThat(first.body().get("created").asBoolean()).isTrue();
+        String sessionId = first.body().get("sessionId").asText();
+        assertThat(sessionId).isEqualTo(tenant + ".1");
+        assertThat(second.body().get("classification").asText()).isEqualTo("CLIENT_CODE");
+        assertThat(second.body().get("sessionId").asText()).isEqualTo(sessionId);
+        assertThat(second.body().get("created").asBoolean()).isFalse();
+
+        List<Map<String, Object>> events = jdbc.queryForList(
+                "SELECT payload_type, payload, meta_data FROM domain_event_entry WHERE aggregate_identifier = ? "
+                        + "ORDER BY sequence_number", sessionId);
+        assertThat(events).extracting(row -> row.get("payload_type")).containsExactly(
+                "dev.livesessions.api.LiveSessionCreated", "dev.livesessions.api.ActivityRecorded",
+                "dev.livesessions.api.ActivityRecorded");
+        JsonNode clientCode = JSON.readTree((byte[]) events.get(2).get("payload"));
+        assertThat(clientCode.get("code").asText()).isEqualTo("A12");
+        assertThat(clientCode.get("source").asText()).isEqualTo("CLIENT");
+        JsonNode metaData = JSON.readTree((byte[]) events.get(2).get("meta_data"));
+        assertThat(metaData.get("correlationId").asText()).isEqualTo("corr-m2");
+        assertThat(metaData.get("providerMessageId").asText()).isEqualTo("m2");
+
+        await().untilAsserted(() -> {
+            JsonNode session = http.get("/api/sessions/" + sessionId).body();
+            assertThat(session.get("status").asText()).isEqualTo("ACTIVE");
+            assertThat(session.get("sellerMessages").asLong()).isEqualTo(1);
+            assertThat(session.get("clientCodes").asLong()).isEqualTo(1);
+            assertThat(session.get("expiresAt").asText()).isNotEmpty();
+            JsonNode stats = http.get("/api/stats/" + tenant).body();
+            assertThat(stats.get("totalSessions").asLong()).isEqualTo(1);
+            assertThat(stats.get("activeSessions").asLong()).isEqualTo(1);
+            assertThat(stats.get("liveMessages").asLong()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void stopEmptyMessagesAndChatNeverOpenOrTouchASession() {
+        List<Http.Response> responses = List.of(
+                http.message(tenant, "stop-1", SELLER, "STOP"),
+                http.message(tenant, "stop-2", CLIENT, "  Arrêt ! "),
+                http.message(tenant, "empty-1", SELLER, "   "),
+                http.message(tenant, "empty-2", SELLER, null),
+                http.message(tenant, "chat-1", CLIENT, "hello, is the red one still available?"),
+                http.message(tenant, "chat-2", CLIENT, "merci2"));
+
+        assertThat(responses).extracting(Http.Response::status).containsOnly(200);
+        assertThat(responses).extracting(response -> response.body().get("classification").asText())
+                             .containsExactly("STOP", "STOP", "EMPTY", "EMPTY", "CHAT", "CHAT");
+        assertThat(responses).allSatisfy(response -> {
+            assertThat(response.body().get("liveSignal").asBoolean()).isFalse();
+            assertThat(response.body().get("sessionId").isNull()).isTrue();
+        });
+        assertThat(eventsOfTenant()).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM inbound_message WHERE tenant_id = ?", Long.class,
+                                       tenant)).isZero();
+        assertThat(http.get("/api/sessions?tenantId=" + tenant).body().get("totalElements").asLong()).isZero();
+    }
+
+    @Test
+    void aRedeliveredMessageIsAcknowledgedAndNotCountedTwice() throws Exception {
+        http.message(tenant, "wamid-1", CLIENT, "B7");
+        Http.Response again = http.message(tenant, "wamid-1", CLIENT, "B7");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().get("duplicate").asBoolean()).isTrue();
+
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Http.Response>> redeliveries = IntStream.range(0, 16)
+                    .<Callable<Http.Response>>mapToObj(i -> () -> http.message(tenant, "wamid-2", CLIENT, "C9"))
+                    .toList();
+            List<Http.Response> answers = senders.invokeAll(redeliveries).stream().map(Http::await).toList();
+            assertThat(answers).extracting(Http.Response::status).containsOnly(200);
+            assertThat(answers).filteredOn(answer -> !answer.body().get("duplicate").asBoolean()).hasSize(1);
+        } finally {
+            senders.shutdown();
+        }
+
+        assertThat(activitiesOfTenant()).isEqualTo(2);
+        await().untilAsserted(() -> assertThat(
+                http.get("/api/stats/" + tenant).body().get("liveMessages").asLong()).isEqualTo(2));
+    }
+
+    @Test
+    void invalidInputIsRejectedWithAProblemAndStoresNothing() {
+        List<Http.Response> rejected = List.of(
+                http.postRaw("/webhooks/messages", "application/json", "{\"messageId\": \"x\", "),
+                http.postRaw("/webhooks/messages", "application/json", "[1, 2, 3]"),
+                http.postRaw("/webhooks/messages", "application/json", ""),
+                http.postRaw("/webhooks/messages", "application/json",
+                             "{\"messageId\": \"x\", \"tenantId\": \"" + tenant + "\", \"sender\": \"1\", "
+                                     + "\"text\": \"A1\", \"timestamp\": \"yesterday\"}"),
+                http.post("/webhooks/messages", Map.of("tenantId", tenant, "sender", CLIENT, "text", "A1")),
+                http.post("/webhooks/messages", Map.of("messageId", "x".repeat(201), "tenantId", tenant,
+                                                       "sender", CLIENT, "text", "A1")),
+                http.postRaw("/webhooks/messages", "text/plain", "A1"));
+
+        assertThat(rejected).extracting(Http.Response::status).containsExactly(400, 400, 400, 400, 400, 400, 415);
+        assertThat(rejected).extracting(Http.Response::contentType).containsOnly("application/problem+json");
+        assertThat(eventsOfTenant()).isZero();
+    }
+
+    @Test
+    void aMessageForAnUnknownTenantIsRejected() {
+        Http.Response response = http.message("no-such-tenant", "m1", CLIENT, "A12");
+
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.body().get("detail").asText()).contains("no-such-tenant");
+    }
+
+    private long eventsOfTenant() {
+        return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier LIKE ?",
+                                   Long.class, tenant + ".%");
+    }
+
+    private long activitiesOfTenant() {
+        return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier LIKE ? "
+                                           + "AND payload_type = 'dev.livesessions.api.ActivityRecorded'",
+                                   Long.class, tenant + ".%");
+    }
+}

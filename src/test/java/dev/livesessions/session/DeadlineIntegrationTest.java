@@ -1,0 +1,110 @@
+package dev.livesessions.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static dev.livesessions.Http.uniqueTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Closure by the persistent deadline manager (db-scheduler on PostgreSQL), in real time with short windows. */
+@IntegrationTest
+class DeadlineIntegrationTest {
+
+    private static final String SELLER = "+33600000000";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private Http http;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+    }
+
+    @Test
+    void aSessionWithoutActivityIsClosedByItsDeadlineAtLastActivityPlusTheWindow() {
+        String tenant = tenantWithWindow("PT2S");
+        String sessionId = http.message(tenant, "m1", SELLER, "Live!").body().get("sessionId").asText();
+        Instant lastActivity = activityTimes(sessionId).get(0);
+
+        JsonNode closed = awaitClosed(sessionId);
+
+        assertThat(Instant.parse(closed.get("closedAt").asText())).isEqualTo(lastActivity.plusSeconds(2));
+        assertThat(closed.get("closeReason").asText()).isEqualTo("INACTIVITY");
+        assertThat(eventsOf(sessionId, "LiveSessionClosed")).isEqualTo(1);
+        assertThat(deadlinesOf(sessionId)).isEmpty();
+    }
+
+    @Test
+    void whenActivityMovedTheWindowTheDeadlineFiresAgainAndClosesAtTheNewEnd() throws InterruptedException {
+        String tenant = tenantWithWindow("PT3S");
+        String sessionId = http.message(tenant, "m1", SELLER, "Live!").body().get("sessionId").asText();
+        Thread.sleep(1_500);
+        http.message(tenant, "m2", "+33700000001", "A12");
+        Instant lastActivity = activityTimes(sessionId).get(1);
+
+        JsonNode closed = awaitClosed(sessionId);
+
+        assertThat(Instant.parse(closed.get("closedAt").asText())).isEqualTo(lastActivity.plusSeconds(3));
+        assertThat(eventsOf(sessionId, "LiveSessionClosed")).isEqualTo(1);
+    }
+
+    @Test
+    void liveMessagesNeitherAddNorRewriteDeadlines() {
+        String tenant = tenantWithWindow("PT10M");
+        String sessionId = http.message(tenant, "m0", SELLER, "Live!").body().get("sessionId").asText();
+        List<Map<String, Object>> before = deadlinesOf(sessionId);
+
+        for (int i = 1; i <= 50; i++) {
+            assertThat(http.message(tenant, "m" + i, "+3370000" + (1000 + i), "A" + i).status()).isEqualTo(200);
+        }
+
+        assertThat(before).hasSize(1);
+        assertThat(deadlinesOf(sessionId)).isEqualTo(before);
+    }
+
+    private String tenantWithWindow(String window) {
+        String tenant = uniqueTenant("dl");
+        assertThat(http.createTenant(tenant, window, SELLER).status()).isEqualTo(201);
+        return tenant;
+    }
+
+    private JsonNode awaitClosed(String sessionId) {
+        return await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/api/sessions/" + sessionId).body(),
+                                                             session -> "CLOSED".equals(session.get("status").asText()));
+    }
+
+    private List<Instant> activityTimes(String sessionId) {
+        return jdbc.queryForList("SELECT convert_from(payload, 'UTF8')::json ->> 'at' FROM domain_event_entry "
+                                         + "WHERE aggregate_identifier = ? AND payload_type = ? ORDER BY sequence_number",
+                                 String.class, sessionId, "dev.livesessions.api.ActivityRecorded")
+                   .stream().map(Instant::parse).toList();
+    }
+
+    private long eventsOf(String sessionId, String type) {
+        return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ? "
+                                           + "AND payload_type = ?", Long.class, sessionId, "dev.livesessions.api." + type);
+    }
+
+    /** The session's pending deadlines: their serialized scope names the session. */
+    private List<Map<String, Object>> deadlinesOf(String sessionId) {
+        return jdbc.queryForList("SELECT task_instance, execution_time, version FROM scheduled_tasks "
+                                         + "WHERE position(convert_to(?, 'UTF8') IN task_data) > 0",
+                                 "\"" + sessionId + "\"");
+    }
+}
