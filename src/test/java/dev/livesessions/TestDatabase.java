@@ -10,15 +10,19 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One real PostgreSQL server for the whole test JVM, started on first use, and a fresh database in it for every
  * Spring context that the tests start, so that contexts never see each other's events, tokens or deadlines.
+ * As the JVM exits, the server stops only after every context using it has finished closing.
  */
 public class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final List<ConfigurableApplicationContext> USERS = new CopyOnWriteArrayList<>();
     private static EmbeddedPostgres server;
 
     @Override
@@ -26,6 +30,7 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
         TestPropertyValues.of("spring.datasource.url=" + createDatabase(),
                               "spring.datasource.username=postgres")
                           .applyTo(context);
+        USERS.add(context);
     }
 
     /** @return the JDBC URL of a new, empty database */
@@ -43,12 +48,34 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
     private static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                // Durable commits, as in production: the tests measure the batching they rely on.
-                server = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
+                // Durable commits, as in production: the tests rely on the batching that makes them affordable.
+                server = EmbeddedPostgres.builder()
+                                         .setServerConfig("synchronous_commit", "on")
+                                         .setRegisterShutdownHook(false)
+                                         .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start the embedded PostgreSQL for the tests", e);
             }
+            Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::stopAfterItsUsers, "test-database-stop"));
         }
         return server;
+    }
+
+    /** Spring closes cached contexts in a shutdown hook of its own; a context is inactive once fully closed. */
+    private static void stopAfterItsUsers() {
+        long giveUpAt = System.nanoTime() + 60_000_000_000L;
+        while (USERS.stream().anyMatch(ConfigurableApplicationContext::isActive) && System.nanoTime() < giveUpAt) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -13,6 +13,10 @@ import org.springframework.context.annotation.Configuration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * With no {@code spring.datasource.url}, the service starts its own PostgreSQL: real server binaries from Maven
@@ -29,6 +33,7 @@ class EmbeddedPostgresConfiguration {
     EmbeddedPostgres embeddedPostgres(LiveSessionsProperties properties) throws IOException {
         Path dataDirectory = properties.embeddedDatabase().dataDirectory().toAbsolutePath();
         Files.createDirectories(dataDirectory);
+        stopServerLeftBehind(dataDirectory);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                                                     .setDataDirectory(dataDirectory)
                                                     .setCleanDataDirectory(false)
@@ -41,6 +46,33 @@ class EmbeddedPostgresConfiguration {
                                                     .start();
         logger.info("Embedded PostgreSQL listening on port {}, data in {}", postgres.getPort(), dataDirectory);
         return postgres;
+    }
+
+    /**
+     * A service killed without shutting down (kill -9) leaves its PostgreSQL running on the data directory, and a new
+     * server could not start there. Its postmaster.pid names it; it is asked to shut down (SIGTERM) and awaited.
+     */
+    private static void stopServerLeftBehind(Path dataDirectory) throws IOException {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+        Optional<ProcessHandle> leftover = ProcessHandle.of(pid).filter(process -> process.info().command()
+                .map(command -> command.endsWith("postgres")).orElse(false));
+        if (leftover.isPresent()) {
+            logger.warn("Stopping the embedded PostgreSQL (pid {}) left running on {} by an earlier run", pid,
+                        dataDirectory);
+            leftover.get().destroy();
+            try {
+                leftover.get().onExit().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while stopping PostgreSQL " + pid, e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IOException("PostgreSQL " + pid + " left on " + dataDirectory + " did not stop", e);
+            }
+        }
     }
 
     @Bean

@@ -13,7 +13,6 @@ import jakarta.validation.constraints.Min;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.HttpStatus;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -22,7 +21,6 @@ import org.springframework.web.server.ResponseStatusException;
 
 /** Sessions and their statistics, read from the read models through the query bus. */
 @RestController
-@Validated
 class SessionController {
 
     private final QueryGateway queries;

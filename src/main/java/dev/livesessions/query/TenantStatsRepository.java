@@ -7,15 +7,11 @@ interface TenantStatsRepository extends JpaRepository<TenantStatsEntry, String> 
 
     /** Sums over tenants' rows (one per tenant), never over sessions. */
     @Query("""
-            SELECT new dev.livesessions.query.TenantStatsRepository$Totals(
+            SELECT new dev.livesessions.query.StatsTotals(
                 coalesce(sum(s.totalSessions), 0), coalesce(sum(s.activeSessions), 0),
                 coalesce(sum(s.closedSessions), 0), coalesce(sum(s.liveMessages), 0),
                 coalesce(sum(s.closedDurationMillis), 0))
             FROM TenantStatsEntry s
             """)
-    Totals totals();
-
-    record Totals(long totalSessions, long activeSessions, long closedSessions, long liveMessages,
-                  long closedDurationMillis) {
-    }
+    StatsTotals totals();
 }

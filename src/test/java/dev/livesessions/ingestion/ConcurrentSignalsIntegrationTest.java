@@ -107,6 +107,40 @@ class ConcurrentSignalsIntegrationTest {
         assertThat(transactions).isLessThan(stream.size() / 2);
     }
 
+    @Test
+    void aTenantWhoseSignalsCannotBeStoredIsAnswered503WithoutFailingTheOthersInItsBatch() throws Exception {
+        // A tenant on the same writer (under the default four), whose latest session points nowhere: every attempt
+        // to record its signals fails and rolls back the batch it is in.
+        String broken = IntStream.iterate(0, i -> i + 1).mapToObj(i -> uniqueTenant("broken"))
+                .filter(id -> Math.floorMod(id.hashCode(), 4) == Math.floorMod(tenant.hashCode(), 4))
+                .findFirst().orElseThrow();
+        assertThat(http.createTenant(broken, null, "+33600000000").status()).isEqualTo(201);
+        jdbc.update("INSERT INTO tenant_latest_session (tenant_id, session_id, number, active) VALUES (?, ?, 7, true)",
+                    broken, broken + ".7");
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<Http.Response>> messages = IntStream.range(0, 20)
+                .<Callable<Http.Response>>mapToObj(i -> () -> {
+                    start.await();
+                    return http.message(i % 2 == 0 ? tenant : broken, "m" + i, "+3370000" + (1000 + i), "A" + i);
+                })
+                .toList();
+
+        List<Http.Response> answers = runConcurrently(messages, start);
+
+        for (int i = 0; i < answers.size(); i++) {
+            Http.Response answer = answers.get(i);
+            if (i % 2 == 0) {
+                assertThat(answer.status()).isEqualTo(200);
+            } else {
+                assertThat(answer.status()).isEqualTo(503);
+                assertThat(answer.contentType()).isEqualTo("application/problem+json");
+            }
+        }
+        assertThat(eventsOfTenant("ActivityRecorded")).isEqualTo(10);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM inbound_message WHERE tenant_id = ?", Long.class, broken))
+                .isZero();
+    }
+
     private long eventsOfTenant(String type) {
         return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier LIKE ? "
                                            + "AND payload_type = ?", Long.class, tenant + ".%",

@@ -1,0 +1,77 @@
+package dev.livesessions.ingestion;
+
+import dev.livesessions.LiveSessionsProperties;
+import dev.livesessions.tenant.TenantSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LiveSignalClassifierTest {
+
+    private static final String SELLER = "+33 6 12 34 56 78";
+    private static final String CLIENT = "+33 7 00 00 00 01";
+
+    /** The service's defaults, bound as Spring binds them. */
+    private final LiveSessionsProperties defaults = new Binder(new MapConfigurationPropertySource(Map.of()))
+            .bindOrCreate("live-sessions", LiveSessionsProperties.class);
+    private final LiveSignalClassifier classifier = new LiveSignalClassifier(defaults);
+    private final TenantSettings tenant = new TenantSettings("acme", Set.of("33612345678"), Duration.ofMinutes(45),
+                                                             Pattern.compile(defaults.signals().codePattern()));
+
+    @ParameterizedTest
+    @ValueSource(strings = {"New dress A12, 20 EUR", "Live in 5 minutes!", "A12", "ok"})
+    void anyNonEmptyMessageOfASellerIsALiveSignal(String text) {
+        assertThat(classifier.classify(tenant, SELLER, text)).isEqualTo(Classification.SELLER_MESSAGE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"A12", "a12", " b7 ", "ABC123456", "Z1"})
+    void aClientsProductCodeIsALiveSignal(String text) {
+        assertThat(classifier.classify(tenant, CLIENT, text)).isEqualTo(Classification.CLIENT_CODE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hello", "merci2", "A12 please", "12", "A", "is A12 still available?", "A1234567"})
+    void aClientsOrdinaryChatIsNot(String text) {
+        assertThat(classifier.classify(tenant, CLIENT, text)).isEqualTo(Classification.CHAT);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"STOP", "stop", " Stop. ", "STOP ALL", "stop  all!", "Arrêt", "ARRET !", "unsubscribe"})
+    void stopAndItsVariantsAreNeverLiveSignalsEvenFromASeller(String text) {
+        assertThat(classifier.classify(tenant, SELLER, text)).isEqualTo(Classification.STOP);
+        assertThat(classifier.classify(tenant, CLIENT, text)).isEqualTo(Classification.STOP);
+    }
+
+    @ParameterizedTest
+    @NullSource
+    @ValueSource(strings = {"", "   ", "\n\t"})
+    void anEmptyMessageIsNot(String text) {
+        assertThat(classifier.classify(tenant, SELLER, text)).isEqualTo(Classification.EMPTY);
+    }
+
+    @Test
+    void aTenantsOwnCodePatternReplacesTheDefault() {
+        TenantSettings numbered = new TenantSettings("acme", Set.of(), Duration.ofMinutes(45),
+                                                     Pattern.compile("#\\d{3}"));
+
+        assertThat(classifier.classify(numbered, CLIENT, "#042")).isEqualTo(Classification.CLIENT_CODE);
+        assertThat(classifier.classify(numbered, CLIENT, "A12")).isEqualTo(Classification.CHAT);
+    }
+
+    @Test
+    void theCodeIsRecordedInUpperCase() {
+        assertThat(classifier.productCode(tenant, " b7 ")).isEqualTo("B7");
+        assertThat(classifier.productCode(tenant, "hello")).isNull();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.livesessions.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static dev.livesessions.Http.uniqueTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@IntegrationTest
+class SessionQueryIntegrationTest {
+
+    private static final String SELLER = "+33600000000";
+
+    @LocalServerPort
+    int port;
+
+    private Http http;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+    }
+
+    @Test
+    void sessionsAreListedNewestFirstFilteredByTenantAndStatusAndPaged() throws InterruptedException {
+        String tenant = uniqueTenant("list");
+        http.createTenant(tenant, "PT1S", SELLER);
+        http.message(tenant, "m1", SELLER, "first live");
+        await().until(() -> status(tenant + ".1").equals("CLOSED"));
+        http.message(tenant, "m2", SELLER, "second live");
+        await().until(() -> status(tenant + ".2").equals("CLOSED"));
+        http.put("/api/tenants/" + tenant, Map.of("name", "x", "sellerPhones", List.of(SELLER),
+                                                  "inactivityWindow", "PT1H"));
+        Thread.sleep(100);
+        http.message(tenant, "m3", SELLER, "third live");
+        await().until(() -> http.get("/api/sessions/" + tenant + ".3").status() == 200);
+
+        JsonNode all = http.get("/api/sessions?tenantId=" + tenant).body();
+        assertThat(all.get("totalElements").asLong()).isEqualTo(3);
+        assertThat(all.get("sessions").findValuesAsText("sessionId"))
+                .containsExactly(tenant + ".3", tenant + ".2", tenant + ".1");
+        assertThat(http.get("/api/sessions?tenantId=" + tenant + "&status=ACTIVE").body()
+                       .get("sessions").findValuesAsText("sessionId")).containsExactly(tenant + ".3");
+        JsonNode secondPage = http.get("/api/sessions?tenantId=" + tenant + "&status=CLOSED&page=1&size=1").body();
+        assertThat(secondPage.get("sessions").findValuesAsText("sessionId")).containsExactly(tenant + ".1");
+        assertThat(secondPage.get("totalElements").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void statsCountSessionsMessagesAndAverageDurationPerTenantAndOverall() {
+        String tenant = uniqueTenant("stats");
+        http.createTenant(tenant, "PT1S", SELLER);
+        long before = http.get("/api/stats").body().get("totalSessions").asLong();
+        http.message(tenant, "m1", SELLER, "live");
+        http.message(tenant, "m2", "+33700000001", "A1");
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            JsonNode stats = http.get("/api/stats/" + tenant).body();
+            assertThat(stats.get("totalSessions").asLong()).isEqualTo(1);
+            assertThat(stats.get("activeSessions").asLong()).isZero();
+            assertThat(stats.get("closedSessions").asLong()).isEqualTo(1);
+            assertThat(stats.get("liveMessages").asLong()).isEqualTo(2);
+            assertThat(Duration.parse(stats.get("averageSessionDuration").asText()))
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        });
+        assertThat(http.get("/api/stats").body().get("totalSessions").asLong()).isGreaterThan(before);
+    }
+
+    @Test
+    void unknownSessionsAndTenantsAreNotFoundAndBadParametersAreRejected() {
+        assertThat(http.get("/api/sessions/nobody.1").status()).isEqualTo(404);
+        assertThat(http.get("/api/stats/nobody").status()).isEqualTo(404);
+        assertThat(http.get("/api/sessions?status=SLEEPING").status()).isEqualTo(400);
+        assertThat(http.get("/api/sessions?size=1000").status()).isEqualTo(400);
+        assertThat(http.get("/api/sessions?page=-1").status()).isEqualTo(400);
+        assertThat(http.get("/api/sessions?size=1000").contentType()).isEqualTo("application/problem+json");
+    }
+
+    private String status(String sessionId) {
+        Http.Response response = http.get("/api/sessions/" + sessionId);
+        return response.status() == 200 ? response.body().get("status").asText() : "MISSING";
+    }
+}

@@ -1,0 +1,98 @@
+package dev.livesessions.tenant;
+
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.livesessions.Http.uniqueTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@IntegrationTest
+class TenantApiIntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    private Http http;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+    }
+
+    @Test
+    void aTenantIsCreatedReadListedAndUpdated() {
+        String id = uniqueTenant("acme");
+        Http.Response created = http.createTenant(id, "PT30M", "+33 6 12 34 56 78", "@Shop.Owner");
+
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.body().get("sellerPhones").toString()).isEqualTo("[\"33612345678\",\"shop.owner\"]");
+        assertThat(created.body().get("inactivityWindow").asText()).isEqualTo("PT30M");
+        assertThat(http.get("/api/tenants/" + id).body().get("name").asText()).isEqualTo("Tenant " + id);
+        assertThat(http.get("/api/tenants").body().findValuesAsText("id")).contains(id);
+
+        Http.Response updated = http.put("/api/tenants/" + id, Map.of(
+                "name", "Acme Live", "sellerPhones", List.of("+33 7 00 00 00 02"), "codePattern", "#\\d{3}"));
+
+        assertThat(updated.status()).isEqualTo(200);
+        assertThat(updated.body().get("name").asText()).isEqualTo("Acme Live");
+        assertThat(updated.body().get("inactivityWindow").isNull()).isTrue();
+        assertThat(updated.body().get("codePattern").asText()).isEqualTo("#\\d{3}");
+        assertThat(http.message(id, "m1", "+33700000002", "hello").body().get("classification").asText())
+                .isEqualTo("SELLER_MESSAGE");
+        assertThat(http.message(id, "m2", "+33700000003", "#042").body().get("classification").asText())
+                .isEqualTo("CLIENT_CODE");
+    }
+
+    @Test
+    void invalidTenantsAreRejectedWithTheReason() {
+        String id = uniqueTenant("bad");
+        assertThat(status(tenant(id, Map.of("inactivityWindow", "PT0S")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("inactivityWindow", "P30D")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("inactivityWindow", "soon")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("codePattern", "[A-Z")))).isEqualTo(400);
+        assertThat(status(tenant("Not A Slug", Map.of()))).isEqualTo(400);
+        assertThat(status(tenant(null, Map.of()))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("name", "")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("sellerPhones", List.of("   "))))).isEqualTo(400);
+
+        Http.Response badPattern = tenant(id, Map.of("codePattern", "[A-Z"));
+        assertThat(badPattern.contentType()).isEqualTo("application/problem+json");
+        assertThat(badPattern.body().get("detail").asText()).contains("codePattern");
+        assertThat(http.get("/api/tenants/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aTenantIdIsTakenOnce() {
+        String id = uniqueTenant("dup");
+        assertThat(http.createTenant(id, null).status()).isEqualTo(201);
+
+        assertThat(http.createTenant(id, null).status()).isEqualTo(409);
+    }
+
+    @Test
+    void unknownTenantsAreNotFound() {
+        assertThat(http.get("/api/tenants/nobody").status()).isEqualTo(404);
+        assertThat(http.put("/api/tenants/nobody", Map.of("name", "x", "sellerPhones", List.of())).status())
+                .isEqualTo(404);
+    }
+
+    private Http.Response tenant(String id, Map<String, Object> overrides) {
+        Map<String, Object> tenant = new HashMap<>();
+        tenant.put("id", id);
+        tenant.put("name", "A tenant");
+        tenant.put("sellerPhones", List.of("+33600000000"));
+        tenant.putAll(overrides);
+        return http.post("/api/tenants", tenant);
+    }
+
+    private static int status(Http.Response response) {
+        return response.status();
+    }
+}
