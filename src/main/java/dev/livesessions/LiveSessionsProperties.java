@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ public record LiveSessionsProperties(@NotNull @DefaultValue("45m") Duration inac
                                      @Valid @DefaultValue Signals signals,
                                      @Valid @DefaultValue Recorder recorder,
                                      @Valid @DefaultValue Tenants tenants,
+                                     @Valid @DefaultValue Webhooks webhooks,
+                                     @Valid @DefaultValue WhatsApp whatsapp,
                                      @Valid @DefaultValue EmbeddedDatabase embeddedDatabase) {
 
     /**
@@ -49,6 +52,35 @@ public record LiveSessionsProperties(@NotNull @DefaultValue("45m") Duration inac
     public record Recorder(@Min(1) @Max(64) @DefaultValue("4") int writers,
                            @Min(1) @Max(10_000) @DefaultValue("500") int maxBatchSize,
                            @Min(1) @Max(10) @DefaultValue("3") int attempts) {
+    }
+
+    /**
+     * The webhook endpoints.
+     *
+     * @param maxBodySize        larger requests are refused (413) before they are read whole
+     * @param signatureTolerance how far a signed request's timestamp may be from now (generic webhook)
+     * @param dedupeRetention    how long a stored message id is remembered, so that a redelivery changes nothing;
+     *                           at least as long as providers retry (WhatsApp: 7 days)
+     */
+    public record Webhooks(@NotNull @DefaultValue("256KB") DataSize maxBodySize,
+                           @NotNull @DefaultValue("5m") Duration signatureTolerance,
+                           @NotNull @DefaultValue("7d") Duration dedupeRetention) {
+    }
+
+    /**
+     * The WhatsApp Cloud API webhook. Without an app secret it refuses every notification (503), since it could not
+     * check their signatures.
+     *
+     * @param appSecret   the Meta app's secret: notifications are signed with it (X-Hub-Signature-256)
+     * @param verifyToken the token typed into the Meta app's webhook settings, echoed back in the handshake
+     */
+    public record WhatsApp(String appSecret, String verifyToken) {
+
+        @Override
+        public String toString() {
+            return "WhatsApp[appSecret=" + (appSecret == null ? "unset" : "***") + ", verifyToken="
+                   + (verifyToken == null ? "unset" : "***") + "]";
+        }
     }
 
     /** @param cacheTtl how long ingestion may use a tenant's settings before reading them again */

@@ -4,14 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -54,14 +61,35 @@ public class Http {
                                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    /** Registers a tenant; {@code window} may be null for the global window. */
+    /** Registers a tenant with the webhook secret of {@link #secretOf}; {@code window} may be null. */
     public Response createTenant(String id, String window, String... sellerPhones) {
         Map<String, Object> tenant = new LinkedHashMap<>();
         tenant.put("id", id);
         tenant.put("name", "Tenant " + id);
         tenant.put("sellerPhones", sellerPhones);
         tenant.put("inactivityWindow", window);
+        tenant.put("webhookSecret", secretOf(id));
         return post("/api/tenants", tenant);
+    }
+
+    /** Registers a tenant that receives the messages of a WhatsApp number, unless it exists already. */
+    public void ensureWhatsAppTenant(String id, String phoneNumberId, String sellerPhone) {
+        if (get("/api/tenants/" + id).status() == 404) {
+            Map<String, Object> tenant = new LinkedHashMap<>();
+            tenant.put("id", id);
+            tenant.put("name", id);
+            tenant.put("sellerPhones", List.of(sellerPhone));
+            tenant.put("whatsappPhoneNumberId", phoneNumberId);
+            Response created = post("/api/tenants", tenant);
+            if (created.status() != 201) {
+                throw new IllegalStateException("Could not register tenant " + id + ": " + created);
+            }
+        }
+    }
+
+    /** The webhook secret the tests give a tenant. */
+    public static String secretOf(String tenantId) {
+        return "test-webhook-secret-of-" + tenantId + "-0123456789abcdef";
     }
 
     /** The result of a request sent from another thread. */
@@ -81,7 +109,7 @@ public class Http {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Posts an inbound message to the generic webhook. */
+    /** Posts an inbound message to the generic webhook, signed as its tenant. */
     public Response message(String tenantId, String messageId, String sender, String text) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("messageId", messageId);
@@ -89,7 +117,45 @@ public class Http {
         message.put("sender", sender);
         message.put("text", text);
         message.put("correlationId", "corr-" + messageId);
-        return post("/webhooks/messages", message);
+        return signed(tenantId, write(message));
+    }
+
+    /** Posts a body to the generic webhook with a valid signature of {@code tenantId}. */
+    public Response signed(String tenantId, String body) {
+        return signed(tenantId, secretOf(tenantId), Instant.now().getEpochSecond(), body);
+    }
+
+    /** Posts a body to the generic webhook, signed with the given secret and time. */
+    public Response signed(String tenantId, String secret, long timestamp, String body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/webhooks/messages"))
+                               .header("Content-Type", "application/json")
+                               .header("X-Live-Sessions-Signature", genericSignature(tenantId, secret, timestamp, body))
+                               .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public static String genericSignature(String tenantId, String secret, long timestamp, String body) {
+        return "tenant=" + tenantId + ",t=" + timestamp + ",v1=" + hmacHex(secret, timestamp + "." + body);
+    }
+
+    /** Posts a body to the WhatsApp webhook with the given X-Hub-Signature-256 (null for none). */
+    public Response whatsApp(String body, String signature) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/webhooks/whatsapp"))
+                                                 .header("Content-Type", "application/json")
+                                                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (signature != null) {
+            request.header("X-Hub-Signature-256", signature);
+        }
+        return send(request);
+    }
+
+    public static String hmacHex(String secret, String content) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Response send(HttpRequest.Builder request) {
@@ -117,7 +183,7 @@ public class Http {
         }
     }
 
-    private static String write(Object body) {
+    public static String write(Object body) {
         try {
             return JSON.writeValueAsString(body);
         } catch (IOException e) {

@@ -14,7 +14,12 @@ import java.lang.annotation.Target;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+                properties = {"live-sessions.whatsapp.app-secret=" + IntegrationTest.WHATSAPP_APP_SECRET,
+                              "live-sessions.whatsapp.verify-token=" + IntegrationTest.WHATSAPP_VERIFY_TOKEN})
 @ContextConfiguration(initializers = TestDatabase.class)
 public @interface IntegrationTest {
+
+    String WHATSAPP_APP_SECRET = "test-whatsapp-app-secret";
+    String WHATSAPP_VERIFY_TOKEN = "test-verify-token";
 }

@@ -1,12 +1,13 @@
 package dev.livesessions.ingestion;
 
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import java.time.Instant;
 
 /**
- * A message as a messaging provider (or a bridge in front of one) posts it.
+ * A message as the generic webhook receives it, and as the WhatsApp webhook translates each of its messages.
  *
  * @param messageId     the provider's id; a redelivery carries the same id
  * @param sender        a phone number (any format) or a chat handle
@@ -14,10 +15,14 @@ import java.time.Instant;
  * @param timestamp     when the provider says it was sent; optional
  * @param correlationId optional; one is generated when absent
  */
-record InboundMessage(@NotBlank @Size(max = 200) String messageId,
-                      @NotBlank @Size(max = 40) String tenantId,
-                      @NotBlank @Size(max = 100) String sender,
+record InboundMessage(@NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String messageId,
+                      @NotBlank @Size(max = 40) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String tenantId,
+                      @NotBlank @Size(max = 100) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String sender,
                       @Size(max = 4096) String text,
                       Instant timestamp,
-                      @Size(max = 200) String correlationId) {
+                      @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String correlationId) {
+
+    /** Ids are stored and compared as text: no control characters (PostgreSQL refuses NUL in text). */
+    static final String PRINTABLE = "[^\\p{Cntrl}]*";
+    static final String NOT_PRINTABLE = "must not contain control characters";
 }

@@ -4,6 +4,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -50,5 +52,24 @@ class InboundMessageLog {
             return insert;
         }, (row, i) -> new MessageKey(row.getString(1), row.getString(2)));
         return new HashSet<>(claimed);
+    }
+
+    /**
+     * Forgets the ids stored before {@code before}, a few thousand rows per statement so that no long lock or
+     * transaction builds up.
+     *
+     * @return how many were forgotten
+     */
+    int forgetBefore(Instant before) {
+        int forgotten = 0;
+        int deleted;
+        do {
+            deleted = jdbc.update("""
+                    DELETE FROM inbound_message WHERE ctid IN (
+                        SELECT ctid FROM inbound_message WHERE received_at < ? LIMIT 5000)
+                    """, Timestamp.from(before));
+            forgotten += deleted;
+        } while (deleted > 0);
+        return forgotten;
     }
 }

@@ -13,8 +13,12 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
 
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -79,30 +83,44 @@ class LiveSignalRecorder implements SmartLifecycle {
         this.settings = properties.recorder();
     }
 
+    /** A live signal and its tenant, as handed to the recorder. */
+    record TenantSignal(TenantSettings tenant, LiveSignal signal) {
+    }
+
     /**
-     * Stores the signal, waiting for the commit of the batch that carries it: when this returns, the signal is
-     * durable. (A blocked request thread costs less than an asynchronous dispatch.)
+     * Stores the signals, waiting for the commits of the batches that carry them: when this returns, they are
+     * durable. Signals handed over together may share a batch.
      *
-     * @throws SignalsNotRecordedException when nothing of the signal was stored
+     * @return where each signal went, in the order given
+     * @throws SignalsNotRecordedException when a signal could not be stored (nothing of that signal was)
      */
-    Recording record(TenantSettings tenant, LiveSignal signal) {
-        Pending pending = new Pending(tenant, signal, new CompletableFuture<>());
+    List<Recording> record(List<TenantSignal> signals) {
+        List<Pending> pendings = signals.stream()
+                                        .map(s -> new Pending(s.tenant(), s.signal(), new CompletableFuture<>()))
+                                        .toList();
         acceptance.readLock().lock();
         try {
             if (!running) {
                 throw new SignalsNotRecordedException("the service is stopping");
             }
-            if (!queues.get(Math.floorMod(tenant.tenantId().hashCode(), queues.size())).offer(pending)) {
-                throw new SignalsNotRecordedException("the write queue is full");
+            for (Pending pending : pendings) {
+                if (!queues.get(Math.floorMod(pending.tenant().tenantId().hashCode(), queues.size())).offer(pending)) {
+                    pending.result().completeExceptionally(
+                            new SignalsNotRecordedException("the write queue is full"));
+                }
             }
         } finally {
             acceptance.readLock().unlock();
         }
-        try {
-            return pending.result().join();
-        } catch (CompletionException e) {
-            throw (SignalsNotRecordedException) e.getCause();
+        List<Recording> recordings = new ArrayList<>(pendings.size());
+        for (Pending pending : pendings) {
+            try {
+                recordings.add(pending.result().join());
+            } catch (CompletionException e) {
+                throw (SignalsNotRecordedException) e.getCause();
+            }
         }
+        return recordings;
     }
 
     @Override
@@ -176,6 +194,13 @@ class LiveSignalRecorder implements SmartLifecycle {
         if (failure == null) {
             return;
         }
+        if (databaseUnreachable(failure)) {
+            // Retrying now would only make the senders wait longer for the same 503.
+            logger.warn("Could not store {} live signal(s): the database is unreachable", batch.size());
+            SignalsNotRecordedException notRecorded = new SignalsNotRecordedException(failure);
+            batch.forEach(pending -> pending.result().completeExceptionally(notRecorded));
+            return;
+        }
         for (List<Pending> signalsOfTenant : byTenant(batch).values()) {
             Throwable last = failure;
             for (int attempt = 2; last != null && attempt <= settings.attempts(); attempt++) {
@@ -232,6 +257,19 @@ class LiveSignalRecorder implements SmartLifecycle {
             inBatchOrder.add(recording != null ? recording : Recording.DUPLICATE);
         }
         return inBatchOrder;
+    }
+
+    private static boolean databaseUnreachable(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CannotCreateTransactionException
+                    || cause instanceof DataAccessResourceFailureException
+                    || cause instanceof SQLTransientConnectionException
+                    || cause instanceof SQLException sql && sql.getSQLState() != null
+                                                      && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, List<Pending>> byTenant(List<Pending> batch) {

@@ -12,6 +12,9 @@ import jakarta.persistence.Version;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -30,6 +33,8 @@ class Tenant {
     @Column(name = "inactivity_window_seconds")
     private Long inactivityWindowSeconds;
     private String codePattern;
+    private String whatsappPhoneNumberId;
+    private String webhookSecret;
     private Instant createdAt;
     private Instant updatedAt;
     @Version
@@ -44,13 +49,41 @@ class Tenant {
         this.createdAt = now;
     }
 
-    void update(String name, Set<String> sellers, Duration inactivityWindow, String codePattern, Instant now) {
+    /** @return the names of the fields that changed */
+    List<String> update(String name, Set<String> sellers, Duration inactivityWindow, String codePattern,
+                        String whatsappPhoneNumberId, Instant now) {
+        List<String> changed = new ArrayList<>();
+        if (!Objects.equals(this.name, name)) {
+            changed.add("name");
+        }
+        if (!this.sellers.equals(sellers)) {
+            changed.add("sellerPhones");
+        }
+        Long windowSeconds = inactivityWindow == null ? null : inactivityWindow.toSeconds();
+        if (!Objects.equals(this.inactivityWindowSeconds, windowSeconds)) {
+            changed.add("inactivityWindow");
+        }
+        if (!Objects.equals(this.codePattern, codePattern)) {
+            changed.add("codePattern");
+        }
+        if (!Objects.equals(this.whatsappPhoneNumberId, whatsappPhoneNumberId)) {
+            changed.add("whatsappPhoneNumberId");
+        }
         this.name = name;
         this.sellers.clear();
         this.sellers.addAll(sellers);
-        this.inactivityWindowSeconds = inactivityWindow == null ? null : inactivityWindow.toSeconds();
+        this.inactivityWindowSeconds = windowSeconds;
         this.codePattern = codePattern;
+        this.whatsappPhoneNumberId = whatsappPhoneNumberId;
         this.updatedAt = now;
+        return changed;
+    }
+
+    /** @return whether the secret changed */
+    boolean changeWebhookSecret(String secret) {
+        boolean changed = !Objects.equals(webhookSecret, secret);
+        webhookSecret = secret;
+        return changed;
     }
 
     String id() {
@@ -71,6 +104,14 @@ class Tenant {
 
     String codePattern() {
         return codePattern;
+    }
+
+    String whatsappPhoneNumberId() {
+        return whatsappPhoneNumberId;
+    }
+
+    String webhookSecret() {
+        return webhookSecret;
     }
 
     Instant createdAt() {

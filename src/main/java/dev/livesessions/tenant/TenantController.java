@@ -40,6 +40,11 @@ class TenantController {
         return registry.get(id);
     }
 
+    @GetMapping("/{id}/changes")
+    List<TenantChange.View> changes(@PathVariable String id) {
+        return registry.changesOf(id);
+    }
+
     @PutMapping("/{id}")
     TenantResponse update(@PathVariable String id, @Valid @RequestBody TenantRequest request) {
         return registry.update(id, request);

@@ -19,6 +19,7 @@ public class TenantDirectory {
     private final LiveSessionsProperties properties;
     private final Pattern defaultCodePattern;
     private final LoadingCache<String, Optional<TenantSettings>> cache;
+    private final LoadingCache<String, Optional<String>> tenantIdsByWhatsAppNumber;
 
     TenantDirectory(TenantRepository tenants, LiveSessionsProperties properties) {
         this.tenants = tenants;
@@ -28,14 +29,24 @@ public class TenantDirectory {
                              .maximumSize(100_000)
                              .expireAfterWrite(properties.tenants().cacheTtl())
                              .build(this::load);
+        this.tenantIdsByWhatsAppNumber = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(properties.tenants().cacheTtl())
+                .build(phoneNumberId -> tenants.findByWhatsappPhoneNumberId(phoneNumberId).map(Tenant::id));
     }
 
     public Optional<TenantSettings> find(String tenantId) {
         return cache.get(tenantId);
     }
 
+    /** The tenant whose WhatsApp number has this {@code phone_number_id}. */
+    public Optional<TenantSettings> findByWhatsAppNumber(String phoneNumberId) {
+        return tenantIdsByWhatsAppNumber.get(phoneNumberId).flatMap(this::find);
+    }
+
     void forget(String tenantId) {
         cache.invalidate(tenantId);
+        tenantIdsByWhatsAppNumber.invalidateAll();
     }
 
     private Optional<TenantSettings> load(String tenantId) {
@@ -43,6 +54,7 @@ public class TenantDirectory {
                 tenant.id(),
                 tenant.sellers(),
                 tenant.inactivityWindow() == null ? properties.inactivityWindow() : tenant.inactivityWindow(),
-                tenant.codePattern() == null ? defaultCodePattern : Pattern.compile(tenant.codePattern())));
+                tenant.codePattern() == null ? defaultCodePattern : Pattern.compile(tenant.codePattern()),
+                tenant.webhookSecret()));
     }
 }

@@ -9,6 +9,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,12 +23,18 @@ class TenantRegistry {
     private static final Duration SHORTEST_WINDOW = Duration.ofSeconds(1);
     private static final Duration LONGEST_WINDOW = Duration.ofDays(7);
 
+    /** Who changes tenants, until the API knows its users. */
+    private static final String ACTOR = "api";
+
     private final TenantRepository tenants;
+    private final TenantChangeRepository changes;
     private final TenantDirectory directory;
     private final Clock clock;
 
-    TenantRegistry(TenantRepository tenants, TenantDirectory directory, Clock clock) {
+    TenantRegistry(TenantRepository tenants, TenantChangeRepository changes, TenantDirectory directory,
+                   Clock clock) {
         this.tenants = tenants;
+        this.changes = changes;
         this.directory = directory;
         this.clock = clock;
     }
@@ -42,7 +49,9 @@ class TenantRegistry {
         }
         Tenant tenant = new Tenant(request.id(), clock.instant());
         apply(request, tenant);
-        return TenantResponse.of(tenants.save(tenant));
+        tenants.save(tenant);
+        changes.save(new TenantChange(tenant.id(), clock.instant(), ACTOR, "created"));
+        return TenantResponse.of(tenant);
     }
 
     @Transactional
@@ -51,7 +60,10 @@ class TenantRegistry {
             throw badRequest("id in the body (" + request.id() + ") differs from the path (" + id + ")");
         }
         Tenant tenant = tenants.findById(id).orElseThrow(() -> notFound(id));
-        apply(request, tenant);
+        List<String> changed = apply(request, tenant);
+        if (!changed.isEmpty()) {
+            changes.save(new TenantChange(id, clock.instant(), ACTOR, "updated " + String.join(", ", changed)));
+        }
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
@@ -67,12 +79,21 @@ class TenantRegistry {
     }
 
     @Transactional(readOnly = true)
+    List<TenantChange.View> changesOf(String id) {
+        if (!tenants.existsById(id)) {
+            throw notFound(id);
+        }
+        return changes.findByTenantIdOrderByChangedAtAscIdAsc(id).stream().map(TenantChange::view).toList();
+    }
+
+    @Transactional(readOnly = true)
     List<TenantResponse> all() {
         return tenants.findAll().stream().map(TenantResponse::of)
                       .sorted((a, b) -> a.id().compareTo(b.id())).toList();
     }
 
-    private void apply(TenantRequest request, Tenant tenant) {
+    /** @return the names of the fields that changed */
+    private List<String> apply(TenantRequest request, Tenant tenant) {
         Duration window = request.inactivityWindow();
         if (window != null && (window.compareTo(SHORTEST_WINDOW) < 0 || window.compareTo(LONGEST_WINDOW) > 0)) {
             throw badRequest("inactivityWindow must be between PT1S and P7D");
@@ -92,7 +113,13 @@ class TenantRegistry {
             }
             sellers.add(normalized);
         }
-        tenant.update(request.name().strip(), sellers, window, request.codePattern(), clock.instant());
+        List<String> changed = new ArrayList<>(tenant.update(request.name().strip(), sellers, window,
+                                                             request.codePattern(), request.whatsappPhoneNumberId(),
+                                                             clock.instant()));
+        if (request.webhookSecret() != null && tenant.changeWebhookSecret(request.webhookSecret())) {
+            changed.add("webhookSecret");
+        }
+        return changed;
     }
 
     private static ResponseStatusException notFound(String id) {

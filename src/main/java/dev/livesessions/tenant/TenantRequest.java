@@ -15,13 +15,19 @@ import java.util.List;
  * @param sellerPhones     the sellers' phone numbers (any format) or chat handles
  * @param inactivityWindow ISO-8601 (e.g. {@code PT30M}); null uses the global window
  * @param codePattern      a Java regular expression for product codes; null uses the global pattern
+ * @param whatsappPhoneNumberId the {@code phone_number_id} of the tenant's WhatsApp Business number, if any
+ * @param webhookSecret    the key that signs the tenant's generic webhook requests; write-only, null leaves it as
+ *                         it is
  */
 record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must be 1-40 lower-case letters, digits or dashes")
                      String id,
                      @NotBlank @Size(max = 200) String name,
                      @NotNull @Size(max = 200) List<@NotBlank @Size(max = 100) String> sellerPhones,
                      Duration inactivityWindow,
-                     @Size(max = 200) String codePattern) {
+                     @Size(max = 200) String codePattern,
+                     @Pattern(regexp = "[0-9]{1,30}", message = "must be the digits of a WhatsApp phone_number_id")
+                     String whatsappPhoneNumberId,
+                     @Size(min = 32, max = 200) String webhookSecret) {
 
     static final String ID_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?";
 }

@@ -9,13 +9,15 @@ import java.util.List;
  *
  * @param sellerPhones     normalized: digits only for phones, lower-case for handles
  * @param inactivityWindow the tenant's override, or null when it uses the global window
+ * @param webhookSecretSet whether a generic webhook secret is set (the secret itself is never shown)
  */
 record TenantResponse(String id, String name, List<String> sellerPhones, Duration inactivityWindow,
-                      String codePattern, Instant createdAt, Instant updatedAt) {
+                      String codePattern, String whatsappPhoneNumberId, boolean webhookSecretSet, Instant createdAt,
+                      Instant updatedAt) {
 
     static TenantResponse of(Tenant tenant) {
         return new TenantResponse(tenant.id(), tenant.name(), tenant.sellers().stream().sorted().toList(),
-                                  tenant.inactivityWindow(), tenant.codePattern(), tenant.createdAt(),
-                                  tenant.updatedAt());
+                                  tenant.inactivityWindow(), tenant.codePattern(), tenant.whatsappPhoneNumberId(),
+                                  tenant.webhookSecret() != null, tenant.createdAt(), tenant.updatedAt());
     }
 }

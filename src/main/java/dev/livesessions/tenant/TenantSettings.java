@@ -10,10 +10,17 @@ import java.util.regex.Pattern;
  * @param sellers          normalized seller phones and handles (see {@link Senders})
  * @param inactivityWindow the tenant's override, or the global window
  * @param codePattern      the tenant's product code pattern, or the global one
+ * @param webhookSecret    the key of the generic webhook's signatures, or null when none is set
  */
-public record TenantSettings(String tenantId, Set<String> sellers, Duration inactivityWindow, Pattern codePattern) {
+public record TenantSettings(String tenantId, Set<String> sellers, Duration inactivityWindow, Pattern codePattern,
+                             String webhookSecret) {
 
     public boolean isSeller(String sender) {
         return sellers.contains(Senders.normalize(sender));
+    }
+
+    @Override
+    public String toString() {
+        return "TenantSettings[" + tenantId + "]";
     }
 }

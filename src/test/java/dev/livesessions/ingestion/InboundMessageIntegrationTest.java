@@ -10,6 +10,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -133,18 +134,20 @@ class InboundMessageIntegrationTest {
     @Test
     void invalidInputIsRejectedWithAProblemAndStoresNothing() {
         List<Http.Response> rejected = List.of(
-                http.postRaw("/webhooks/messages", "application/json", "{\"messageId\": \"x\", "),
-                http.postRaw("/webhooks/messages", "application/json", "[1, 2, 3]"),
-                http.postRaw("/webhooks/messages", "application/json", ""),
-                http.postRaw("/webhooks/messages", "application/json",
-                             "{\"messageId\": \"x\", \"tenantId\": \"" + tenant + "\", \"sender\": \"1\", "
-                                     + "\"text\": \"A1\", \"timestamp\": \"yesterday\"}"),
-                http.post("/webhooks/messages", Map.of("tenantId", tenant, "sender", CLIENT, "text", "A1")),
-                http.post("/webhooks/messages", Map.of("messageId", "x".repeat(201), "tenantId", tenant,
-                                                       "sender", CLIENT, "text", "A1")),
+                http.signed(tenant, "{\"messageId\": \"x\", "),
+                http.signed(tenant, "[1, 2, 3]"),
+                http.signed(tenant, ""),
+                http.signed(tenant, "{\"messageId\": \"x\", \"tenantId\": \"" + tenant + "\", \"sender\": \"1\", "
+                                    + "\"text\": \"A1\", \"timestamp\": \"yesterday\"}"),
+                http.signed(tenant, Http.write(Map.of("tenantId", tenant, "sender", CLIENT, "text", "A1"))),
+                http.signed(tenant, Http.write(Map.of("messageId", "x".repeat(201), "tenantId", tenant,
+                                                      "sender", CLIENT, "text", "A1"))),
+                http.signed(tenant, Http.write(Map.of("messageId", 12, "tenantId", tenant,
+                                                      "sender", CLIENT, "text", "A1"))),
                 http.postRaw("/webhooks/messages", "text/plain", "A1"));
 
-        assertThat(rejected).extracting(Http.Response::status).containsExactly(400, 400, 400, 400, 400, 400, 415);
+        assertThat(rejected).extracting(Http.Response::status)
+                            .containsExactly(400, 400, 400, 400, 400, 400, 400, 415);
         assertThat(rejected).extracting(Http.Response::contentType).containsOnly("application/problem+json");
         assertThat(eventsOfTenant()).isZero();
     }
@@ -153,8 +156,40 @@ class InboundMessageIntegrationTest {
     void aMessageForAnUnknownTenantIsRejected() {
         Http.Response response = http.message("no-such-tenant", "m1", CLIENT, "A12");
 
-        assertThat(response.status()).isEqualTo(422);
-        assertThat(response.body().get("detail").asText()).contains("no-such-tenant");
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.body().get("detail").asText()).contains("unknown tenant");
+    }
+
+    @Test
+    void aRequestNotSignedByTheTenantItClaimsIsRefused() {
+        String body = Http.write(Map.of("messageId", "sig-1", "tenantId", tenant, "sender", CLIENT, "text", "A1"));
+        long now = Instant.now().getEpochSecond();
+        String other = uniqueTenant("other");
+        http.createTenant(other, null);
+
+        List<Http.Response> refused = List.of(
+                http.postRaw("/webhooks/messages", "application/json", body),
+                http.signed(tenant, "a-secret-that-is-not-the-tenants-one-at-all", now, body),
+                http.signed(tenant, Http.secretOf(tenant), now - 3600, body),
+                http.signed(tenant, Http.secretOf(tenant), now + 3600, body),
+                http.signed(other, body));
+
+        assertThat(refused).extracting(Http.Response::status).containsExactly(401, 401, 401, 401, 403);
+        assertThat(refused).extracting(Http.Response::contentType).containsOnly("application/problem+json");
+        assertThat(eventsOfTenant()).isZero();
+        assertThat(http.signed(tenant, body).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aBodyOverTheSizeLimitIsRefusedBeforeItIsRead() {
+        String huge = Http.write(Map.of("messageId", "big", "tenantId", tenant, "sender", CLIENT,
+                                        "text", "A".repeat(300 * 1024)));
+
+        Http.Response response = http.signed(tenant, huge);
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.contentType()).isEqualTo("application/problem+json");
+        assertThat(eventsOfTenant()).isZero();
     }
 
     private long eventsOfTenant() {

@@ -1,0 +1,51 @@
+package dev.livesessions.ingestion;
+
+import dev.livesessions.ingestion.MessageIntake.Delivery;
+import dev.livesessions.ingestion.WebhookSignatures.GenericSignature;
+import dev.livesessions.tenant.TenantDirectory;
+import dev.livesessions.tenant.TenantSettings;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The generic webhook, for sources other than WhatsApp (a streaming platform's chat, a bridge): one message per
+ * request, signed with its tenant's webhook secret (see {@link WebhookSignatures}). A 200 answer means the message
+ * is durably stored (or was before: a redelivery is answered {@code duplicate: true}).
+ */
+@RestController
+class GenericWebhookController {
+
+    private final WebhookSignatures signatures;
+    private final WebhookJson json;
+    private final TenantDirectory tenants;
+    private final MessageIntake intake;
+
+    GenericWebhookController(WebhookSignatures signatures, WebhookJson json, TenantDirectory tenants,
+                             MessageIntake intake) {
+        this.signatures = signatures;
+        this.json = json;
+        this.tenants = tenants;
+        this.intake = intake;
+    }
+
+    @PostMapping(path = "/webhooks/messages", consumes = MediaType.APPLICATION_JSON_VALUE)
+    IngestionResponse receive(@RequestHeader(name = WebhookSignatures.GENERIC_HEADER, required = false) String header,
+                              @RequestBody(required = false) byte[] body) {
+        GenericSignature signature = signatures.parseGeneric(header);
+        TenantSettings tenant = tenants.find(signature.tenantId())
+                                       .orElseThrow(() -> new InvalidSignatureException("unknown tenant"));
+        signatures.verifyGeneric(signature, body == null ? new byte[0] : body, tenant.webhookSecret());
+        InboundMessage message = json.read(body == null ? new byte[0] : body, InboundMessage.class);
+        if (!message.tenantId().equals(tenant.tenantId())) {
+            throw new WrongTenantException(tenant.tenantId(), message.tenantId());
+        }
+        String correlationId = message.correlationId() != null ? message.correlationId() : UUID.randomUUID().toString();
+        return intake.receive(List.of(new Delivery(tenant, message)), correlationId).get(0);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.livesessions.ingestion;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import jakarta.validation.Validator;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Reads webhook bodies strictly, once their signature is checked: bounded nesting and sizes, no coercion of numbers
+ * or booleans into text, nothing after the JSON value, then Bean Validation. Anything else is an
+ * {@link InvalidPayloadException}, answered 400.
+ */
+@Component
+class WebhookJson {
+
+    private final ObjectMapper mapper;
+    private final Validator validator;
+
+    WebhookJson(Validator validator) {
+        this.validator = validator;
+        this.mapper = JsonMapper.builder()
+                                .addModule(new JavaTimeModule())
+                                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                                                                          .maxNestingDepth(32)
+                                                                          .maxStringLength(64 * 1024)
+                                                                          .maxNumberLength(64)
+                                                                          .maxNameLength(256)
+                                                                          .build());
+        mapper.coercionConfigFor(LogicalType.Textual)
+              .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+              .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+              .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    }
+
+    <T> T read(byte[] body, Class<T> type) {
+        if (body.length == 0) {
+            throw new InvalidPayloadException(List.of("the body is empty"));
+        }
+        T value;
+        try {
+            value = mapper.readValue(body, type);
+        } catch (StreamConstraintsException e) {
+            throw new InvalidPayloadException(List.of("the JSON is too deeply nested or has a value too long"));
+        } catch (JacksonException e) {
+            throw new InvalidPayloadException(List.of("not the expected JSON: " + describe(e)));
+        } catch (IOException e) {
+            throw new InvalidPayloadException(List.of("unreadable body"));
+        }
+        if (value == null) {
+            throw new InvalidPayloadException(List.of("the body is null"));
+        }
+        validate(value);
+        return value;
+    }
+
+    <T> void validate(T value) {
+        List<String> errors = validator.validate(value).stream()
+                                       .map(violation -> violation.getPropertyPath() + ": " + violation.getMessage())
+                                       .sorted()
+                                       .toList();
+        if (!errors.isEmpty()) {
+            throw new InvalidPayloadException(errors);
+        }
+    }
+
+    /** Jackson's own message without the echo of the input, which may be long or binary. */
+    private static String describe(JacksonException e) {
+        String message = e.getOriginalMessage();
+        int echo = message.indexOf('\n');
+        String firstLine = echo < 0 ? message : message.substring(0, echo);
+        return firstLine.length() > 200 ? firstLine.substring(0, 200) + "..." : firstLine;
+    }
+}

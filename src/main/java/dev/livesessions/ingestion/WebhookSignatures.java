@@ -1,0 +1,110 @@
+package dev.livesessions.ingestion;
+
+import dev.livesessions.LiveSessionsProperties;
+import org.springframework.stereotype.Component;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Checks webhook signatures over the raw request bytes, before anything is parsed, comparing in constant time.
+ * <ul>
+ *     <li>WhatsApp: {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body, keyed with the app secret>}.</li>
+ *     <li>Generic: {@code X-Live-Sessions-Signature: tenant=<tenant id>,t=<unix seconds>,v1=<hex HMAC-SHA256 of
+ *     "<t>.<body>", keyed with the tenant's webhook secret>}; {@code t} must be within the tolerance of now, so a
+ *     captured request cannot be replayed later.</li>
+ * </ul>
+ */
+@Component
+class WebhookSignatures {
+
+    static final String WHATSAPP_HEADER = "X-Hub-Signature-256";
+    static final String GENERIC_HEADER = "X-Live-Sessions-Signature";
+
+    /** Who signed a generic webhook request, and when. */
+    record GenericSignature(String tenantId, long timestamp, String mac) {
+    }
+
+    private final Duration tolerance;
+    private final Clock clock;
+
+    WebhookSignatures(LiveSessionsProperties properties, Clock clock) {
+        this.tolerance = properties.webhooks().signatureTolerance();
+        this.clock = clock;
+    }
+
+    void verifyWhatsApp(String header, byte[] body, String appSecret) {
+        if (header == null || !header.startsWith("sha256=")) {
+            throw new InvalidSignatureException("missing " + WHATSAPP_HEADER + " (sha256=...)");
+        }
+        if (!matches(header.substring("sha256=".length()), hmac(appSecret, body))) {
+            throw new InvalidSignatureException(WHATSAPP_HEADER + " does not match the body");
+        }
+    }
+
+    GenericSignature parseGeneric(String header) {
+        if (header == null) {
+            throw new InvalidSignatureException("missing " + GENERIC_HEADER + " (tenant=...,t=...,v1=...)");
+        }
+        Map<String, String> parts = new HashMap<>();
+        for (String part : header.split(",", 10)) {
+            int equals = part.indexOf('=');
+            if (equals > 0) {
+                parts.put(part.substring(0, equals).strip(), part.substring(equals + 1).strip());
+            }
+        }
+        String tenantId = parts.get("tenant");
+        String timestamp = parts.get("t");
+        String mac = parts.get("v1");
+        if (tenantId == null || timestamp == null || mac == null || !timestamp.matches("\\d{1,12}")) {
+            throw new InvalidSignatureException(GENERIC_HEADER + " must read tenant=<id>,t=<unix seconds>,v1=<hex>");
+        }
+        return new GenericSignature(tenantId, Long.parseLong(timestamp), mac);
+    }
+
+    void verifyGeneric(GenericSignature signature, byte[] body, String tenantSecret) {
+        if (tenantSecret == null) {
+            throw new InvalidSignatureException("the tenant has no webhook secret");
+        }
+        Instant signedAt = Instant.ofEpochSecond(signature.timestamp());
+        if (Duration.between(signedAt, clock.instant()).abs().compareTo(tolerance) > 0) {
+            throw new InvalidSignatureException("the signature's timestamp is more than " + tolerance + " from now");
+        }
+        byte[] prefix = (signature.timestamp() + ".").getBytes(StandardCharsets.US_ASCII);
+        if (!matches(signature.mac(), hmac(tenantSecret, prefix, body))) {
+            throw new InvalidSignatureException(GENERIC_HEADER + " does not match the body");
+        }
+    }
+
+    static byte[] hmac(String secret, byte[]... parts) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            for (byte[] part : parts) {
+                mac.update(part);
+            }
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    private static boolean matches(String hex, byte[] expected) {
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(hex.toLowerCase());
+        } catch (IllegalArgumentException notHex) {
+            return false;
+        }
+        return MessageDigest.isEqual(given, expected);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.livesessions.ingestion;
+
+import dev.livesessions.Http;
+import dev.livesessions.LiveSessionsApplication;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** PostgreSQL stops under the service and comes back: 503 meanwhile, then 200, nothing lost or counted twice. */
+class DatabaseOutageIntegrationTest {
+
+    @TempDir
+    Path dataDirectory;
+
+    @Test
+    void whileTheDatabaseIsDownMessagesAre503AndOnceItIsBackTheyAreStoredOnce() throws Exception {
+        int port = freePort();
+        EmbeddedPostgres database = start(port);
+        try (ConfigurableApplicationContext service = new SpringApplicationBuilder(LiveSessionsApplication.class).run(
+                "--server.port=0",
+                "--spring.datasource.url=" + database.getJdbcUrl("postgres", "postgres"),
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.hikari.connection-timeout=1000")) {
+            Http http = new Http(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")));
+            assertThat(http.createTenant("outage", null, "+33600000000").status()).isEqualTo(201);
+            assertThat(http.message("outage", "before", "+33700000001", "A1").status()).isEqualTo(200);
+
+            database.close();
+            Http.Response duringOutage = http.message("outage", "during", "+33700000001", "A2");
+
+            assertThat(duringOutage.status()).isEqualTo(503);
+            assertThat(duringOutage.contentType()).isEqualTo("application/problem+json");
+
+            database = start(port);
+            // As a provider does: deliver again until it is accepted (the first attempts may meet connections
+            // that died with the old server).
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(
+                    () -> http.message("outage", "during", "+33700000001", "A2").status() == 200);
+            assertThat(http.message("outage", "before", "+33700000001", "A1").body().get("duplicate").asBoolean())
+                    .isTrue();
+            assertThat(service.getBean(JdbcTemplate.class).queryForList(
+                    "SELECT convert_from(payload, 'UTF8')::json ->> 'messageId' FROM domain_event_entry "
+                            + "WHERE payload_type = 'dev.livesessions.api.ActivityRecorded' ORDER BY global_index",
+                    String.class)).containsExactly("before", "during");
+        } finally {
+            database.close();
+        }
+    }
+
+    private EmbeddedPostgres start(int port) throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false)
+                               .setPort(port).setServerConfig("synchronous_commit", "on")
+                               .setRegisterShutdownHook(false).start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.livesessions.ingestion;
+
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Meta's payloads, verbatim from src/test/resources/whatsapp, sent over HTTP with real signatures. */
+@IntegrationTest
+class WhatsAppWebhookIntegrationTest {
+
+    static final String SHOP_A = "wa-shop-a";
+    static final String SHOP_A_NUMBER = "106540352242922";
+    static final String SHOP_A_SELLER = "+1 555 000 1111";
+    private static final String SHOP_B = "wa-shop-b";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    MeterRegistry meters;
+
+    private Http http;
+
+    @BeforeEach
+    void registerTheShopsNumbers() {
+        http = new Http(port);
+        http.ensureWhatsAppTenant(SHOP_A, SHOP_A_NUMBER, SHOP_A_SELLER);
+        http.ensureWhatsAppTenant(SHOP_B, "106540352242933", "+1 555 000 2222");
+    }
+
+    @Test
+    void theSubscriptionHandshakeEchoesTheChallengeOnlyForTheRightToken() {
+        Http.Response accepted = http.get(verification("subscribe", IntegrationTest.WHATSAPP_VERIFY_TOKEN, "1158201444"));
+
+        assertThat(accepted.status()).isEqualTo(200);
+        assertThat(accepted.body().asText()).isEqualTo("1158201444");
+        assertThat(http.get(verification("subscribe", "guess", "1158201444")).status()).isEqualTo(403);
+        assertThat(http.get(verification("unsubscribe", IntegrationTest.WHATSAPP_VERIFY_TOKEN, "1")).status())
+                .isEqualTo(403);
+        assertThat(http.get("/webhooks/whatsapp").status()).isEqualTo(403);
+    }
+
+    @Test
+    void aClientsTextMessageWithACodeIsALiveSignalOfTheNumbersTenant() {
+        Http.Response response = post("text-message.json");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("liveSignals").asInt()).isEqualTo(1);
+        assertThat(activitiesOf("wamid.HBgLMTY1MDUwNzY1MjAVAgASGBQzQTdCNTg5RjY1MEI2OTFGMjJFNQA="))
+                .containsExactly(SHOP_A + ":CLIENT:A12");
+    }
+
+    @Test
+    void anInteractiveReplyCountsByTheTitleTheClientChose() {
+        Http.Response response = post("interactive-reply.json");
+
+        assertThat(response.body().get("liveSignals").asInt()).isEqualTo(1);
+        assertThat(activitiesOf("wamid.HBgLMTY1MDUwNzY1MjAVAgASGBQzQUUzRjI4RjY0NEE2RDdDRDc3MgA="))
+                .containsExactly(SHOP_A + ":CLIENT:B7");
+    }
+
+    @Test
+    void anImageWithoutCaptionIsAcknowledgedButIsNoLiveSignal() {
+        Http.Response response = post("image-without-caption.json");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("messages").asInt()).isEqualTo(1);
+        assertThat(response.body().get("liveSignals").asInt()).isZero();
+        assertThat(activitiesOf("wamid.HBgLMTU1NTAwMDExMTEVAgASGBQzQUZGMDEyM0I0NTY3ODlBQkNERQA=")).isEmpty();
+    }
+
+    @Test
+    void statusUpdatesAreAcknowledgedIgnoredAndCounted() {
+        double before = ignored("status");
+
+        Http.Response response = post("status-update.json");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("ignored").asInt()).isEqualTo(1);
+        assertThat(ignored("status")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void messagesForANumberNoTenantHasAreAcknowledgedAndIgnored() {
+        double before = ignored("unknown_phone_number");
+
+        Http.Response response = post("unknown-number.json");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(ignored("unknown_phone_number")).isEqualTo(before + 1);
+        assertThat(activitiesOf("wamid.HBgLMTY1MDU1NTAwMDAVAgASGBQzQTAwMDAwMDAwMDAwMDAwMDAwNgA=")).isEmpty();
+    }
+
+    @Test
+    void aBatchForTwoTenantsIsStoredOnceHoweverOftenItIsRedelivered() throws Exception {
+        Http.Response first = post("batch-two-tenants.json");
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body().get("messages").asInt()).isEqualTo(4);
+        assertThat(first.body().get("liveSignals").asInt()).isEqualTo(3);
+        assertThat(first.body().get("ignored").asInt()).isEqualTo(1);
+        Map<String, List<String>> stored = batchActivities();
+        assertThat(stored.values()).containsExactly(List.of(SHOP_A + ":SELLER:null"), List.of(SHOP_A + ":CLIENT:C3"),
+                                                    List.of(), List.of(SHOP_B + ":CLIENT:D44"));
+
+        ExecutorService meta = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Http.Response>> redeliveries = IntStream.range(0, 8)
+                    .<Callable<Http.Response>>mapToObj(i -> () -> post("batch-two-tenants.json")).toList();
+            assertThat(meta.invokeAll(redeliveries)).extracting(future -> Http.await(future).status()).containsOnly(200);
+        } finally {
+            meta.shutdown();
+        }
+        Http.Response later = post("batch-two-tenants.json");
+
+        assertThat(later.body().get("duplicates").asInt()).isEqualTo(3);
+        assertThat(batchActivities()).isEqualTo(stored);
+    }
+
+    @Test
+    void aMissingOrWrongSignatureIsRefusedAndNothingIsStored() {
+        String body = payload("text-message.json");
+        String otherBody = payload("interactive-reply.json");
+        long events = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+
+        List<Http.Response> refused = List.of(
+                http.whatsApp(body, null),
+                http.whatsApp(body, "sha256=" + Http.hmacHex("not-the-app-secret", body)),
+                http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, otherBody)),
+                http.whatsApp(body, Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body)),
+                http.whatsApp(body, "sha256=zz"));
+
+        assertThat(refused).extracting(Http.Response::status).containsOnly(401);
+        assertThat(refused).extracting(Http.Response::contentType).containsOnly("application/problem+json");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class)).isEqualTo(events);
+    }
+
+    private Http.Response post(String file) {
+        String body = payload(file);
+        return http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
+    }
+
+    static String payload(String file) {
+        try (InputStream in = WhatsAppWebhookIntegrationTest.class.getResourceAsStream("/whatsapp/" + file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** "tenant:source:code" of each ActivityRecorded event of a message. */
+    private List<String> activitiesOf(String messageId) {
+        return jdbc.queryForList(
+                "SELECT (convert_from(payload, 'UTF8')::json ->> 'tenantId') || ':' || "
+                        + "(convert_from(payload, 'UTF8')::json ->> 'source') || ':' || "
+                        + "coalesce(convert_from(payload, 'UTF8')::json ->> 'code', 'null') FROM domain_event_entry "
+                        + "WHERE payload_type = 'dev.livesessions.api.ActivityRecorded' "
+                        + "AND convert_from(payload, 'UTF8')::json ->> 'messageId' = ?", String.class, messageId);
+    }
+
+    private Map<String, List<String>> batchActivities() {
+        Map<String, List<String>> stored = new LinkedHashMap<>();
+        for (String id : List.of("wamid.HBgLMTU1NTAwMDExMTEVAgASGBQzQTAwMDAwMDAwMDAwMDAwMDAwMQA=",
+                                 "wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTAwMDAwMDAwMDAwMDAwMDAwMgA=",
+                                 "wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTAwMDAwMDAwMDAwMDAwMDAwMwA=",
+                                 "wamid.HBgLMzQ2MDAxMTEyMjIVAgASGBQzQTAwMDAwMDAwMDAwMDAwMDAwNAA=")) {
+            stored.put(id, activitiesOf(id));
+        }
+        return stored;
+    }
+
+    private double ignored(String reason) {
+        var counter = meters.find("live_sessions.whatsapp.ignored").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static String verification(String mode, String token, String challenge) {
+        return "/webhooks/whatsapp?hub.mode=" + mode + "&hub.verify_token=" + URLEncoder.encode(token,
+                StandardCharsets.UTF_8) + "&hub.challenge=" + challenge;
+    }
+
+}
