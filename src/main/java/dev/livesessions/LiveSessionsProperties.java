@@ -18,16 +18,48 @@ import java.util.List;
  * Every setting of the service, under {@code live-sessions.*}; README.md lists them with their environment variables.
  *
  * @param inactivityWindow a session closes after this long without a live signal, unless its tenant overrides it
+ * @param inactiveHours    when set (SESSION_INACTIVE_HOURS), the inactivity window in hours, instead of the above
+ * @param maxLifespan      a session closes this long after it opened, however busy; unset for no cap
  */
 @Validated
 @ConfigurationProperties("live-sessions")
 public record LiveSessionsProperties(@NotNull @DefaultValue("45m") Duration inactivityWindow,
+                                     @Min(1) Integer inactiveHours,
+                                     Duration maxLifespan,
+                                     @Valid @DefaultValue Cleanup cleanup,
                                      @Valid @DefaultValue Signals signals,
                                      @Valid @DefaultValue Recorder recorder,
                                      @Valid @DefaultValue Tenants tenants,
                                      @Valid @DefaultValue Webhooks webhooks,
                                      @Valid @DefaultValue WhatsApp whatsapp,
                                      @Valid @DefaultValue EmbeddedDatabase embeddedDatabase) {
+
+    /** The inactivity window of tenants that have none of their own. */
+    public Duration defaultInactivityWindow() {
+        return inactiveHours != null ? Duration.ofHours(inactiveHours) : inactivityWindow;
+    }
+
+    /**
+     * Archiving of idle sessions, with the names of the session-cleanup guide as environment variables.
+     *
+     * @param enabled            automatic archiving at all (SESSION_CLEANUP_ENABLED); cleanup runs work either way
+     * @param archiveAfter       a closed session idle this long is archived (SESSION_DELETE_DAYS), unless its tenant
+     *                           has its own delay
+     * @param autoCleanupDefault whether a new session has auto-cleanup on (SESSION_AUTO_CLEANUP_DEFAULT), unless its
+     *                           tenant says otherwise
+     * @param archiveNotice      how long before an automatic archive the session gives notice; 0 for none
+     * @param runBatchSize       sessions a cleanup run handles per transaction
+     * @param noticeRetryDelay   first delay before a notice the tenant's endpoint refused is sent again (doubling)
+     * @param noticeAttempts     how often a notice is tried before it is given up
+     */
+    public record Cleanup(@DefaultValue("true") boolean enabled,
+                          @NotNull @DefaultValue("30d") Duration archiveAfter,
+                          @DefaultValue("true") boolean autoCleanupDefault,
+                          @NotNull @DefaultValue("24h") Duration archiveNotice,
+                          @Min(1) @Max(10_000) @DefaultValue("100") int runBatchSize,
+                          @NotNull @DefaultValue("30s") Duration noticeRetryDelay,
+                          @Min(1) @Max(50) @DefaultValue("12") int noticeAttempts) {
+    }
 
     /**
      * How inbound messages are classified.

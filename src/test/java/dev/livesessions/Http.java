@@ -158,7 +158,7 @@ public class Http {
         }
     }
 
-    private Response send(HttpRequest.Builder request) {
+    public Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                                                         HttpResponse.BodyHandlers.ofString());

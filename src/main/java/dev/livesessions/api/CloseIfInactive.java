@@ -1,10 +1,13 @@
 package dev.livesessions.api;
 
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Asks a session to close if its inactivity window has passed by {@code asOf}. The session schedules it for itself
- * (as a persistent deadline) at the moment its window would pass.
+ * Closes the session if it has had no live signal for {@code inactiveFor} by {@code asOf}: what a cleanup run sends
+ * for an active session that looks idle in the read model. The session decides on its own state.
  */
-public record CloseIfInactive(Instant asOf) {
+public record CloseIfInactive(@TargetAggregateIdentifier String sessionId, Instant asOf, Duration inactiveFor) {
 }

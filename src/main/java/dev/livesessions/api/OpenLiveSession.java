@@ -2,10 +2,9 @@ package dev.livesessions.api;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-import java.time.Duration;
 import java.util.List;
 
 /** Opens the tenant's session number {@code number} with the live signals that arrived while it had none. */
 public record OpenLiveSession(@TargetAggregateIdentifier String sessionId, String tenantId, long number,
-                              Duration inactivityWindow, List<LiveSignal> signals) {
+                              SessionTerms terms, List<LiveSignal> signals) {
 }

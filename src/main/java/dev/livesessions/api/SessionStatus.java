@@ -1,7 +1,9 @@
 package dev.livesessions.api;
 
-/** Status of a session in the read model. */
+/** Where a session is in its lifecycle, in the read model. */
 public enum SessionStatus {
     ACTIVE,
-    CLOSED
+    CLOSED,
+    ARCHIVED,
+    DELETED
 }

@@ -6,9 +6,13 @@ import java.time.Instant;
 /**
  * A session as the dashboard sees it.
  *
- * @param expiresAt when the session closes if no live signal arrives before; null once closed
+ * @param expiresAt       when the session closes if no live signal arrives before; null once closed
+ * @param archiveAt       when the session will be archived automatically; null when it will not
+ * @param archiveNoticeAt when notice of that archive was given, or null
  */
-public record SessionView(String sessionId, String tenantId, long number, SessionStatus status, Instant createdAt,
-                          Instant lastActivityAt, Instant expiresAt, Instant closedAt, CloseReason closeReason,
-                          Duration inactivityWindow, long sellerMessages, long clientCodes) {
+public record SessionView(String sessionId, String tenantId, long number, SessionStatus status,
+                          CleanupStatus cleanupStatus, Instant createdAt, Instant lastActivityAt, Instant expiresAt,
+                          Instant closedAt, CloseReason closeReason, Duration inactivityWindow, long sellerMessages,
+                          long clientCodes, boolean autoCleanup, Instant archiveAt, Instant archiveNoticeAt,
+                          Instant archivedAt, Instant deletedAt) {
 }

@@ -3,6 +3,7 @@ package dev.livesessions.ingestion;
 import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.api.LiveSignal;
 import dev.livesessions.api.RecordedSignal;
+import dev.livesessions.api.SessionTerms;
 import dev.livesessions.ingestion.InboundMessageLog.MessageKey;
 import dev.livesessions.session.LiveSignalRouter;
 import dev.livesessions.tenant.TenantSettings;
@@ -19,6 +20,7 @@ import org.springframework.transaction.CannotCreateTransactionException;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,6 +72,7 @@ class LiveSignalRecorder implements SmartLifecycle {
     private final LiveSignalRouter router;
     private final TransactionManager transactionManager;
     private final LiveSessionsProperties.Recorder settings;
+    private final Duration maxLifespan;
     private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
     private final List<Thread> writers = new ArrayList<>();
     private final ReadWriteLock acceptance = new ReentrantReadWriteLock();
@@ -81,6 +84,7 @@ class LiveSignalRecorder implements SmartLifecycle {
         this.router = router;
         this.transactionManager = transactionManager;
         this.settings = properties.recorder();
+        this.maxLifespan = properties.maxLifespan();
     }
 
     /** A live signal and its tenant, as handed to the recorder. */
@@ -246,7 +250,9 @@ class LiveSignalRecorder implements SmartLifecycle {
         newSignalsByTenant.forEach((tenantId, pendings) -> {
             TenantSettings tenant = pendings.get(0).tenant();
             List<LiveSignal> signals = pendings.stream().map(Pending::signal).toList();
-            for (RecordedSignal recorded : router.route(tenantId, tenant.inactivityWindow(), signals)) {
+            SessionTerms terms = new SessionTerms(tenant.inactivityWindow(), tenant.autoCleanupByDefault(),
+                                                  maxLifespan);
+            for (RecordedSignal recorded : router.route(tenantId, terms, signals)) {
                 recordings.put(new MessageKey(tenantId, recorded.messageId()),
                                new Recording(recorded.sessionId(), recorded.openedSession(), false));
             }

@@ -1,5 +1,6 @@
 package dev.livesessions.query;
 
+import dev.livesessions.api.CleanupStatus;
 import dev.livesessions.api.FindSession;
 import dev.livesessions.api.FindSessions;
 import dev.livesessions.api.FindStats;
@@ -34,9 +35,10 @@ class SessionController {
     @GetMapping("/api/sessions")
     SessionPage sessions(@RequestParam(required = false) String tenantId,
                          @RequestParam(required = false) SessionStatus status,
+                         @RequestParam(required = false) CleanupStatus cleanupStatus,
                          @RequestParam(defaultValue = "0") @Min(0) int page,
                          @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
-        return queries.query(new FindSessions(tenantId, status, page, size), SessionPage.class).join();
+        return queries.query(new FindSessions(tenantId, status, cleanupStatus, page, size), SessionPage.class).join();
     }
 
     @GetMapping("/api/sessions/{sessionId}")

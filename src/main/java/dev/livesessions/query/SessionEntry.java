@@ -1,5 +1,6 @@
 package dev.livesessions.query;
 
+import dev.livesessions.api.CleanupStatus;
 import dev.livesessions.api.CloseReason;
 import dev.livesessions.api.SessionStatus;
 import dev.livesessions.api.SessionView;
@@ -33,12 +34,18 @@ class SessionEntry {
     private CloseReason closeReason;
     private long sellerMessages;
     private long clientCodes;
+    private boolean autoCleanup;
+    private Instant archiveAt;
+    private Instant archiveNoticeAt;
+    private Instant archivedAt;
+    private Instant deletedAt;
 
     protected SessionEntry() {
         // for JPA
     }
 
-    SessionEntry(String sessionId, String tenantId, long number, Duration inactivityWindow, Instant createdAt) {
+    SessionEntry(String sessionId, String tenantId, long number, Duration inactivityWindow, Instant createdAt,
+                 boolean autoCleanup) {
         this.sessionId = sessionId;
         this.tenantId = tenantId;
         this.number = number;
@@ -47,6 +54,12 @@ class SessionEntry {
         this.lastActivityAt = createdAt;
         this.inactivityWindowSeconds = inactivityWindow.toSeconds();
         this.expiresAt = createdAt.plus(inactivityWindow);
+        this.autoCleanup = autoCleanup;
+    }
+
+    Standing standing() {
+        return new Standing(tenantId, status, status == SessionStatus.CLOSED && archiveNoticeAt != null,
+                            lastActivityAt);
     }
 
     void recordActivity(SignalSource source, Instant at) {
@@ -57,9 +70,7 @@ class SessionEntry {
         }
         if (at.isAfter(lastActivityAt)) {
             lastActivityAt = at;
-            if (status == SessionStatus.ACTIVE) {
-                expiresAt = at.plusSeconds(inactivityWindowSeconds);
-            }
+            expiresAt = at.plusSeconds(inactivityWindowSeconds);
         }
     }
 
@@ -70,12 +81,62 @@ class SessionEntry {
         expiresAt = null;
     }
 
+    void archiveScheduled(Instant at) {
+        archiveAt = at;
+        archiveNoticeAt = null;
+    }
+
+    void archiveNoticeIssued(Instant at) {
+        archiveNoticeAt = at;
+    }
+
+    void archived(Instant at) {
+        status = SessionStatus.ARCHIVED;
+        archivedAt = at;
+        clearArchiveSchedule();
+    }
+
+    void deleted(Instant at) {
+        status = SessionStatus.DELETED;
+        deletedAt = at;
+        clearArchiveSchedule();
+    }
+
+    void restored() {
+        status = SessionStatus.CLOSED;
+        archivedAt = null;
+        deletedAt = null;
+    }
+
+    void autoCleanup(boolean enabled) {
+        autoCleanup = enabled;
+        if (!enabled) {
+            clearArchiveSchedule();
+        }
+    }
+
     Instant createdAt() {
         return createdAt;
     }
 
-    SessionView view() {
-        return new SessionView(sessionId, tenantId, number, status, createdAt, lastActivityAt, expiresAt, closedAt,
-                               closeReason, Duration.ofSeconds(inactivityWindowSeconds), sellerMessages, clientCodes);
+    SessionView view(Instant now) {
+        return new SessionView(sessionId, tenantId, number, status, cleanupStatus(now), createdAt, lastActivityAt,
+                               expiresAt, closedAt, closeReason, Duration.ofSeconds(inactivityWindowSeconds),
+                               sellerMessages, clientCodes, autoCleanup, archiveAt, archiveNoticeAt, archivedAt,
+                               deletedAt);
+    }
+
+    private CleanupStatus cleanupStatus(Instant now) {
+        return switch (status) {
+            case ACTIVE -> expiresAt.isBefore(now) ? CleanupStatus.CANDIDATE : CleanupStatus.ACTIVE;
+            case CLOSED -> archiveNoticeAt != null ? CleanupStatus.CANDIDATE : CleanupStatus.INACTIVE;
+            case ARCHIVED -> CleanupStatus.ARCHIVED;
+            case DELETED -> CleanupStatus.DELETED;
+        };
+    }
+
+    private void clearArchiveSchedule() {
+        archiveAt = null;
+        archiveNoticeAt = null;
     }
 }

@@ -1,24 +1,27 @@
 package dev.livesessions.query;
 
-import dev.livesessions.api.SessionStats;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Duration;
 
-/** The stats read model: one row of running totals per tenant, kept by {@link StatsProjection}. */
+/** The running totals of one tenant, kept by {@link SessionStatistics}. */
 @Entity
 @Table(name = "tenant_stats")
 class TenantStatsEntry {
 
     @Id
     private String tenantId;
-    private long totalSessions;
     private long activeSessions;
-    private long closedSessions;
+    private long inactiveSessions;
+    private long archivedSessions;
+    private long deletedSessions;
+    private long noticedSessions;
     private long liveMessages;
+    private long closings;
     private long closedDurationMillis;
+    private long inactiveLastActivitySeconds;
 
     protected TenantStatsEntry() {
         // for JPA
@@ -28,28 +31,33 @@ class TenantStatsEntry {
         this.tenantId = tenantId;
     }
 
-    void sessionCreated() {
-        totalSessions++;
-        activeSessions++;
+    /** Adds ({@code sign} 1) or removes ({@code sign} -1) what a session in this standing counts for. */
+    void count(Standing standing, int sign) {
+        switch (standing.status()) {
+            case ACTIVE -> activeSessions += sign;
+            case CLOSED -> {
+                inactiveSessions += sign;
+                inactiveLastActivitySeconds += sign * standing.lastActivityAt().getEpochSecond();
+                if (standing.noticed()) {
+                    noticedSessions += sign;
+                }
+            }
+            case ARCHIVED -> archivedSessions += sign;
+            case DELETED -> deletedSessions += sign;
+        }
     }
 
     void liveMessage() {
         liveMessages++;
     }
 
-    void sessionClosed(Duration lasted) {
-        activeSessions--;
-        closedSessions++;
+    void closing(Duration lasted) {
+        closings++;
         closedDurationMillis += lasted.toMillis();
     }
 
-    SessionStats view() {
-        return stats(tenantId, totalSessions, activeSessions, closedSessions, liveMessages, closedDurationMillis);
-    }
-
-    static SessionStats stats(String tenantId, long total, long active, long closed, long liveMessages,
-                              long closedDurationMillis) {
-        Duration average = closed == 0 ? Duration.ZERO : Duration.ofMillis(closedDurationMillis / closed);
-        return new SessionStats(tenantId, total, active, closed, liveMessages, average);
+    StatsTotals totals() {
+        return new StatsTotals(activeSessions, inactiveSessions, archivedSessions, deletedSessions, noticedSessions,
+                               liveMessages, closings, closedDurationMillis, inactiveLastActivitySeconds);
     }
 }

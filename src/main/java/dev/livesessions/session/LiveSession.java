@@ -2,15 +2,32 @@ package dev.livesessions.session;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.livesessions.api.ActivityRecorded;
+import dev.livesessions.api.ArchiveIfIdle;
+import dev.livesessions.api.ArchiveNoticeIssued;
+import dev.livesessions.api.ArchiveScheduled;
+import dev.livesessions.api.ArchiveTrigger;
+import dev.livesessions.api.AutoCleanupChanged;
+import dev.livesessions.api.ChangeAutoCleanup;
 import dev.livesessions.api.CloseIfInactive;
+import dev.livesessions.api.CloseLiveSession;
 import dev.livesessions.api.CloseReason;
+import dev.livesessions.api.DeleteSession;
 import dev.livesessions.api.LiveSessionClosed;
 import dev.livesessions.api.LiveSessionCreated;
 import dev.livesessions.api.LiveSignal;
 import dev.livesessions.api.OpenLiveSession;
 import dev.livesessions.api.RecordActivity;
 import dev.livesessions.api.RecordedSignal;
+import dev.livesessions.api.RestoreSession;
+import dev.livesessions.api.SessionArchived;
+import dev.livesessions.api.SessionDeleted;
 import dev.livesessions.api.SessionIds;
+import dev.livesessions.api.SessionRestored;
+import dev.livesessions.api.SessionTerms;
+import dev.livesessions.session.Deadlines.ArchiveDeadline;
+import dev.livesessions.session.Deadlines.ArchiveNoticeDeadline;
+import dev.livesessions.session.Deadlines.InactivityDeadline;
+import dev.livesessions.session.Deadlines.LifespanDeadline;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
@@ -21,6 +38,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,27 +49,34 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
 
 /**
- * A tenant's live session: it opens on a live signal, counts every live signal after it, and closes once a whole
- * inactivity window passes without one.
- * <p>
- * The rules, in order:
+ * A tenant's live session, from its first live signal to its archive. The rules, in order:
  * <ul>
  *     <li>a session opens with the live signal that found the tenant without a current session;</li>
- *     <li>a live signal received before {@code lastActivityAt + window} is recorded and moves {@code lastActivityAt};</li>
- *     <li>a live signal received at or after that moment finds the session expired: the session closes at
- *     {@code lastActivityAt + window}, and the signal opens the tenant's next session;</li>
+ *     <li>a live signal received before the session's natural end is recorded and moves {@code lastActivityAt}; the
+ *     natural end is {@code lastActivityAt + window}, or {@code createdAt + maxLifespan} if that comes first;</li>
+ *     <li>a live signal received at or after the natural end finds the session expired: it closes at its natural end,
+ *     and the signal opens the tenant's next session;</li>
  *     <li>the session schedules one close-if-inactive deadline at a time, at the end of its window. When it fires and
  *     activity has moved the window on, the session schedules the next one at the new end instead of closing: the
  *     deadline store is written once per window, never once per message;</li>
  *     <li>a session closed by inactivity is closed at {@code lastActivityAt + window}, however late the deadline
- *     fires (after a restart, for instance).</li>
+ *     fires (after a restart, for instance); one closed by its maximum lifespan at {@code createdAt + maxLifespan};
+ *     one closed by hand when asked;</li>
+ *     <li>a closed session with auto-cleanup on is archived once idle for the tenant's archive delay, after a notice;
+ *     turning auto-cleanup off cancels that, turning it on schedules it again;</li>
+ *     <li>any session can be deleted (an active one is closed first) and an archived or deleted one restored, as a
+ *     closed session whose archive delay starts again.</li>
  * </ul>
+ * Commands that change nothing (closing a closed session, restoring an active one) answer {@code false}.
  * Fields are annotated for the Jackson snapshot of the aggregate.
  */
 @Aggregate(cache = "liveSessionCache", snapshotTriggerDefinition = "liveSessionSnapshotTrigger")
 class LiveSession {
 
-    static final String CLOSE_IF_INACTIVE = "close-if-inactive";
+    enum Lifecycle { ACTIVE, CLOSED, ARCHIVED, DELETED }
+
+    /** Events the session applies on its own, from its deadlines. */
+    private static final MetaData BY_THE_SESSION = MetaData.with("actor", "system");
 
     @AggregateIdentifier
     @JsonProperty
@@ -63,63 +88,177 @@ class LiveSession {
     @JsonProperty
     private Duration inactivityWindow;
     @JsonProperty
+    private Duration maxLifespan;
+    @JsonProperty
+    private Instant createdAt;
+    @JsonProperty
     private Instant lastActivityAt;
     @JsonProperty
-    private boolean closed;
+    private Lifecycle lifecycle;
+    @JsonProperty
+    private boolean autoCleanup;
+    @JsonProperty
+    private Instant archiveAt;
 
     LiveSession() {
         // for Axon and Jackson
     }
 
     /** The constructor of a session opened by its predecessor; the rest of its opening runs once it exists. */
-    private LiveSession(String sessionId, String tenantId, long number, Duration inactivityWindow, LiveSignal first) {
-        announceOpening(sessionId, tenantId, number, inactivityWindow, first);
+    private LiveSession(String sessionId, String tenantId, long number, SessionTerms terms, LiveSignal first) {
+        announceOpening(sessionId, tenantId, number, terms, first);
     }
+
+    // Live signals
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
-    List<RecordedSignal> handle(OpenLiveSession command, DeadlineManager deadlines) {
-        announceOpening(command.sessionId(), command.tenantId(), command.number(), command.inactivityWindow(),
+    List<RecordedSignal> handle(OpenLiveSession command, DeadlineManager deadlines, RetentionPolicies retention) {
+        announceOpening(command.sessionId(), command.tenantId(), command.number(), command.terms(),
                         command.signals().get(0));
-        return opened(command.signals(), command.inactivityWindow(), deadlines);
+        return opened(command.signals(), command.terms(), deadlines, retention);
     }
 
     @CommandHandler
-    List<RecordedSignal> handle(RecordActivity command, DeadlineManager deadlines) {
-        return record(command.signals(), command.inactivityWindow(), false, deadlines);
+    List<RecordedSignal> handle(RecordActivity command, DeadlineManager deadlines, RetentionPolicies retention) {
+        return record(command.signals(), command.termsOfNextSession(), false, deadlines, retention);
     }
 
-    @DeadlineHandler(deadlineName = CLOSE_IF_INACTIVE)
-    void on(CloseIfInactive deadline, DeadlineManager deadlines) {
-        if (closed) {
+    // Closing
+
+    /** The clock only sets when the archive that follows is announced: the closing time is the session's own. */
+    @DeadlineHandler(deadlineName = Deadlines.CLOSE_IF_INACTIVE)
+    void on(InactivityDeadline deadline, DeadlineManager deadlines, RetentionPolicies retention, Clock clock) {
+        if (lifecycle != Lifecycle.ACTIVE) {
             return;
         }
-        if (windowEnd().isAfter(deadline.asOf())) {
-            scheduleCloseIfInactive(deadlines);
+        if (windowEnd().isAfter(deadline.dueAt())) {
+            scheduleInactivityDeadline(deadlines);
         } else {
-            apply(new LiveSessionClosed(sessionId, tenantId, windowEnd(), CloseReason.INACTIVITY));
+            closeAtNaturalEnd(BY_THE_SESSION, clock.instant(), deadlines, retention);
         }
     }
 
-    private static void announceOpening(String sessionId, String tenantId, long number, Duration inactivityWindow,
+    @DeadlineHandler(deadlineName = Deadlines.MAX_LIFESPAN)
+    void on(LifespanDeadline deadline, DeadlineManager deadlines, RetentionPolicies retention, Clock clock) {
+        if (lifecycle == Lifecycle.ACTIVE) {
+            closeAtNaturalEnd(BY_THE_SESSION, clock.instant(), deadlines, retention);
+        }
+    }
+
+    @CommandHandler
+    boolean handle(CloseIfInactive command, DeadlineManager deadlines, RetentionPolicies retention) {
+        Instant idleEnough = lastActivityAt.plus(command.inactiveFor());
+        if (lifecycle != Lifecycle.ACTIVE || idleEnough.isAfter(command.asOf())) {
+            return false;
+        }
+        Instant end = naturalEnd();
+        if (end.isAfter(idleEnough)) {
+            close(idleEnough, CloseReason.INACTIVITY, MetaData.emptyInstance(), command.asOf(), deadlines, retention);
+        } else {
+            closeAtNaturalEnd(MetaData.emptyInstance(), command.asOf(), deadlines, retention);
+        }
+        return true;
+    }
+
+    @CommandHandler
+    boolean handle(CloseLiveSession command, DeadlineManager deadlines, RetentionPolicies retention) {
+        if (lifecycle != Lifecycle.ACTIVE) {
+            return false;
+        }
+        closeByHand(command.at(), deadlines, retention);
+        return true;
+    }
+
+    // Archive, delete, restore
+
+    @DeadlineHandler(deadlineName = Deadlines.ARCHIVE_NOTICE)
+    void on(ArchiveNoticeDeadline deadline) {
+        if (stillScheduled(deadline.archiveAt())) {
+            apply(new ArchiveNoticeIssued(sessionId, tenantId, archiveAt, deadline.dueAt()), BY_THE_SESSION);
+        }
+    }
+
+    @DeadlineHandler(deadlineName = Deadlines.ARCHIVE)
+    void on(ArchiveDeadline deadline) {
+        if (stillScheduled(deadline.archiveAt())) {
+            apply(new SessionArchived(sessionId, tenantId, archiveAt, ArchiveTrigger.AUTOMATIC), BY_THE_SESSION);
+        }
+    }
+
+    @CommandHandler
+    boolean handle(ArchiveIfIdle command, DeadlineManager deadlines, RetentionPolicies retention) {
+        boolean archivable = lifecycle == Lifecycle.ACTIVE || lifecycle == Lifecycle.CLOSED;
+        if (!archivable || !autoCleanup || lastActivityAt.plus(command.idleFor()).isAfter(command.asOf())) {
+            return false;
+        }
+        if (lifecycle == Lifecycle.ACTIVE) {
+            closeAtNaturalEnd(MetaData.emptyInstance(), command.asOf(), deadlines, retention);
+        }
+        apply(new SessionArchived(sessionId, tenantId, command.asOf(), ArchiveTrigger.CLEANUP_RUN));
+        return true;
+    }
+
+    @CommandHandler
+    boolean handle(DeleteSession command, DeadlineManager deadlines, RetentionPolicies retention) {
+        if (lifecycle == Lifecycle.DELETED) {
+            return false;
+        }
+        if (lifecycle == Lifecycle.ACTIVE) {
+            closeByHand(command.at(), deadlines, retention);
+        }
+        apply(new SessionDeleted(sessionId, tenantId, command.at()));
+        return true;
+    }
+
+    @CommandHandler
+    boolean handle(RestoreSession command, DeadlineManager deadlines, RetentionPolicies retention) {
+        if (lifecycle != Lifecycle.ARCHIVED && lifecycle != Lifecycle.DELETED) {
+            return false;
+        }
+        apply(new SessionRestored(sessionId, tenantId, command.at()));
+        scheduleArchive(command.at(), command.at(), deadlines, retention);
+        return true;
+    }
+
+    @CommandHandler
+    boolean handle(ChangeAutoCleanup command, DeadlineManager deadlines, RetentionPolicies retention) {
+        if (autoCleanup == command.enabled()) {
+            return false;
+        }
+        apply(new AutoCleanupChanged(sessionId, tenantId, command.enabled(), command.at()));
+        if (command.enabled() && lifecycle == Lifecycle.CLOSED) {
+            scheduleArchive(lastActivityAt, command.at(), deadlines, retention);
+        }
+        return true;
+    }
+
+    // How the rules are carried out
+
+    private static void announceOpening(String sessionId, String tenantId, long number, SessionTerms terms,
                                         LiveSignal first) {
-        apply(new LiveSessionCreated(sessionId, tenantId, number, inactivityWindow, first.receivedAt()),
-              metaDataOf(first));
+        apply(new LiveSessionCreated(sessionId, tenantId, number, terms.inactivityWindow(), first.receivedAt(),
+                                     terms.autoCleanup(), terms.maxLifespan()), metaDataOf(first));
     }
 
-    private List<RecordedSignal> opened(List<LiveSignal> signals, Duration windowOfNextSession,
-                                        DeadlineManager deadlines) {
-        scheduleCloseIfInactive(deadlines);
-        return record(signals, windowOfNextSession, true, deadlines);
+    private List<RecordedSignal> opened(List<LiveSignal> signals, SessionTerms termsOfNextSession,
+                                        DeadlineManager deadlines, RetentionPolicies retention) {
+        scheduleInactivityDeadline(deadlines);
+        if (maxLifespan != null) {
+            Instant lifespanEnd = createdAt.plus(maxLifespan);
+            deadlines.schedule(lifespanEnd, Deadlines.MAX_LIFESPAN, new LifespanDeadline(lifespanEnd));
+        }
+        return record(signals, termsOfNextSession, true, deadlines, retention);
     }
 
-    private List<RecordedSignal> record(List<LiveSignal> signals, Duration windowOfNextSession, boolean opening,
-                                        DeadlineManager deadlines) {
+    private List<RecordedSignal> record(List<LiveSignal> signals, SessionTerms termsOfNextSession, boolean opening,
+                                        DeadlineManager deadlines, RetentionPolicies retention) {
         List<RecordedSignal> recorded = new ArrayList<>(signals.size());
         for (int i = 0; i < signals.size(); i++) {
             LiveSignal signal = signals.get(i);
-            if (closed || !signal.receivedAt().isBefore(windowEnd())) {
-                recorded.addAll(closeAndOpenNext(signals.subList(i, signals.size()), windowOfNextSession, deadlines));
+            if (lifecycle != Lifecycle.ACTIVE || !signal.receivedAt().isBefore(naturalEnd())) {
+                recorded.addAll(closeAndOpenNext(signals.subList(i, signals.size()), termsOfNextSession, deadlines,
+                                                 retention));
                 return recorded;
             }
             apply(new ActivityRecorded(sessionId, tenantId, signal.messageId(), signal.source(), signal.code(),
@@ -129,19 +268,20 @@ class LiveSession {
         return recorded;
     }
 
-    private List<RecordedSignal> closeAndOpenNext(List<LiveSignal> signals, Duration window,
-                                                  DeadlineManager deadlines) {
+    private List<RecordedSignal> closeAndOpenNext(List<LiveSignal> signals, SessionTerms terms,
+                                                  DeadlineManager deadlines, RetentionPolicies retention) {
         LiveSignal first = signals.get(0);
-        if (!closed) {
-            apply(new LiveSessionClosed(sessionId, tenantId, windowEnd(), CloseReason.INACTIVITY), metaDataOf(first));
+        if (lifecycle == Lifecycle.ACTIVE) {
+            closeAtNaturalEnd(metaDataOf(first), first.receivedAt(), deadlines, retention);
         }
         long nextNumber = number + 1;
         return createNextSession(
-                () -> new LiveSession(SessionIds.of(tenantId, nextNumber), tenantId, nextNumber, window, first))
-                .invoke(next -> next.opened(signals, window, deadlines));
+                () -> new LiveSession(SessionIds.of(tenantId, nextNumber), tenantId, nextNumber, terms, first))
+                .invoke(next -> next.opened(signals, terms, deadlines, retention));
     }
 
-    private static org.axonframework.modelling.command.Aggregate<LiveSession> createNextSession(Callable<LiveSession> constructor) {
+    private static org.axonframework.modelling.command.Aggregate<LiveSession> createNextSession(
+            Callable<LiveSession> constructor) {
         try {
             return createNew(LiveSession.class, constructor);
         } catch (RuntimeException e) {
@@ -151,12 +291,62 @@ class LiveSession {
         }
     }
 
-    private void scheduleCloseIfInactive(DeadlineManager deadlines) {
-        deadlines.schedule(windowEnd(), CLOSE_IF_INACTIVE, new CloseIfInactive(windowEnd()));
+    /**
+     * Closes at the end the session reached first: its inactivity window or its maximum lifespan. {@code now} is
+     * when this happens, which may be later (after a restart): the archive's notice counts from it.
+     */
+    private void closeAtNaturalEnd(MetaData metaData, Instant now, DeadlineManager deadlines,
+                                   RetentionPolicies retention) {
+        Instant end = naturalEnd();
+        CloseReason reason = end.equals(windowEnd()) ? CloseReason.INACTIVITY : CloseReason.MAX_LIFESPAN;
+        close(end, reason, metaData, now, deadlines, retention);
+    }
+
+    private void closeByHand(Instant at, DeadlineManager deadlines, RetentionPolicies retention) {
+        close(at.isBefore(lastActivityAt) ? lastActivityAt : at, CloseReason.MANUAL, MetaData.emptyInstance(), at,
+              deadlines, retention);
+    }
+
+    private void close(Instant at, CloseReason reason, MetaData metaData, Instant now, DeadlineManager deadlines,
+                       RetentionPolicies retention) {
+        apply(new LiveSessionClosed(sessionId, tenantId, at, reason), metaData);
+        scheduleArchive(lastActivityAt, now, deadlines, retention);
+    }
+
+    private void scheduleArchive(Instant idleSince, Instant now, DeadlineManager deadlines,
+                                 RetentionPolicies retention) {
+        RetentionPolicy policy = retention.of(tenantId);
+        if (!autoCleanup || !policy.automaticArchiving()) {
+            return;
+        }
+        Instant at = policy.archiveAt(idleSince, now);
+        apply(new ArchiveScheduled(sessionId, tenantId, at));
+        deadlines.schedule(at, Deadlines.ARCHIVE, new ArchiveDeadline(at));
+        if (policy.archiveNotice().compareTo(Duration.ZERO) > 0) {
+            Instant noticeAt = at.minus(policy.archiveNotice());
+            deadlines.schedule(noticeAt, Deadlines.ARCHIVE_NOTICE, new ArchiveNoticeDeadline(at, noticeAt));
+        }
+    }
+
+    /** An archive deadline or notice still holds if nothing moved or cancelled the archive since it was set. */
+    private boolean stillScheduled(Instant scheduledArchive) {
+        return lifecycle == Lifecycle.CLOSED && autoCleanup && scheduledArchive.equals(archiveAt);
+    }
+
+    private void scheduleInactivityDeadline(DeadlineManager deadlines) {
+        deadlines.schedule(windowEnd(), Deadlines.CLOSE_IF_INACTIVE, new InactivityDeadline(windowEnd()));
     }
 
     private Instant windowEnd() {
         return lastActivityAt.plus(inactivityWindow);
+    }
+
+    private Instant naturalEnd() {
+        if (maxLifespan == null) {
+            return windowEnd();
+        }
+        Instant lifespanEnd = createdAt.plus(maxLifespan);
+        return lifespanEnd.isBefore(windowEnd()) ? lifespanEnd : windowEnd();
     }
 
     private static MetaData metaDataOf(LiveSignal signal) {
@@ -164,13 +354,19 @@ class LiveSession {
                        .and("providerMessageId", signal.messageId());
     }
 
+    // State, from the events
+
     @EventSourcingHandler
     void on(LiveSessionCreated event) {
         sessionId = event.sessionId();
         tenantId = event.tenantId();
         number = event.number();
         inactivityWindow = event.inactivityWindow();
+        maxLifespan = event.maxLifespan();
+        createdAt = event.createdAt();
         lastActivityAt = event.createdAt();
+        lifecycle = Lifecycle.ACTIVE;
+        autoCleanup = event.autoCleanup();
     }
 
     @EventSourcingHandler
@@ -183,6 +379,34 @@ class LiveSession {
 
     @EventSourcingHandler
     void on(LiveSessionClosed event) {
-        closed = true;
+        lifecycle = Lifecycle.CLOSED;
+    }
+
+    @EventSourcingHandler
+    void on(ArchiveScheduled event) {
+        archiveAt = event.archiveAt();
+    }
+
+    @EventSourcingHandler
+    void on(AutoCleanupChanged event) {
+        autoCleanup = event.enabled();
+        archiveAt = null;
+    }
+
+    @EventSourcingHandler
+    void on(SessionArchived event) {
+        lifecycle = Lifecycle.ARCHIVED;
+        archiveAt = null;
+    }
+
+    @EventSourcingHandler
+    void on(SessionDeleted event) {
+        lifecycle = Lifecycle.DELETED;
+        archiveAt = null;
+    }
+
+    @EventSourcingHandler
+    void on(SessionRestored event) {
+        lifecycle = Lifecycle.CLOSED;
     }
 }

@@ -5,10 +5,10 @@ import dev.livesessions.api.OpenLiveSession;
 import dev.livesessions.api.RecordActivity;
 import dev.livesessions.api.RecordedSignal;
 import dev.livesessions.api.SessionIds;
+import dev.livesessions.api.SessionTerms;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.stereotype.Component;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -28,18 +28,18 @@ public class LiveSignalRouter {
     }
 
     /**
-     * @param inactivityWindow the tenant's inactivity window, for a session these signals open
-     * @param signals          the tenant's live signals, in arrival order; not empty
+     * @param terms   the tenant's terms now, for a session these signals open
+     * @param signals the tenant's live signals, in arrival order; not empty
      * @return where each signal was recorded
      */
-    public List<RecordedSignal> route(String tenantId, Duration inactivityWindow, List<LiveSignal> signals) {
+    public List<RecordedSignal> route(String tenantId, SessionTerms terms, List<LiveSignal> signals) {
         var latest = latestSessions.of(tenantId);
         Object command;
         if (latest.isPresent() && latest.get().active()) {
-            command = new RecordActivity(latest.get().sessionId(), inactivityWindow, signals);
+            command = new RecordActivity(latest.get().sessionId(), terms, signals);
         } else {
             long next = latest.map(session -> session.number() + 1).orElse(1L);
-            command = new OpenLiveSession(SessionIds.of(tenantId, next), tenantId, next, inactivityWindow, signals);
+            command = new OpenLiveSession(SessionIds.of(tenantId, next), tenantId, next, terms, signals);
         }
         return commandGateway.sendAndWait(command);
     }

@@ -10,6 +10,7 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +35,9 @@ class Tenant {
     private Long inactivityWindowSeconds;
     private String codePattern;
     private String whatsappPhoneNumberId;
+    private Integer archiveAfterDays;
+    private Boolean autoCleanupDefault;
+    private String notificationUrl;
     private String webhookSecret;
     private Instant createdAt;
     private Instant updatedAt;
@@ -50,32 +54,18 @@ class Tenant {
     }
 
     /** @return the names of the fields that changed */
-    List<String> update(String name, Set<String> sellers, Duration inactivityWindow, String codePattern,
-                        String whatsappPhoneNumberId, Instant now) {
-        List<String> changed = new ArrayList<>();
-        if (!Objects.equals(this.name, name)) {
-            changed.add("name");
-        }
-        if (!this.sellers.equals(sellers)) {
-            changed.add("sellerPhones");
-        }
-        Long windowSeconds = inactivityWindow == null ? null : inactivityWindow.toSeconds();
-        if (!Objects.equals(this.inactivityWindowSeconds, windowSeconds)) {
-            changed.add("inactivityWindow");
-        }
-        if (!Objects.equals(this.codePattern, codePattern)) {
-            changed.add("codePattern");
-        }
-        if (!Objects.equals(this.whatsappPhoneNumberId, whatsappPhoneNumberId)) {
-            changed.add("whatsappPhoneNumberId");
-        }
-        this.name = name;
-        this.sellers.clear();
-        this.sellers.addAll(sellers);
-        this.inactivityWindowSeconds = windowSeconds;
-        this.codePattern = codePattern;
-        this.whatsappPhoneNumberId = whatsappPhoneNumberId;
-        this.updatedAt = now;
+    List<String> update(TenantFields next, Instant now) {
+        List<String> changed = changedFields(fields(), next);
+        name = next.name();
+        sellers.clear();
+        sellers.addAll(next.sellerPhones());
+        inactivityWindowSeconds = next.inactivityWindow() == null ? null : next.inactivityWindow().toSeconds();
+        codePattern = next.codePattern();
+        whatsappPhoneNumberId = next.whatsappPhoneNumberId();
+        archiveAfterDays = next.archiveAfterDays();
+        autoCleanupDefault = next.autoCleanupDefault();
+        notificationUrl = next.notificationUrl();
+        updatedAt = now;
         return changed;
     }
 
@@ -86,28 +76,15 @@ class Tenant {
         return changed;
     }
 
+    TenantFields fields() {
+        return new TenantFields(name, Set.copyOf(sellers),
+                                inactivityWindowSeconds == null ? null : Duration.ofSeconds(inactivityWindowSeconds),
+                                codePattern, whatsappPhoneNumberId, archiveAfterDays, autoCleanupDefault,
+                                notificationUrl);
+    }
+
     String id() {
         return id;
-    }
-
-    String name() {
-        return name;
-    }
-
-    Set<String> sellers() {
-        return Set.copyOf(sellers);
-    }
-
-    Duration inactivityWindow() {
-        return inactivityWindowSeconds == null ? null : Duration.ofSeconds(inactivityWindowSeconds);
-    }
-
-    String codePattern() {
-        return codePattern;
-    }
-
-    String whatsappPhoneNumberId() {
-        return whatsappPhoneNumberId;
     }
 
     String webhookSecret() {
@@ -120,5 +97,19 @@ class Tenant {
 
     Instant updatedAt() {
         return updatedAt;
+    }
+
+    private static List<String> changedFields(TenantFields before, TenantFields after) {
+        List<String> changed = new ArrayList<>();
+        for (RecordComponent component : TenantFields.class.getRecordComponents()) {
+            try {
+                if (!Objects.equals(component.getAccessor().invoke(before), component.getAccessor().invoke(after))) {
+                    changed.add(component.getName());
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return changed;
     }
 }

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.livesessions.LiveSessionsProperties;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -50,11 +51,20 @@ public class TenantDirectory {
     }
 
     private Optional<TenantSettings> load(String tenantId) {
-        return tenants.findById(tenantId).map(tenant -> new TenantSettings(
-                tenant.id(),
-                tenant.sellers(),
-                tenant.inactivityWindow() == null ? properties.inactivityWindow() : tenant.inactivityWindow(),
-                tenant.codePattern() == null ? defaultCodePattern : Pattern.compile(tenant.codePattern()),
-                tenant.webhookSecret()));
+        return tenants.findById(tenantId).map(tenant -> {
+            TenantFields fields = tenant.fields();
+            LiveSessionsProperties.Cleanup cleanup = properties.cleanup();
+            return new TenantSettings(
+                    tenant.id(),
+                    fields.sellerPhones(),
+                    fields.inactivityWindow() != null ? fields.inactivityWindow()
+                                                      : properties.defaultInactivityWindow(),
+                    fields.codePattern() != null ? Pattern.compile(fields.codePattern()) : defaultCodePattern,
+                    tenant.webhookSecret(),
+                    fields.archiveAfterDays() != null ? Duration.ofDays(fields.archiveAfterDays())
+                                                      : cleanup.archiveAfter(),
+                    fields.autoCleanupDefault() != null ? fields.autoCleanupDefault() : cleanup.autoCleanupDefault(),
+                    fields.notificationUrl());
+        });
     }
 }

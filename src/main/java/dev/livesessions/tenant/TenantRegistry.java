@@ -7,6 +7,8 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.web.server.ResponseStatusException;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,6 +107,9 @@ class TenantRegistry {
                 throw badRequest("codePattern is not a valid regular expression: " + e.getDescription());
             }
         }
+        if (request.notificationUrl() != null && !isHttpUrl(request.notificationUrl())) {
+            throw badRequest("notificationUrl must be an absolute http or https URL");
+        }
         Set<String> sellers = new TreeSet<>();
         for (String phone : request.sellerPhones()) {
             String normalized = Senders.normalize(phone);
@@ -113,13 +118,27 @@ class TenantRegistry {
             }
             sellers.add(normalized);
         }
-        List<String> changed = new ArrayList<>(tenant.update(request.name().strip(), sellers, window,
-                                                             request.codePattern(), request.whatsappPhoneNumberId(),
-                                                             clock.instant()));
+        TenantFields fields = new TenantFields(request.name().strip(), sellers, window, request.codePattern(),
+                                               request.whatsappPhoneNumberId(), request.archiveAfterDays(),
+                                               request.autoCleanupDefault(), request.notificationUrl());
+        List<String> changed = new ArrayList<>(tenant.update(fields, clock.instant()));
         if (request.webhookSecret() != null && tenant.changeWebhookSecret(request.webhookSecret())) {
             changed.add("webhookSecret");
         }
+        if (fields.notificationUrl() != null && tenant.webhookSecret() == null) {
+            throw badRequest("notificationUrl needs a webhookSecret: notices are signed with it");
+        }
         return changed;
+    }
+
+    private static boolean isHttpUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            return uri.isAbsolute() && uri.getHost() != null
+                   && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static ResponseStatusException notFound(String id) {

@@ -1,5 +1,7 @@
 package dev.livesessions.tenant;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -18,6 +20,9 @@ import java.util.List;
  * @param whatsappPhoneNumberId the {@code phone_number_id} of the tenant's WhatsApp Business number, if any
  * @param webhookSecret    the key that signs the tenant's generic webhook requests; write-only, null leaves it as
  *                         it is
+ * @param archiveAfterDays days a closed session stays idle before it is archived; null uses the global setting
+ * @param autoCleanupDefault whether new sessions have auto-cleanup on; null uses the global setting
+ * @param notificationUrl  where notices of coming archives are posted (http or https); null for none
  */
 record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must be 1-40 lower-case letters, digits or dashes")
                      String id,
@@ -27,7 +32,10 @@ record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must
                      @Size(max = 200) String codePattern,
                      @Pattern(regexp = "[0-9]{1,30}", message = "must be the digits of a WhatsApp phone_number_id")
                      String whatsappPhoneNumberId,
-                     @Size(min = 32, max = 200) String webhookSecret) {
+                     @Size(min = 32, max = 200) String webhookSecret,
+                     @Min(1) @Max(3650) Integer archiveAfterDays,
+                     Boolean autoCleanupDefault,
+                     @Size(max = 500) String notificationUrl) {
 
     static final String ID_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?";
 }

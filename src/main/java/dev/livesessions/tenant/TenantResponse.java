@@ -5,19 +5,21 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A tenant as clients read it.
+ * A tenant as clients read it. Settings left to the global defaults read null.
  *
  * @param sellerPhones     normalized: digits only for phones, lower-case for handles
- * @param inactivityWindow the tenant's override, or null when it uses the global window
  * @param webhookSecretSet whether a generic webhook secret is set (the secret itself is never shown)
  */
 record TenantResponse(String id, String name, List<String> sellerPhones, Duration inactivityWindow,
-                      String codePattern, String whatsappPhoneNumberId, boolean webhookSecretSet, Instant createdAt,
+                      String codePattern, String whatsappPhoneNumberId, Integer archiveAfterDays,
+                      Boolean autoCleanupDefault, String notificationUrl, boolean webhookSecretSet, Instant createdAt,
                       Instant updatedAt) {
 
     static TenantResponse of(Tenant tenant) {
-        return new TenantResponse(tenant.id(), tenant.name(), tenant.sellers().stream().sorted().toList(),
-                                  tenant.inactivityWindow(), tenant.codePattern(), tenant.whatsappPhoneNumberId(),
+        TenantFields fields = tenant.fields();
+        return new TenantResponse(tenant.id(), fields.name(), fields.sellerPhones().stream().sorted().toList(),
+                                  fields.inactivityWindow(), fields.codePattern(), fields.whatsappPhoneNumberId(),
+                                  fields.archiveAfterDays(), fields.autoCleanupDefault(), fields.notificationUrl(),
                                   tenant.webhookSecret() != null, tenant.createdAt(), tenant.updatedAt());
     }
 }

@@ -11,9 +11,13 @@ import java.util.regex.Pattern;
  * @param inactivityWindow the tenant's override, or the global window
  * @param codePattern      the tenant's product code pattern, or the global one
  * @param webhookSecret    the key of the generic webhook's signatures, or null when none is set
+ * @param archiveAfter     how long a closed session stays idle before it is archived
+ * @param autoCleanupByDefault whether the tenant's new sessions have auto-cleanup on
+ * @param notificationUrl  where notices of coming archives go, or null
  */
 public record TenantSettings(String tenantId, Set<String> sellers, Duration inactivityWindow, Pattern codePattern,
-                             String webhookSecret) {
+                             String webhookSecret, Duration archiveAfter, boolean autoCleanupByDefault,
+                             String notificationUrl) {
 
     public boolean isSeller(String sender) {
         return sellers.contains(Senders.normalize(sender));

@@ -26,7 +26,8 @@ class LiveSignalClassifierTest {
             .bindOrCreate("live-sessions", LiveSessionsProperties.class);
     private final LiveSignalClassifier classifier = new LiveSignalClassifier(defaults);
     private final TenantSettings tenant = new TenantSettings("acme", Set.of("33612345678"), Duration.ofMinutes(45),
-                                                             Pattern.compile(defaults.signals().codePattern()), null);
+                                                             Pattern.compile(defaults.signals().codePattern()), null,
+                                                             Duration.ofDays(30), true, null);
 
     @ParameterizedTest
     @ValueSource(strings = {"New dress A12, 20 EUR", "Live in 5 minutes!", "A12", "ok"})
@@ -63,7 +64,8 @@ class LiveSignalClassifierTest {
     @Test
     void aTenantsOwnCodePatternReplacesTheDefault() {
         TenantSettings numbered = new TenantSettings("acme", Set.of(), Duration.ofMinutes(45),
-                                                     Pattern.compile("#\\d{3}"), null);
+                                                     Pattern.compile("#\\d{3}"), null, Duration.ofDays(30),
+                                                     true, null);
 
         assertThat(classifier.classify(numbered, CLIENT, "#042")).isEqualTo(Classification.CLIENT_CODE);
         assertThat(classifier.classify(numbered, CLIENT, "A12")).isEqualTo(Classification.CHAT);

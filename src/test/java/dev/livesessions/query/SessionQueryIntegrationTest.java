@@ -67,7 +67,10 @@ class SessionQueryIntegrationTest {
             JsonNode stats = http.get("/api/stats/" + tenant).body();
             assertThat(stats.get("totalSessions").asLong()).isEqualTo(1);
             assertThat(stats.get("activeSessions").asLong()).isZero();
-            assertThat(stats.get("closedSessions").asLong()).isEqualTo(1);
+            assertThat(stats.get("inactiveSessions").asLong()).isEqualTo(1);
+            assertThat(stats.get("oldSessions").asLong()).isZero();
+            assertThat(stats.get("activityRate").asDouble()).isZero();
+            assertThat(stats.get("averageHoursInactive").asDouble()).isBetween(0.0, 0.01);
             assertThat(stats.get("liveMessages").asLong()).isEqualTo(2);
             assertThat(Duration.parse(stats.get("averageSessionDuration").asText()))
                     .isGreaterThanOrEqualTo(Duration.ofSeconds(1));

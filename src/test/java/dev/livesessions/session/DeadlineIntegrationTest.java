@@ -47,7 +47,7 @@ class DeadlineIntegrationTest {
         assertThat(Instant.parse(closed.get("closedAt").asText())).isEqualTo(lastActivity.plusSeconds(2));
         assertThat(closed.get("closeReason").asText()).isEqualTo("INACTIVITY");
         assertThat(eventsOf(sessionId, "LiveSessionClosed")).isEqualTo(1);
-        assertThat(deadlinesOf(sessionId)).isEmpty();
+        assertThat(deadlinesOf(sessionId, "close-if-inactive")).isEmpty();
     }
 
     @Test
@@ -68,14 +68,15 @@ class DeadlineIntegrationTest {
     void liveMessagesNeitherAddNorRewriteDeadlines() {
         String tenant = tenantWithWindow("PT10M");
         String sessionId = http.message(tenant, "m0", SELLER, "Live!").body().get("sessionId").asText();
-        List<Map<String, Object>> before = deadlinesOf(sessionId);
+        List<Map<String, Object>> before = deadlinesOf(sessionId, "close-if-inactive");
 
         for (int i = 1; i <= 50; i++) {
             assertThat(http.message(tenant, "m" + i, "+3370000" + (1000 + i), "A" + i).status()).isEqualTo(200);
         }
 
         assertThat(before).hasSize(1);
-        assertThat(deadlinesOf(sessionId)).isEqualTo(before);
+        assertThat(deadlinesOf(sessionId, "close-if-inactive")).isEqualTo(before);
+        assertThat(deadlinesOf(sessionId, "")).isEqualTo(before);
     }
 
     private String tenantWithWindow(String window) {
@@ -101,10 +102,11 @@ class DeadlineIntegrationTest {
                                            + "AND payload_type = ?", Long.class, sessionId, "dev.livesessions.api." + type);
     }
 
-    /** The session's pending deadlines: their serialized scope names the session. */
-    private List<Map<String, Object>> deadlinesOf(String sessionId) {
+    /** The session's pending deadlines of a name ("" for all): their serialized data names both. */
+    private List<Map<String, Object>> deadlinesOf(String sessionId, String name) {
         return jdbc.queryForList("SELECT task_instance, execution_time, version FROM scheduled_tasks "
-                                         + "WHERE position(convert_to(?, 'UTF8') IN task_data) > 0",
-                                 "\"" + sessionId + "\"");
+                                         + "WHERE position(convert_to(?, 'UTF8') IN task_data) > 0 "
+                                         + "AND position(convert_to(?, 'UTF8') IN task_data) > 0",
+                                 "\"" + sessionId + "\"", name);
     }
 }

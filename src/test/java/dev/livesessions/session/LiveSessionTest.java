@@ -1,22 +1,41 @@
 package dev.livesessions.session;
 
 import dev.livesessions.api.ActivityRecorded;
+import dev.livesessions.api.ArchiveIfIdle;
+import dev.livesessions.api.ArchiveNoticeIssued;
+import dev.livesessions.api.ArchiveScheduled;
+import dev.livesessions.api.ArchiveTrigger;
+import dev.livesessions.api.AutoCleanupChanged;
+import dev.livesessions.api.ChangeAutoCleanup;
 import dev.livesessions.api.CloseIfInactive;
+import dev.livesessions.api.CloseLiveSession;
 import dev.livesessions.api.CloseReason;
+import dev.livesessions.api.DeleteSession;
 import dev.livesessions.api.LiveSessionClosed;
 import dev.livesessions.api.LiveSessionCreated;
 import dev.livesessions.api.LiveSignal;
 import dev.livesessions.api.OpenLiveSession;
 import dev.livesessions.api.RecordActivity;
 import dev.livesessions.api.RecordedSignal;
+import dev.livesessions.api.RestoreSession;
+import dev.livesessions.api.SessionArchived;
+import dev.livesessions.api.SessionDeleted;
+import dev.livesessions.api.SessionRestored;
+import dev.livesessions.api.SessionTerms;
 import dev.livesessions.api.SignalSource;
+import dev.livesessions.session.Deadlines.ArchiveDeadline;
+import dev.livesessions.session.Deadlines.InactivityDeadline;
+import dev.livesessions.session.Deadlines.LifespanDeadline;
 import org.axonframework.test.aggregate.AggregateTestFixture;
-import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /** The rules of a live session, as given events, a command or elapsed time, and the events that follow. */
@@ -24,171 +43,479 @@ class LiveSessionTest {
 
     private static final Instant T0 = Instant.parse("2026-11-22T20:00:00Z");
     private static final Duration WINDOW = Duration.ofMinutes(45);
+    private static final SessionTerms TERMS = new SessionTerms(WINDOW, true, null);
+    private static final Duration ARCHIVE_AFTER = Duration.ofDays(30);
+    private static final Duration NOTICE = Duration.ofDays(1);
 
-    private FixtureConfiguration<LiveSession> fixture;
+    private AggregateTestFixture<LiveSession> fixture;
+    private RetentionPolicy retention = new RetentionPolicy(true, ARCHIVE_AFTER, NOTICE);
 
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(LiveSession.class);
+        fixture.registerInjectableResource((RetentionPolicies) tenantId -> retention);
+        fixture.registerInjectableResource(new FixtureClock());
     }
 
-    @Test
-    void theFirstLiveSignalOpensTheSessionAndSchedulesItsClosureAtTheEndOfTheWindow() {
-        fixture.givenCurrentTime(T0)
-               .when(open("acme.1", 1, WINDOW, seller("m1", T0)))
-               .expectEvents(new LiveSessionCreated("acme.1", "acme", 1, WINDOW, T0),
-                             new ActivityRecorded("acme.1", "acme", "m1", SignalSource.SELLER, null, T0, T0))
-               .expectResultMessagePayload(List.of(new RecordedSignal("m1", "acme.1", true)))
-               .expectScheduledDeadline(WINDOW, new CloseIfInactive(T0.plus(WINDOW)));
+    @Nested
+    class OpeningAndActivity {
+
+        @Test
+        void theFirstLiveSignalOpensTheSessionAndSchedulesItsClosureAtTheEndOfTheWindow() {
+            fixture.givenCurrentTime(T0)
+                   .when(open("acme.1", 1, TERMS, seller("m1", T0)))
+                   .expectEvents(created("acme.1", 1, TERMS, T0),
+                                 new ActivityRecorded("acme.1", "acme", "m1", SignalSource.SELLER, null, T0, T0))
+                   .expectResultMessagePayload(List.of(new RecordedSignal("m1", "acme.1", true)))
+                   .expectScheduledDeadline(WINDOW, new InactivityDeadline(T0.plus(WINDOW)));
+        }
+
+        @Test
+        void signalsThatArriveTogetherAreRecordedInOneCommandInTheirOrder() {
+            fixture.givenCurrentTime(T0)
+                   .when(open("acme.1", 1, TERMS, client("m1", "A12", T0), client("m2", "B7", T0.plusMillis(1)),
+                              seller("m3", T0.plusMillis(2))))
+                   .expectEvents(created("acme.1", 1, TERMS, T0),
+                                 new ActivityRecorded("acme.1", "acme", "m1", SignalSource.CLIENT, "A12", T0, T0),
+                                 new ActivityRecorded("acme.1", "acme", "m2", SignalSource.CLIENT, "B7",
+                                                      T0.plusMillis(1), T0.plusMillis(1)),
+                                 new ActivityRecorded("acme.1", "acme", "m3", SignalSource.SELLER, null,
+                                                      T0.plusMillis(2), T0.plusMillis(2)))
+                   .expectResultMessagePayload(List.of(new RecordedSignal("m1", "acme.1", true),
+                                                       new RecordedSignal("m2", "acme.1", false),
+                                                       new RecordedSignal("m3", "acme.1", false)));
+        }
+
+        @Test
+        void aLiveSignalWithinTheWindowIsRecordedWithoutTouchingTheDeadline() {
+            Instant later = T0.plus(Duration.ofMinutes(44));
+            fixture.givenCurrentTime(T0)
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
+                   .when(record("acme.1", client("m2", "A12", later)))
+                   .expectEvents(new ActivityRecorded("acme.1", "acme", "m2", SignalSource.CLIENT, "A12", later,
+                                                      later))
+                   .expectResultMessagePayload(List.of(new RecordedSignal("m2", "acme.1", false)))
+                   .expectNoScheduledDeadlines();
+        }
     }
 
-    @Test
-    void signalsThatArriveTogetherAreRecordedInOneCommandInTheirOrder() {
-        fixture.givenCurrentTime(T0)
-               .when(open("acme.1", 1, WINDOW, client("m1", "A12", T0), client("m2", "B7", T0.plusMillis(1)),
-                          seller("m3", T0.plusMillis(2))))
-               .expectEvents(new LiveSessionCreated("acme.1", "acme", 1, WINDOW, T0),
-                             new ActivityRecorded("acme.1", "acme", "m1", SignalSource.CLIENT, "A12", T0, T0),
-                             new ActivityRecorded("acme.1", "acme", "m2", SignalSource.CLIENT, "B7",
-                                                  T0.plusMillis(1), T0.plusMillis(1)),
-                             new ActivityRecorded("acme.1", "acme", "m3", SignalSource.SELLER, null,
-                                                  T0.plusMillis(2), T0.plusMillis(2)))
-               .expectResultMessagePayload(List.of(new RecordedSignal("m1", "acme.1", true),
-                                                   new RecordedSignal("m2", "acme.1", false),
-                                                   new RecordedSignal("m3", "acme.1", false)));
+    @Nested
+    class ClosingByInactivity {
+
+        @Test
+        void aSessionWithoutActivityClosesWhenItsWindowPassesAndSchedulesItsArchive() {
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)))
+                   .whenTimeElapses(WINDOW)
+                   .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)))
+                   .expectScheduledDeadline(ARCHIVE_AFTER.minus(WINDOW), new ArchiveDeadline(T0.plus(ARCHIVE_AFTER)));
+        }
+
+        @Test
+        void whenActivityMovedTheWindowOnTheDeadlineSchedulesItselfAgainInsteadOfClosing() {
+            Instant later = T0.plus(Duration.ofMinutes(30));
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)),
+                                     record("acme.1", client("m2", "A12", later)))
+                   .whenTimeElapses(WINDOW)
+                   .expectNoEvents()
+                   .expectScheduledDeadline(Duration.ofMinutes(30), new InactivityDeadline(later.plus(WINDOW)));
+        }
+
+        @Test
+        void theSessionClosesAtItsLastActivityPlusTheWindowHoweverOftenTheDeadlineMoved() {
+            Instant lastActivity = T0.plus(Duration.ofMinutes(70));
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)),
+                                     record("acme.1", client("m2", "A12", T0.plus(Duration.ofMinutes(30)))),
+                                     record("acme.1", client("m3", "A13", lastActivity)))
+                   .whenTimeElapses(Duration.ofHours(3))
+                   .expectEvents(closed("acme.1", lastActivity.plus(WINDOW), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", lastActivity.plus(ARCHIVE_AFTER)));
+        }
+
+        @Test
+        void aDeadlineThatFiresLateStillClosesAtLastActivityPlusTheWindow() {
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)))
+                   .whenTimeAdvancesTo(T0.plus(Duration.ofDays(2)))
+                   .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)));
+        }
+
+        @Test
+        void theTenantsOwnWindowDecidesWhenItsSessionCloses() {
+            Duration tenMinutes = Duration.ofMinutes(10);
+            SessionTerms shortWindow = new SessionTerms(tenMinutes, true, null);
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, shortWindow, seller("m1", T0)))
+                   .whenTimeElapses(tenMinutes)
+                   .expectEvents(closed("acme.1", T0.plus(tenMinutes), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)));
+        }
+
+        @Test
+        void aLiveSignalAfterTheWindowPassedButBeforeTheClosureRanClosesTheSessionAndOpensTheNext() {
+            Instant late = T0.plus(Duration.ofMinutes(50));
+            fixture.givenCurrentTime(late)
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
+                   .when(record("acme.1", client("m2", "A12", late)))
+                   .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)),
+                                 created("acme.2", 2, TERMS, late),
+                                 new ActivityRecorded("acme.2", "acme", "m2", SignalSource.CLIENT, "A12", late, late))
+                   .expectResultMessagePayload(List.of(new RecordedSignal("m2", "acme.2", true)))
+                   .expectScheduledDeadline(WINDOW, new InactivityDeadline(late.plus(WINDOW)));
+        }
+
+        @Test
+        void aLiveSignalExactlyAtTheEndOfTheWindowIsTooLate() {
+            Instant windowEnd = T0.plus(WINDOW);
+            fixture.givenCurrentTime(windowEnd)
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
+                   .when(record("acme.1", seller("m2", windowEnd)))
+                   .expectEvents(closed("acme.1", windowEnd, CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)),
+                                 created("acme.2", 2, TERMS, windowEnd),
+                                 new ActivityRecorded("acme.2", "acme", "m2", SignalSource.SELLER, null, windowEnd,
+                                                      windowEnd));
+        }
+
+        @Test
+        void aLiveSignalThatFindsTheSessionAlreadyClosedOpensTheNextOne() {
+            Instant later = T0.plus(Duration.ofHours(2));
+            fixture.givenCurrentTime(later)
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0),
+                             closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY))
+                   .when(record("acme.1", seller("m2", later)))
+                   .expectEvents(created("acme.2", 2, TERMS, later),
+                                 new ActivityRecorded("acme.2", "acme", "m2", SignalSource.SELLER, null, later, later))
+                   .expectResultMessagePayload(List.of(new RecordedSignal("m2", "acme.2", true)));
+        }
+
+        @Test
+        void aBatchThatSpansTheEndOfTheWindowSplitsBetweenTheSessionAndItsSuccessor() {
+            Instant late = T0.plus(Duration.ofMinutes(46));
+            fixture.givenCurrentTime(T0)
+                   .when(open("acme.1", 1, TERMS, seller("m1", T0), client("m2", "A12", late)))
+                   .expectEvents(created("acme.1", 1, TERMS, T0),
+                                 new ActivityRecorded("acme.1", "acme", "m1", SignalSource.SELLER, null, T0, T0),
+                                 closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)),
+                                 created("acme.2", 2, TERMS, late),
+                                 new ActivityRecorded("acme.2", "acme", "m2", SignalSource.CLIENT, "A12", late, late))
+                   .expectResultMessagePayload(List.of(new RecordedSignal("m1", "acme.1", true),
+                                                       new RecordedSignal("m2", "acme.2", true)));
+        }
+
+        @Test
+        void theDeadlineOfASessionAlreadyClosedChangesNothing() {
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)))
+                   .andGiven(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY))
+                   .whenTimeElapses(WINDOW)
+                   .expectNoEvents();
+        }
+
+        @Test
+        void aCleanupRunClosesAnActiveSessionIdleLongerThanItsThresholdWhenItBecameInactive() {
+            SessionTerms longWindow = new SessionTerms(Duration.ofHours(48), true, null);
+            fixture.givenCurrentTime(T0)
+                   .andGiven(created("acme.1", 1, longWindow, T0), activity("acme.1", "m1", T0))
+                   .when(new CloseIfInactive("acme.1", T0.plus(Duration.ofHours(30)), Duration.ofHours(24)))
+                   .expectEvents(closed("acme.1", T0.plus(Duration.ofHours(24)), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)))
+                   .expectResultMessagePayload(true);
+        }
+
+        @Test
+        void aCleanupRunClosesAnOverdueSessionAtTheEndOfItsOwnWindow() {
+            fixture.givenCurrentTime(T0)
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
+                   .when(new CloseIfInactive("acme.1", T0.plus(Duration.ofDays(2)), Duration.ofHours(24)))
+                   .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)));
+        }
+
+        @Test
+        void aCleanupRunLeavesASessionThatIsNotIdleEnoughAlone() {
+            fixture.givenCurrentTime(T0)
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
+                   .when(new CloseIfInactive("acme.1", T0.plus(Duration.ofMinutes(30)), Duration.ofHours(24)))
+                   .expectNoEvents()
+                   .expectResultMessagePayload(false);
+        }
     }
 
-    @Test
-    void aLiveSignalWithinTheWindowIsRecordedWithoutTouchingTheDeadline() {
-        fixture.givenCurrentTime(T0)
-               .andGiven(created("acme.1", 1, WINDOW, T0), activity("acme.1", "m1", T0))
-               .when(record("acme.1", client("m2", "A12", T0.plus(Duration.ofMinutes(44)))))
-               .expectEvents(new ActivityRecorded("acme.1", "acme", "m2", SignalSource.CLIENT, "A12",
-                                                  T0.plus(Duration.ofMinutes(44)), T0.plus(Duration.ofMinutes(44))))
-               .expectResultMessagePayload(List.of(new RecordedSignal("m2", "acme.1", false)))
-               .expectNoScheduledDeadlines();
+    @Nested
+    class MaximumLifespan {
+
+        private final SessionTerms capped = new SessionTerms(WINDOW, true, Duration.ofHours(2));
+
+        @Test
+        void aBusySessionClosesWhenItReachesItsMaximumLifespan() {
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, capped, seller("m1", T0)),
+                                     record("acme.1", client("m2", "A1", T0.plus(Duration.ofMinutes(40)))),
+                                     record("acme.1", client("m3", "A2", T0.plus(Duration.ofMinutes(80)))),
+                                     record("acme.1", client("m4", "A3", T0.plus(Duration.ofMinutes(110)))))
+                   .whenTimeAdvancesTo(T0.plus(Duration.ofHours(2)))
+                   .expectEvents(closed("acme.1", T0.plus(Duration.ofHours(2)), CloseReason.MAX_LIFESPAN),
+                                 new ArchiveScheduled("acme.1", "acme",
+                                                      T0.plus(Duration.ofMinutes(110)).plus(ARCHIVE_AFTER)));
+        }
+
+        @Test
+        void openingACappedSessionSchedulesItsEnd() {
+            fixture.givenCurrentTime(T0)
+                   .when(open("acme.1", 1, capped, seller("m1", T0)))
+                   .expectScheduledDeadline(Duration.ofHours(2), new LifespanDeadline(T0.plus(Duration.ofHours(2))));
+        }
+
+        @Test
+        void aLiveSignalAfterTheLifespanEndClosesTheSessionThereAndOpensTheNext() {
+            Instant late = T0.plus(Duration.ofMinutes(125));
+            fixture.givenCurrentTime(late)
+                   .andGiven(created("acme.1", 1, capped, T0), activity("acme.1", "m1", T0),
+                             activity("acme.1", "m2", T0.plus(Duration.ofMinutes(100))))
+                   .when(record("acme.1", client("m3", "A1", late)))
+                   .expectEvents(closed("acme.1", T0.plus(Duration.ofHours(2)), CloseReason.MAX_LIFESPAN),
+                                 new ArchiveScheduled("acme.1", "acme",
+                                                      T0.plus(Duration.ofMinutes(100)).plus(ARCHIVE_AFTER)),
+                                 created("acme.2", 2, TERMS, late),
+                                 new ActivityRecorded("acme.2", "acme", "m3", SignalSource.CLIENT, "A1", late, late));
+        }
     }
 
-    @Test
-    void aSessionWithoutActivityClosesWhenItsWindowPasses() {
-        fixture.givenCurrentTime(T0)
-               .andGivenCommands(open("acme.1", 1, WINDOW, seller("m1", T0)))
-               .whenTimeElapses(WINDOW)
-               .expectEvents(new LiveSessionClosed("acme.1", "acme", T0.plus(WINDOW), CloseReason.INACTIVITY))
-               .expectNoScheduledDeadlines();
+    @Nested
+    class ClosingByHand {
+
+        @Test
+        void deactivatingClosesTheSessionNow() {
+            Instant now = T0.plus(Duration.ofMinutes(10));
+            fixture.givenCurrentTime(now)
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
+                   .when(new CloseLiveSession("acme.1", now))
+                   .expectEvents(closed("acme.1", now, CloseReason.MANUAL),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)))
+                   .expectResultMessagePayload(true);
+        }
+
+        @Test
+        void deactivatingASessionThatIsNotActiveChangesNothing() {
+            fixture.givenCurrentTime(T0)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0.plus(WINDOW),
+                                                                       CloseReason.INACTIVITY))
+                   .when(new CloseLiveSession("acme.1", T0.plus(Duration.ofHours(1))))
+                   .expectNoEvents()
+                   .expectResultMessagePayload(false);
+        }
     }
 
-    @Test
-    void whenActivityMovedTheWindowOnTheDeadlineSchedulesItselfAgainInsteadOfClosing() {
-        Instant later = T0.plus(Duration.ofMinutes(30));
-        fixture.givenCurrentTime(T0)
-               .andGivenCommands(open("acme.1", 1, WINDOW, seller("m1", T0)),
-                                 record("acme.1", client("m2", "A12", later)))
-               .whenTimeElapses(WINDOW)
-               .expectNoEvents()
-               .expectScheduledDeadline(Duration.ofMinutes(30), new CloseIfInactive(later.plus(WINDOW)));
+    @Nested
+    class Archiving {
+
+        @Test
+        void anIdleSessionIsArchivedAutomaticallyAfterANotice() {
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)))
+                   .whenTimeElapses(ARCHIVE_AFTER)
+                   .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)),
+                                 new ArchiveNoticeIssued("acme.1", "acme", T0.plus(ARCHIVE_AFTER),
+                                                         T0.plus(ARCHIVE_AFTER).minus(NOTICE)),
+                                 new SessionArchived("acme.1", "acme", T0.plus(ARCHIVE_AFTER),
+                                                     ArchiveTrigger.AUTOMATIC));
+        }
+
+        @Test
+        void turningAutoCleanupOffCancelsThePendingArchive() {
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)),
+                                     new CloseLiveSession("acme.1", T0.plusSeconds(60)),
+                                     new ChangeAutoCleanup("acme.1", false, T0.plusSeconds(120)))
+                   .whenTimeElapses(ARCHIVE_AFTER.plusDays(1))
+                   .expectNoEvents();
+        }
+
+        @Test
+        void turningAutoCleanupOffIsRecorded() {
+            fixture.givenCurrentTime(T0)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                             new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)))
+                   .when(new ChangeAutoCleanup("acme.1", false, T0.plusSeconds(60)))
+                   .expectEvents(new AutoCleanupChanged("acme.1", "acme", false, T0.plusSeconds(60)))
+                   .expectResultMessagePayload(true);
+        }
+
+        @Test
+        void turningAutoCleanupBackOnSchedulesTheArchiveAgainNeverWithoutNotice() {
+            Instant muchLater = T0.plus(Duration.ofDays(40));
+            fixture.givenCurrentTime(muchLater)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0.plus(WINDOW),
+                                                                       CloseReason.INACTIVITY),
+                             new AutoCleanupChanged("acme.1", "acme", false, T0.plus(Duration.ofHours(1))))
+                   .when(new ChangeAutoCleanup("acme.1", true, muchLater))
+                   .expectEvents(new AutoCleanupChanged("acme.1", "acme", true, muchLater),
+                                 new ArchiveScheduled("acme.1", "acme", muchLater.plus(NOTICE)));
+        }
+
+        @Test
+        void changingAutoCleanupToWhatItIsChangesNothing() {
+            fixture.givenCurrentTime(T0)
+                   .andGiven(created("acme.1", 1, TERMS, T0))
+                   .when(new ChangeAutoCleanup("acme.1", true, T0))
+                   .expectNoEvents()
+                   .expectResultMessagePayload(false);
+        }
+
+        @Test
+        void aSessionOpenedWithAutoCleanupOffIsNeverArchivedAutomatically() {
+            SessionTerms keep = new SessionTerms(WINDOW, false, null);
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, keep, seller("m1", T0)))
+                   .whenTimeElapses(ARCHIVE_AFTER.plusDays(5))
+                   .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY));
+        }
+
+        @Test
+        void withAutomaticArchivingSwitchedOffNothingIsScheduled() {
+            retention = new RetentionPolicy(false, ARCHIVE_AFTER, NOTICE);
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)))
+                   .whenTimeElapses(ARCHIVE_AFTER.plusDays(5))
+                   .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY));
+        }
+
+        @Test
+        void aCleanupRunArchivesAnIdleSessionClosingItFirstIfItIsStillActive() {
+            Instant asOf = T0.plus(Duration.ofDays(31));
+            fixture.givenCurrentTime(asOf)
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
+                   .when(new ArchiveIfIdle("acme.1", asOf, ARCHIVE_AFTER))
+                   .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", asOf.plus(NOTICE)),
+                                 new SessionArchived("acme.1", "acme", asOf, ArchiveTrigger.CLEANUP_RUN))
+                   .expectResultMessagePayload(true);
+        }
+
+        @Test
+        void aCleanupRunLeavesSessionsWithAutoCleanupOffAlone() {
+            SessionTerms keep = new SessionTerms(WINDOW, false, null);
+            fixture.givenCurrentTime(T0)
+                   .andGiven(created("acme.1", 1, keep, T0), closed("acme.1", T0.plus(WINDOW),
+                                                                      CloseReason.INACTIVITY))
+                   .when(new ArchiveIfIdle("acme.1", T0.plus(Duration.ofDays(60)), ARCHIVE_AFTER))
+                   .expectNoEvents()
+                   .expectResultMessagePayload(false);
+        }
     }
 
-    @Test
-    void theSessionClosesAtItsLastActivityPlusTheWindowHoweverOftenTheDeadlineMoved() {
-        Instant lastActivity = T0.plus(Duration.ofMinutes(70));
-        fixture.givenCurrentTime(T0)
-               .andGivenCommands(open("acme.1", 1, WINDOW, seller("m1", T0)),
-                                 record("acme.1", client("m2", "A12", T0.plus(Duration.ofMinutes(30)))),
-                                 record("acme.1", client("m3", "A13", lastActivity)))
-               .whenTimeElapses(Duration.ofHours(3))
-               .expectEvents(new LiveSessionClosed("acme.1", "acme", lastActivity.plus(WINDOW),
-                                                   CloseReason.INACTIVITY));
+    @Nested
+    class DeletingAndRestoring {
+
+        @Test
+        void deletingAnActiveSessionClosesItFirst() {
+            Instant now = T0.plus(Duration.ofMinutes(5));
+            fixture.givenCurrentTime(now)
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
+                   .when(new DeleteSession("acme.1", now))
+                   .expectEvents(closed("acme.1", now, CloseReason.MANUAL),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)),
+                                 new SessionDeleted("acme.1", "acme", now))
+                   .expectResultMessagePayload(true);
+        }
+
+        @Test
+        void deletingTwiceChangesNothingTheSecondTime() {
+            fixture.givenCurrentTime(T0)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                             new SessionDeleted("acme.1", "acme", T0))
+                   .when(new DeleteSession("acme.1", T0.plusSeconds(1)))
+                   .expectNoEvents()
+                   .expectResultMessagePayload(false);
+        }
+
+        @Test
+        void aDeletedSessionIsRestoredAsAClosedSessionWhoseArchiveDelayStartsAgain() {
+            Instant restoredAt = T0.plus(Duration.ofDays(3));
+            fixture.givenCurrentTime(restoredAt)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                             new SessionDeleted("acme.1", "acme", T0))
+                   .when(new RestoreSession("acme.1", restoredAt))
+                   .expectEvents(new SessionRestored("acme.1", "acme", restoredAt),
+                                 new ArchiveScheduled("acme.1", "acme", restoredAt.plus(ARCHIVE_AFTER)))
+                   .expectResultMessagePayload(true);
+        }
+
+        @Test
+        void anArchivedSessionIsRestoredTheSameWay() {
+            Instant restoredAt = T0.plus(Duration.ofDays(40));
+            fixture.givenCurrentTime(restoredAt)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                             new SessionArchived("acme.1", "acme", T0.plus(ARCHIVE_AFTER), ArchiveTrigger.AUTOMATIC))
+                   .when(new RestoreSession("acme.1", restoredAt))
+                   .expectEvents(new SessionRestored("acme.1", "acme", restoredAt),
+                                 new ArchiveScheduled("acme.1", "acme", restoredAt.plus(ARCHIVE_AFTER)));
+        }
+
+        @Test
+        void restoringASessionThatIsNeitherArchivedNorDeletedChangesNothing() {
+            fixture.givenCurrentTime(T0)
+                   .andGiven(created("acme.1", 1, TERMS, T0))
+                   .when(new RestoreSession("acme.1", T0))
+                   .expectNoEvents()
+                   .expectResultMessagePayload(false);
+        }
+
+        @Test
+        void aLiveSignalThatFindsItsSessionDeletedOpensTheNextOne() {
+            Instant now = T0.plus(Duration.ofMinutes(10));
+            fixture.givenCurrentTime(now)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0.plusSeconds(5),
+                                                                       CloseReason.MANUAL),
+                             new SessionDeleted("acme.1", "acme", T0.plusSeconds(5)))
+                   .when(record("acme.1", client("m2", "A1", now)))
+                   .expectEvents(created("acme.2", 2, TERMS, now),
+                                 new ActivityRecorded("acme.2", "acme", "m2", SignalSource.CLIENT, "A1", now, now));
+        }
     }
 
-    @Test
-    void aDeadlineThatFiresLateStillClosesAtLastActivityPlusTheWindow() {
-        fixture.givenCurrentTime(T0)
-               .andGivenCommands(open("acme.1", 1, WINDOW, seller("m1", T0)))
-               .whenTimeAdvancesTo(T0.plus(Duration.ofDays(2)))
-               .expectEvents(new LiveSessionClosed("acme.1", "acme", T0.plus(WINDOW), CloseReason.INACTIVITY));
+    /** The service's clock, in the fixture: the fixture's own time, which its deadlines follow. */
+    private final class FixtureClock extends Clock {
+
+        @Override
+        public Instant instant() {
+            return fixture.currentTime();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 
-    @Test
-    void theTenantsOwnWindowDecidesWhenItsSessionCloses() {
-        Duration tenMinutes = Duration.ofMinutes(10);
-        fixture.givenCurrentTime(T0)
-               .andGivenCommands(open("acme.1", 1, tenMinutes, seller("m1", T0)))
-               .whenTimeElapses(tenMinutes)
-               .expectEvents(new LiveSessionClosed("acme.1", "acme", T0.plus(tenMinutes), CloseReason.INACTIVITY));
-    }
-
-    @Test
-    void aLiveSignalAfterTheWindowPassedButBeforeTheClosureRanClosesTheSessionAndOpensTheNext() {
-        Instant late = T0.plus(Duration.ofMinutes(50));
-        fixture.givenCurrentTime(late)
-               .andGiven(created("acme.1", 1, WINDOW, T0), activity("acme.1", "m1", T0))
-               .when(record("acme.1", client("m2", "A12", late)))
-               .expectEvents(new LiveSessionClosed("acme.1", "acme", T0.plus(WINDOW), CloseReason.INACTIVITY),
-                             new LiveSessionCreated("acme.2", "acme", 2, WINDOW, late),
-                             new ActivityRecorded("acme.2", "acme", "m2", SignalSource.CLIENT, "A12", late, late))
-               .expectResultMessagePayload(List.of(new RecordedSignal("m2", "acme.2", true)))
-               .expectScheduledDeadline(WINDOW, new CloseIfInactive(late.plus(WINDOW)));
-    }
-
-    @Test
-    void aLiveSignalExactlyAtTheEndOfTheWindowIsTooLate() {
-        Instant windowEnd = T0.plus(WINDOW);
-        fixture.givenCurrentTime(windowEnd)
-               .andGiven(created("acme.1", 1, WINDOW, T0), activity("acme.1", "m1", T0))
-               .when(record("acme.1", seller("m2", windowEnd)))
-               .expectEvents(new LiveSessionClosed("acme.1", "acme", windowEnd, CloseReason.INACTIVITY),
-                             new LiveSessionCreated("acme.2", "acme", 2, WINDOW, windowEnd),
-                             new ActivityRecorded("acme.2", "acme", "m2", SignalSource.SELLER, null, windowEnd,
-                                                  windowEnd));
-    }
-
-    @Test
-    void aLiveSignalThatFindsTheSessionAlreadyClosedOpensTheNextOne() {
-        Instant later = T0.plus(Duration.ofHours(2));
-        fixture.givenCurrentTime(later)
-               .andGiven(created("acme.1", 1, WINDOW, T0), activity("acme.1", "m1", T0),
-                         new LiveSessionClosed("acme.1", "acme", T0.plus(WINDOW), CloseReason.INACTIVITY))
-               .when(record("acme.1", seller("m2", later)))
-               .expectEvents(new LiveSessionCreated("acme.2", "acme", 2, WINDOW, later),
-                             new ActivityRecorded("acme.2", "acme", "m2", SignalSource.SELLER, null, later, later))
-               .expectResultMessagePayload(List.of(new RecordedSignal("m2", "acme.2", true)));
-    }
-
-    @Test
-    void aBatchThatSpansTheEndOfTheWindowSplitsBetweenTheSessionAndItsSuccessor() {
-        Instant late = T0.plus(Duration.ofMinutes(46));
-        fixture.givenCurrentTime(T0)
-               .when(open("acme.1", 1, WINDOW, seller("m1", T0), client("m2", "A12", late)))
-               .expectEvents(new LiveSessionCreated("acme.1", "acme", 1, WINDOW, T0),
-                             new ActivityRecorded("acme.1", "acme", "m1", SignalSource.SELLER, null, T0, T0),
-                             new LiveSessionClosed("acme.1", "acme", T0.plus(WINDOW), CloseReason.INACTIVITY),
-                             new LiveSessionCreated("acme.2", "acme", 2, WINDOW, late),
-                             new ActivityRecorded("acme.2", "acme", "m2", SignalSource.CLIENT, "A12", late, late))
-               .expectResultMessagePayload(List.of(new RecordedSignal("m1", "acme.1", true),
-                                                   new RecordedSignal("m2", "acme.2", true)));
-    }
-
-    @Test
-    void theDeadlineOfASessionClosedByALateSignalChangesNothing() {
-        Instant late = T0.plus(Duration.ofMinutes(50));
-        fixture.givenCurrentTime(T0)
-               .andGivenCommands(open("acme.1", 1, WINDOW, seller("m1", T0)))
-               .andGiven(new LiveSessionClosed("acme.1", "acme", T0.plus(WINDOW), CloseReason.INACTIVITY))
-               .whenTimeElapses(WINDOW)
-               .expectNoEvents();
-    }
-
-    private static OpenLiveSession open(String sessionId, long number, Duration window, LiveSignal... signals) {
-        return new OpenLiveSession(sessionId, "acme", number, window, List.of(signals));
+    private static OpenLiveSession open(String sessionId, long number, SessionTerms terms, LiveSignal... signals) {
+        return new OpenLiveSession(sessionId, "acme", number, terms, List.of(signals));
     }
 
     private static RecordActivity record(String sessionId, LiveSignal... signals) {
-        return new RecordActivity(sessionId, WINDOW, List.of(signals));
+        return new RecordActivity(sessionId, TERMS, List.of(signals));
     }
 
-    private static LiveSessionCreated created(String sessionId, long number, Duration window, Instant at) {
-        return new LiveSessionCreated(sessionId, "acme", number, window, at);
+    private static LiveSessionCreated created(String sessionId, long number, SessionTerms terms, Instant at) {
+        return new LiveSessionCreated(sessionId, "acme", number, terms.inactivityWindow(), at, terms.autoCleanup(),
+                                      terms.maxLifespan());
+    }
+
+    private static LiveSessionClosed closed(String sessionId, Instant at, CloseReason reason) {
+        return new LiveSessionClosed(sessionId, "acme", at, reason);
     }
 
     private static ActivityRecorded activity(String sessionId, String messageId, Instant at) {

@@ -4,6 +4,7 @@ import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
 import dev.livesessions.api.LiveSignal;
 import dev.livesessions.api.OpenLiveSession;
+import dev.livesessions.api.SessionTerms;
 import dev.livesessions.api.SignalSource;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class OneActiveSessionPerTenantIntegrationTest {
 
     private static OpenLiveSession open(String tenant, long number, String messageId) {
         Instant now = Instant.now();
-        return new OpenLiveSession(tenant + "." + number, tenant, number, WINDOW,
+        return new OpenLiveSession(tenant + "." + number, tenant, number, new SessionTerms(WINDOW, true, null),
                                    List.of(new LiveSignal(messageId, SignalSource.SELLER, null, now, now, "c")));
     }
 

@@ -1,0 +1,106 @@
+package dev.livesessions.cleanup;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.livesessions.LiveSessionsProperties;
+import dev.livesessions.tenant.TenantDirectory;
+import dev.livesessions.tenant.TenantSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/**
+ * Delivers archive notices to tenants: a JSON POST to the tenant's notification URL, signed like the generic webhook
+ * ({@code X-Live-Sessions-Signature: tenant=<id>,t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">} with the
+ * tenant's webhook secret). Anything but a 2xx is retried with a doubling delay, then given up and counted.
+ */
+@Configuration(proxyBeanMethods = false)
+class ArchiveNoticeDelivery {
+
+    private static final Logger logger = LoggerFactory.getLogger(ArchiveNoticeDelivery.class);
+
+    @Bean
+    OneTimeTask<String> sendArchiveNotice(TenantDirectory tenants, ObjectMapper json, MeterRegistry meters,
+                                          Clock clock, LiveSessionsProperties properties) {
+        LiveSessionsProperties.Cleanup cleanup = properties.cleanup();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return Tasks.oneTime("send-archive-notice", String.class)
+                    .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(
+                            cleanup.noticeAttempts(),
+                            new FailureHandler.ExponentialBackoffFailureHandler<>(cleanup.noticeRetryDelay()),
+                            (complete, operations) -> {
+                                logger.error("Gave up an archive notice after {} attempts: {}",
+                                             cleanup.noticeAttempts(), complete.getExecution().taskInstance);
+                                meters.counter("live_sessions.notices", "outcome", "given_up").increment();
+                            }))
+                    .execute((instance, context) -> {
+                        String notice = instance.getData();
+                        String tenantId = tenantOf(json, notice);
+                        TenantSettings tenant = tenants.find(tenantId).orElse(null);
+                        if (tenant == null || tenant.notificationUrl() == null || tenant.webhookSecret() == null) {
+                            return;
+                        }
+                        post(http, tenant, notice, clock.instant().getEpochSecond());
+                        meters.counter("live_sessions.notices", "outcome", "delivered").increment();
+                    });
+    }
+
+    private static String tenantOf(ObjectMapper json, String notice) {
+        try {
+            return json.readTree(notice).path("tenantId").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Unreadable archive notice", e);
+        }
+    }
+
+    private static void post(HttpClient http, TenantSettings tenant, String notice, long timestamp) {
+        String signature = "tenant=" + tenant.tenantId() + ",t=" + timestamp + ",v1="
+                           + hmacHex(tenant.webhookSecret(), timestamp + "." + notice);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(tenant.notificationUrl()))
+                                         .timeout(Duration.ofSeconds(10))
+                                         .header("Content-Type", "application/json")
+                                         .header("X-Live-Sessions-Signature", signature)
+                                         .POST(HttpRequest.BodyPublishers.ofString(notice))
+                                         .build();
+        int status;
+        try {
+            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new IllegalStateException("Archive notice to " + tenant.notificationUrl() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while sending an archive notice", e);
+        }
+        if (status < 200 || status > 299) {
+            throw new IllegalStateException("Archive notice to " + tenant.notificationUrl() + " answered " + status);
+        }
+    }
+
+    private static String hmacHex(String secret, String content) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.livesessions.cleanup;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import dev.livesessions.api.ArchiveNoticeIssued;
+import dev.livesessions.tenant.TenantDirectory;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DisallowReplay;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.messaging.annotation.MessageIdentifier;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+
+/**
+ * Tells a tenant that one of its sessions is about to be archived, when the tenant has a notification URL. The
+ * handler only schedules the delivery (a db-scheduler task, retried on failure), so a slow or failing endpoint never
+ * holds up the sessions. It runs for new events only: a replay must not send notices again.
+ */
+@Component
+@ProcessingGroup(ArchiveNotices.PROCESSING_GROUP)
+@DisallowReplay
+class ArchiveNotices {
+
+    static final String PROCESSING_GROUP = "archive-notices";
+
+    /** The notice as the tenant receives it. */
+    record ArchiveNotice(String type, String noticeId, String tenantId, String sessionId, String archiveAt,
+                         String issuedAt) {
+    }
+
+    private final TenantDirectory tenants;
+    private final SchedulerClient scheduler;
+    private final OneTimeTask<String> delivery;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    ArchiveNotices(TenantDirectory tenants, SchedulerClient scheduler, OneTimeTask<String> sendArchiveNotice,
+                   ObjectMapper json, Clock clock) {
+        this.tenants = tenants;
+        this.scheduler = scheduler;
+        this.delivery = sendArchiveNotice;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @EventHandler
+    void on(ArchiveNoticeIssued event, @MessageIdentifier String eventId) throws JsonProcessingException {
+        boolean wanted = tenants.find(event.tenantId()).map(tenant -> tenant.notificationUrl() != null).orElse(false);
+        if (!wanted) {
+            return;
+        }
+        String notice = json.writeValueAsString(new ArchiveNotice("session.archive-notice", eventId, event.tenantId(),
+                                                                  event.sessionId(), event.archiveAt().toString(),
+                                                                  event.issuedAt().toString()));
+        // The event id names the delivery, so a redelivered event does not send a second notice.
+        scheduler.scheduleIfNotExists(delivery.instance(eventId, notice), clock.instant());
+    }
+}

@@ -1,0 +1,122 @@
+package dev.livesessions.cleanup;
+
+import dev.livesessions.api.CleanupAction;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The stored record of a cleanup run: what it was asked and how far it got. */
+@Entity
+@Table(name = "cleanup_run")
+class CleanupRun {
+
+    enum Status { RUNNING, SUCCEEDED, FAILED }
+
+    @Id
+    private UUID id;
+    private Instant requestedAt;
+    private Instant finishedAt;
+    private String actor;
+    private String tenantId;
+    private int inactiveHours;
+    private int deleteDays;
+    private boolean dryRun;
+    @Enumerated(EnumType.STRING)
+    private Status status;
+    private long total;
+    private long processed;
+    private long closed;
+    private long archived;
+    private long unchanged;
+    private long failed;
+    private String failure;
+
+    protected CleanupRun() {
+        // for JPA
+    }
+
+    CleanupRun(UUID id, Instant requestedAt, String actor, String tenantId, int inactiveHours, int deleteDays,
+               boolean dryRun) {
+        this.id = id;
+        this.requestedAt = requestedAt;
+        this.actor = actor;
+        this.tenantId = tenantId;
+        this.inactiveHours = inactiveHours;
+        this.deleteDays = deleteDays;
+        this.dryRun = dryRun;
+        this.status = Status.RUNNING;
+    }
+
+    void expect(long sessions) {
+        total += sessions;
+    }
+
+    void count(CleanupRunItem.Outcome outcome, CleanupAction action) {
+        processed++;
+        switch (outcome) {
+            case DONE, WOULD_DO -> {
+                if (action == CleanupAction.CLOSE) {
+                    closed++;
+                } else {
+                    archived++;
+                }
+            }
+            case UNCHANGED -> unchanged++;
+            case FAILED -> failed++;
+        }
+    }
+
+    void finish(Instant at) {
+        finishedAt = at;
+        status = failed == 0 ? Status.SUCCEEDED : Status.FAILED;
+        if (failed > 0) {
+            failure = failed + " session(s) could not be cleaned up; see the items";
+        }
+    }
+
+    void abort(Instant at, String reason) {
+        finishedAt = at;
+        status = Status.FAILED;
+        failure = reason;
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    String tenantId() {
+        return tenantId;
+    }
+
+    int inactiveHours() {
+        return inactiveHours;
+    }
+
+    int deleteDays() {
+        return deleteDays;
+    }
+
+    boolean dryRun() {
+        return dryRun;
+    }
+
+    Instant requestedAt() {
+        return requestedAt;
+    }
+
+    Status status() {
+        return status;
+    }
+
+    CleanupRunView view(List<CleanupRunView.Item> items) {
+        return new CleanupRunView(id, requestedAt, finishedAt, actor, tenantId, inactiveHours, deleteDays, dryRun,
+                                  status.name(), total, processed, closed, archived, unchanged, failed, failure,
+                                  items);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.livesessions.cleanup;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+/** Cleanup runs: start one (it answers when done, with what it did), follow it, list the recent ones. */
+@RestController
+class CleanupRunController {
+
+    private final CleanupRuns cleanupRuns;
+
+    CleanupRunController(CleanupRuns cleanupRuns) {
+        this.cleanupRuns = cleanupRuns;
+    }
+
+    @PostMapping("/api/cleanup-runs")
+    ResponseEntity<CleanupRunView> run(@Valid @RequestBody CleanupRunRequest request) {
+        CleanupRunView run = cleanupRuns.run(request, SessionActionsController.ACTOR);
+        return ResponseEntity.created(URI.create("/api/cleanup-runs/" + run.id())).body(run);
+    }
+
+    @GetMapping("/api/cleanup-runs")
+    List<CleanupRunView> recent(@RequestParam(defaultValue = "20") @Min(1) @Max(200) int limit) {
+        return cleanupRuns.recent(limit);
+    }
+
+    @GetMapping("/api/cleanup-runs/{id}")
+    CleanupRunView one(@PathVariable UUID id) {
+        return cleanupRuns.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                                                                                  "No cleanup run " + id));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.livesessions.cleanup;
+
+import dev.livesessions.api.CleanupAction;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A cleanup run as the API shows it.
+ *
+ * @param status RUNNING, SUCCEEDED or FAILED (a failed run says why in {@code failure})
+ * @param items  what was done (or, in a dry run, would be done) to each session; empty in lists of runs
+ */
+record CleanupRunView(UUID id, Instant requestedAt, Instant finishedAt, String actor, String tenantId,
+                      int inactiveHours, int deleteDays, boolean dryRun, String status, long total, long processed,
+                      long closed, long archived, long unchanged, long failed, String failure, List<Item> items) {
+
+    /** @param outcome DONE, WOULD_DO, UNCHANGED or FAILED */
+    record Item(String sessionId, CleanupAction action, String outcome, String detail) {
+    }
+}

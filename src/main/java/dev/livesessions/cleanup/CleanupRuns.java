@@ -1,0 +1,155 @@
+package dev.livesessions.cleanup;
+
+import dev.livesessions.LiveSessionsProperties;
+import dev.livesessions.api.ArchiveIfIdle;
+import dev.livesessions.api.CleanupAction;
+import dev.livesessions.api.CleanupCandidates;
+import dev.livesessions.api.CloseIfInactive;
+import dev.livesessions.api.FindCleanupCandidates;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.axonframework.queryhandling.QueryGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Runs a cleanup: close the active sessions idle for {@code inactiveHours}, then archive the sessions with auto-cleanup
+ * on idle for {@code deleteDays}. Candidates come from the read model in batches; each one gets a command, and the
+ * session decides on its own state (so a candidate that moved on meanwhile is left alone, and two runs at once, on
+ * one node or several, do each thing once). A dry run only reports. Items and progress are stored after each batch.
+ */
+@Service
+class CleanupRuns {
+
+    private static final Logger logger = LoggerFactory.getLogger(CleanupRuns.class);
+    static final int DEFAULT_INACTIVE_HOURS = 24;
+
+    private final CleanupRunRepository runs;
+    private final CleanupRunItemRepository items;
+    private final QueryGateway queries;
+    private final SessionCommands commands;
+    private final TransactionTemplate transactions;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final LiveSessionsProperties.Cleanup settings;
+
+    CleanupRuns(CleanupRunRepository runs, CleanupRunItemRepository items, QueryGateway queries,
+                SessionCommands commands, TransactionTemplate transactions, MeterRegistry meters, Clock clock,
+                LiveSessionsProperties properties) {
+        this.runs = runs;
+        this.items = items;
+        this.queries = queries;
+        this.commands = commands;
+        this.transactions = transactions;
+        this.meters = meters;
+        this.clock = clock;
+        this.settings = properties.cleanup();
+    }
+
+    CleanupRunView run(CleanupRunRequest request, String actor) {
+        UUID id = request.id() != null ? request.id() : UUID.randomUUID();
+        Optional<CleanupRun> existing = runs.findById(id);
+        if (existing.isPresent()) {
+            return withItems(existing.get());
+        }
+        CleanupRun run = new CleanupRun(id, clock.instant(), actor, request.tenantId(),
+                                        request.inactiveHours() != null ? request.inactiveHours()
+                                                                        : DEFAULT_INACTIVE_HOURS,
+                                        request.deleteDays() != null ? request.deleteDays()
+                                                                     : (int) settings.archiveAfter().toDays(),
+                                        Boolean.TRUE.equals(request.dryRun()));
+        save(run);
+        try {
+            Instant asOf = clock.instant();
+            Duration inactiveFor = Duration.ofHours(run.inactiveHours());
+            Duration idleFor = Duration.ofDays(run.deleteDays());
+            process(run, CleanupAction.CLOSE, asOf.minus(inactiveFor), actor,
+                    sessionId -> new CloseIfInactive(sessionId, asOf, inactiveFor));
+            process(run, CleanupAction.ARCHIVE, asOf.minus(idleFor), actor,
+                    sessionId -> new ArchiveIfIdle(sessionId, asOf, idleFor));
+            run.finish(clock.instant());
+        } catch (RuntimeException e) {
+            logger.error("Cleanup run {} failed", id, e);
+            run.abort(clock.instant(), e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+        }
+        save(run);
+        meters.counter("live_sessions.cleanup.runs", "status", run.status().name().toLowerCase(),
+                       "dry_run", String.valueOf(run.dryRun())).increment();
+        return withItems(run);
+    }
+
+    Optional<CleanupRunView> find(UUID id) {
+        return runs.findById(id).map(this::withItems);
+    }
+
+    List<CleanupRunView> recent(int limit) {
+        return runs.findByOrderByRequestedAtDesc(PageRequest.of(0, limit)).stream()
+                   .map(run -> run.view(List.of())).toList();
+    }
+
+    private void process(CleanupRun run, CleanupAction action, Instant idleBefore, String actor,
+                         Function<String, Object> command) {
+        String after = null;
+        boolean first = true;
+        while (true) {
+            CleanupCandidates batch = queries.query(
+                    new FindCleanupCandidates(run.tenantId(), action, idleBefore, after, settings.runBatchSize()),
+                    CleanupCandidates.class).join();
+            if (first) {
+                run.expect(batch.total());
+                first = false;
+            }
+            if (batch.sessionIds().isEmpty()) {
+                return;
+            }
+            List<CleanupRunItem> done = new ArrayList<>(batch.sessionIds().size());
+            for (String sessionId : batch.sessionIds()) {
+                done.add(act(run, action, sessionId, actor, command));
+            }
+            transactions.executeWithoutResult(status -> {
+                items.saveAll(done);
+                runs.save(run);
+            });
+            after = batch.sessionIds().get(batch.sessionIds().size() - 1);
+        }
+    }
+
+    private CleanupRunItem act(CleanupRun run, CleanupAction action, String sessionId, String actor,
+                               Function<String, Object> command) {
+        CleanupRunItem.Outcome outcome;
+        String detail = null;
+        if (run.dryRun()) {
+            outcome = CleanupRunItem.Outcome.WOULD_DO;
+        } else {
+            try {
+                outcome = commands.send(command.apply(sessionId), actor)
+                        ? CleanupRunItem.Outcome.DONE : CleanupRunItem.Outcome.UNCHANGED;
+            } catch (RuntimeException e) {
+                logger.warn("Cleanup run {} could not {} session {}", run.id(), action, sessionId, e);
+                outcome = CleanupRunItem.Outcome.FAILED;
+                detail = e.getMessage();
+            }
+        }
+        run.count(outcome, action);
+        return new CleanupRunItem(run.id(), sessionId, action, outcome, detail);
+    }
+
+    private void save(CleanupRun run) {
+        transactions.executeWithoutResult(status -> runs.save(run));
+    }
+
+    private CleanupRunView withItems(CleanupRun run) {
+        return run.view(items.findByRunIdOrderById(run.id()).stream().map(CleanupRunItem::view).toList());
+    }
+}

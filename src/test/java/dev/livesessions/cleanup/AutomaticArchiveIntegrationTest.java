@@ -1,0 +1,104 @@
+package dev.livesessions.cleanup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.livesessions.Http;
+import dev.livesessions.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ContextConfiguration;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole retention path in seconds instead of days: a session closes, gives notice (the tenant's endpoint refuses
+ * the first delivery, then accepts the retry), and is archived.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+                properties = {"live-sessions.cleanup.archive-after=4s", "live-sessions.cleanup.archive-notice=2s",
+                              "live-sessions.cleanup.notice-retry-delay=1s"})
+@ContextConfiguration(initializers = TestDatabase.class)
+class AutomaticArchiveIntegrationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A request the tenant's endpoint received. */
+    record Received(String signature, String body) {
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private HttpServer tenantEndpoint;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger attempts = new AtomicInteger();
+
+    @BeforeEach
+    void startTheTenantsEndpoint() throws IOException {
+        tenantEndpoint = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        tenantEndpoint.createContext("/notices", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            received.add(new Received(exchange.getRequestHeaders().getFirst("X-Live-Sessions-Signature"), body));
+            exchange.sendResponseHeaders(attempts.incrementAndGet() == 1 ? 500 : 204, -1);
+            exchange.close();
+        });
+        tenantEndpoint.start();
+    }
+
+    @AfterEach
+    void stopTheTenantsEndpoint() {
+        tenantEndpoint.stop(0);
+    }
+
+    @Test
+    void anIdleSessionIsAnnouncedThenArchivedAndTheNoticeIsRetriedUntilDelivered() throws Exception {
+        Http http = new Http(port);
+        Map<String, Object> tenant = new LinkedHashMap<>();
+        tenant.put("id", "archiving");
+        tenant.put("name", "Archiving");
+        tenant.put("sellerPhones", List.of("+33600000000"));
+        tenant.put("inactivityWindow", "PT1S");
+        tenant.put("webhookSecret", Http.secretOf("archiving"));
+        tenant.put("notificationUrl", "http://localhost:" + tenantEndpoint.getAddress().getPort() + "/notices");
+        assertThat(http.post("/api/tenants", tenant).status()).isEqualTo(201);
+
+        String sessionId = http.message("archiving", "m1", "+33600000000", "live").body().get("sessionId").asText();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ARCHIVED".equals(
+                http.get("/api/sessions/" + sessionId).body().path("status").asText()));
+        assertThat(jdbc.queryForList("SELECT payload_type FROM domain_event_entry WHERE aggregate_identifier = ? "
+                                             + "ORDER BY sequence_number", String.class, sessionId))
+                .containsExactly("dev.livesessions.api.LiveSessionCreated", "dev.livesessions.api.ActivityRecorded",
+                                 "dev.livesessions.api.LiveSessionClosed", "dev.livesessions.api.ArchiveScheduled",
+                                 "dev.livesessions.api.ArchiveNoticeIssued", "dev.livesessions.api.SessionArchived");
+        await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get() >= 2);
+        Received delivered = received.get(1);
+        assertThat(delivered.body()).isEqualTo(received.get(0).body());
+        JsonNode notice = JSON.readTree(delivered.body());
+        assertThat(notice.get("type").asText()).isEqualTo("session.archive-notice");
+        assertThat(notice.get("sessionId").asText()).isEqualTo(sessionId);
+        String timestamp = delivered.signature().split(",")[1].substring("t=".length());
+        assertThat(delivered.signature()).isEqualTo("tenant=archiving,t=" + timestamp + ",v1="
+                                                    + Http.hmacHex(Http.secretOf("archiving"),
+                                                                   timestamp + "." + delivered.body()));
+    }
+}

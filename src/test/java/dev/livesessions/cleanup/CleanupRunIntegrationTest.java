@@ -1,0 +1,195 @@
+package dev.livesessions.cleanup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import dev.livesessions.api.LiveSignal;
+import dev.livesessions.api.OpenLiveSession;
+import dev.livesessions.api.SessionTerms;
+import dev.livesessions.api.SignalSource;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+import static dev.livesessions.Http.uniqueTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Cleanup runs over a tenant with sessions of every age: the ages are made by opening sessions through the command
+ * bus with signals received in the past (the webhook stamps signals with the present).
+ */
+@IntegrationTest
+class CleanupRunIntegrationTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    CommandGateway commands;
+
+    private Http http;
+    private String tenant;
+
+    /** Closed, idle for 40 days: a run archives it. */
+    private String old;
+    /** Closed, idle for 40 days, auto-cleanup off: a run leaves it. */
+    private String kept;
+    /** Active (a week of window) but idle for two days: a run closes it. */
+    private String idleActive;
+
+    /** One tenant's sessions one after the other, as its lives were; the old ones close as soon as they open. */
+    @BeforeEach
+    void sessionsOfEveryAge() {
+        http = new Http(port);
+        tenant = uniqueTenant("clean");
+        http.createTenant(tenant, null, "+33600000000");
+        Instant now = Instant.now();
+        old = open(1, now.minus(Duration.ofDays(40)), new SessionTerms(Duration.ofMinutes(45), true, null));
+        await().until(() -> status(old).equals("CLOSED"));
+        kept = open(2, now.minus(Duration.ofDays(40)), new SessionTerms(Duration.ofMinutes(45), false, null));
+        await().until(() -> status(kept).equals("CLOSED"));
+        idleActive = open(3, now.minus(Duration.ofDays(2)), new SessionTerms(Duration.ofDays(7), true, null));
+        await().until(() -> status(idleActive).equals("ACTIVE"));
+    }
+
+    @Test
+    void aDryRunReportsWhatItWouldDoAndChangesNothing() {
+        String before = fingerprint();
+
+        Http.Response response = run(Map.of("dryRun", true));
+
+        assertThat(response.status()).isEqualTo(201);
+        JsonNode run = response.body();
+        assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(run.get("dryRun").asBoolean()).isTrue();
+        assertThat(items(run)).containsExactlyInAnyOrder(idleActive + " CLOSE WOULD_DO", old + " ARCHIVE WOULD_DO");
+        assertThat(fingerprint()).isEqualTo(before);
+    }
+
+    @Test
+    void aRunClosesIdleActiveSessionsAndArchivesOldOnesWithAutoCleanup() {
+        JsonNode run = run(Map.of()).body();
+
+        assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(run.get("closed").asLong()).isEqualTo(1);
+        assertThat(run.get("archived").asLong()).isEqualTo(1);
+        assertThat(items(run)).containsExactlyInAnyOrder(idleActive + " CLOSE DONE", old + " ARCHIVE DONE");
+        await().untilAsserted(() -> {
+            assertThat(status(idleActive)).isEqualTo("CLOSED");
+            assertThat(status(old)).isEqualTo("ARCHIVED");
+            assertThat(status(kept)).isEqualTo("CLOSED");
+            JsonNode stats = http.get("/api/stats/" + tenant).body();
+            assertThat(stats.get("archivedSessions").asLong()).isEqualTo(1);
+            assertThat(stats.get("oldSessions").asLong()).isEqualTo(1);
+            assertThat(stats.get("inactiveSessions").asLong()).isEqualTo(2);
+        });
+        assertThat(http.get("/api/cleanup-runs/" + run.get("id").asText()).body().get("items")).hasSize(2);
+        assertThat(http.get("/api/cleanup-runs").body().findValuesAsText("id")).contains(run.get("id").asText());
+    }
+
+    @Test
+    void aSessionWhoseArchiveDelayPassedBeforeItClosedStillGetsAFullNoticeFirst() {
+        JsonNode session = http.get("/api/sessions/" + old).body();
+
+        assertThat(session.get("status").asText()).isEqualTo("CLOSED");
+        assertThat(Instant.parse(session.get("archiveAt").asText()))
+                .isAfter(Instant.now().plus(Duration.ofHours(23)));
+    }
+
+    @Test
+    void sessionsIdleForLessThanTheThresholdsAreLeftAlone() {
+        JsonNode run = run(Map.of("inactiveHours", 72, "deleteDays", 41)).body();
+
+        assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(items(run)).isEmpty();
+    }
+
+    @Test
+    void runningTheSameRunAgainDoesNothingMore() {
+        UUID id = UUID.randomUUID();
+        JsonNode first = run(Map.of("id", id)).body();
+        JsonNode again = run(Map.of("id", id)).body();
+
+        assertThat(again).isEqualTo(first);
+        JsonNode second = run(Map.of()).body();
+        assertThat(second.get("closed").asLong() + second.get("archived").asLong()).isZero();
+    }
+
+    @Test
+    void aSessionThatCannotBeCleanedUpFailsTheRunVisibly() {
+        jdbc.update("""
+                INSERT INTO live_session (session_id, tenant_id, number, status, created_at, last_activity_at,
+                    inactivity_window_seconds, expires_at, seller_messages, client_codes, auto_cleanup)
+                VALUES (?, ?, 9, 'ACTIVE', now() - interval '3 days', now() - interval '3 days', 604800,
+                    now() + interval '4 days', 0, 0, true)
+                """, tenant + ".9", tenant);
+
+        JsonNode run = run(Map.of()).body();
+
+        assertThat(run.get("status").asText()).isEqualTo("FAILED");
+        assertThat(run.get("failure").asText()).contains("could not be cleaned up");
+        assertThat(items(run)).contains(tenant + ".9 CLOSE FAILED", idleActive + " CLOSE DONE");
+        assertThat(http.get("/api/cleanup-runs/" + run.get("id").asText()).body().get("status").asText())
+                .isEqualTo("FAILED");
+    }
+
+    @Test
+    void badParametersAreRejected() {
+        assertThat(run(Map.of("inactiveHours", 0)).status()).isEqualTo(400);
+        assertThat(run(Map.of("deleteDays", -3)).status()).isEqualTo(400);
+        assertThat(http.get("/api/cleanup-runs/" + UUID.randomUUID()).status()).isEqualTo(404);
+    }
+
+    private Http.Response run(Map<String, Object> overrides) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("tenantId", tenant);
+        request.putAll(overrides);
+        return http.post("/api/cleanup-runs", request);
+    }
+
+    private String open(long number, Instant at, SessionTerms terms) {
+        String sessionId = tenant + "." + number;
+        commands.sendAndWait(new OpenLiveSession(sessionId, tenant, number, terms, List.of(
+                new LiveSignal("m" + number, SignalSource.SELLER, null, at, at, "c" + number))));
+        return sessionId;
+    }
+
+    private String status(String sessionId) {
+        Http.Response response = http.get("/api/sessions/" + sessionId);
+        return response.status() == 200 ? response.body().get("status").asText() : "MISSING";
+    }
+
+    /** "sessionId ACTION OUTCOME" of each item of a run. */
+    private static List<String> items(JsonNode run) {
+        return StreamSupport.stream(run.get("items").spliterator(), false)
+                            .map(item -> item.get("sessionId").asText() + " " + item.get("action").asText() + " "
+                                         + item.get("outcome").asText())
+                            .toList();
+    }
+
+    /** The tenant's events and read-model rows, summed up: equal fingerprints, nothing changed. */
+    private String fingerprint() {
+        return jdbc.queryForObject("""
+                SELECT (SELECT count(*) || ':' || coalesce(max(global_index), 0) FROM domain_event_entry
+                        WHERE aggregate_identifier LIKE ?)
+                    || ' ' || (SELECT md5(coalesce(string_agg(s::text, ',' ORDER BY session_id), ''))
+                               FROM live_session s WHERE tenant_id = ?)
+                    || ' ' || (SELECT md5(coalesce(string_agg(t::text, ','), '')) FROM tenant_stats t
+                               WHERE tenant_id = ?)
+                    || ' ' || (SELECT count(*) FROM scheduled_tasks)
+                """, String.class, tenant + ".%", tenant, tenant);
+    }
+}
