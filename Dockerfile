@@ -9,6 +9,6 @@ RUN ./mvnw -B -q package -DskipTests
 
 FROM eclipse-temurin:17-jre
 WORKDIR /app
-COPY --from=build /src/target/live-sessions-*.jar app.jar
+COPY --from=build /src/target/live-sessions.jar app.jar
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/app/app.jar"]

@@ -1,0 +1,112 @@
+package dev.livesessions.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The service's HTTP API, as the command-line tool uses it: JSON in and out, a bearer token when one is given. */
+class ApiClient {
+
+    /** The service answered with an error, or could not be reached. */
+    static class ApiException extends RuntimeException {
+
+        private final int exitCode;
+
+        ApiException(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+    private final String token;
+
+    ApiClient(String baseUrl, String token) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.token = token;
+    }
+
+    JsonNode get(String path) {
+        return send(request(path).GET());
+    }
+
+    JsonNode post(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/json")
+                                 .POST(HttpRequest.BodyPublishers.ofString(write(body))));
+    }
+
+    JsonNode put(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/json")
+                                 .PUT(HttpRequest.BodyPublishers.ofString(write(body))));
+    }
+
+    JsonNode delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                                                 .timeout(Duration.ofMinutes(30))
+                                                 .header("Accept", "application/json");
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request;
+    }
+
+    private JsonNode send(HttpRequest.Builder request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new ApiException("Cannot reach the service at " + baseUrl + " (is it running? see --url)",
+                                   ExitCodes.UNREACHABLE);
+        } catch (IOException e) {
+            throw new ApiException("The service at " + baseUrl + " could not be read: " + e.getMessage(),
+                                   ExitCodes.UNREACHABLE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException("Interrupted", ExitCodes.UNREACHABLE);
+        }
+        JsonNode body = parse(response.body());
+        if (response.statusCode() >= 400) {
+            String detail = body != null && body.hasNonNull("detail") ? body.get("detail").asText() : response.body();
+            throw new ApiException("The service answered " + response.statusCode() + ": " + detail,
+                                   ExitCodes.REFUSED);
+        }
+        return body;
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+
+    private static String write(Object body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.livesessions.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+@Command(name = "cron", mixinStandardHelpOptions = true,
+         description = "A cleanup run for crontab: silent when it succeeds; says why and exits 1 when it fails.")
+class CronCommand implements Callable<Integer> {
+
+    @ParentCommand
+    LiveSessionsCli cli;
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    CleanupOptions options;
+
+    @Override
+    public Integer call() {
+        JsonNode run = cli.api().post("/api/cleanup-runs", options.request(UUID.randomUUID(), false));
+        if ("SUCCEEDED".equals(run.path("status").asText())) {
+            return ExitCodes.OK;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("Cleanup run %s failed: %s%n", run.path("id").asText(), run.path("failure").asText());
+        return ExitCodes.FAILED;
+    }
+}

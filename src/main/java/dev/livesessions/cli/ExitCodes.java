@@ -1,0 +1,18 @@
+package dev.livesessions.cli;
+
+/** What the command-line tool's exit code means, for scripts and crontab. */
+final class ExitCodes {
+
+    static final int OK = 0;
+    /** The work ran and failed: a cleanup run that did not succeed. */
+    static final int FAILED = 1;
+    /** Bad usage: a missing or wrong option (picocli's own code). */
+    static final int USAGE = 2;
+    /** The service refused the request (a 4xx or 5xx answer). */
+    static final int REFUSED = 3;
+    /** The service could not be reached. */
+    static final int UNREACHABLE = 4;
+
+    private ExitCodes() {
+    }
+}

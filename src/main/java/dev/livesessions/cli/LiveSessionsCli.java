@@ -1,0 +1,55 @@
+package dev.livesessions.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+
+/**
+ * The command-line tool: {@code java -jar live-sessions.jar <command>}. It talks to a running service over its HTTP
+ * API, so it works the same against a laptop and a production cluster.
+ */
+@Command(name = "live-sessions", mixinStandardHelpOptions = true, version = "live-sessions CLI",
+         description = "Look after the live sessions of a running live-sessions service.",
+         subcommands = {HelpCommand.class, StatsCommand.class, SessionsCommand.class, CleanupCommand.class,
+                        CronCommand.class,
+                        SessionActions.Deactivate.class, SessionActions.Delete.class, SessionActions.Restore.class,
+                        SessionActions.AutoCleanup.class},
+         exitCodeListHeading = "%nExit codes:%n",
+         exitCodeList = {"0:done", "1:a cleanup run failed", "2:bad usage", "3:the service refused the request",
+                         "4:the service could not be reached"})
+public class LiveSessionsCli {
+
+    @Option(names = "--url", defaultValue = "${env:LIVE_SESSIONS_URL:-http://localhost:8080}",
+            description = "The service's base URL (default: $LIVE_SESSIONS_URL or ${DEFAULT-VALUE}).")
+    String url;
+
+    @Option(names = "--token", defaultValue = "${env:LIVE_SESSIONS_TOKEN}",
+            description = "An API token (default: $LIVE_SESSIONS_TOKEN).")
+    String token;
+
+    ApiClient api() {
+        return new ApiClient(url, token);
+    }
+
+    /** Runs the tool with the given arguments, printing to the given writers. @return the exit code */
+    public static int run(String[] arguments, PrintWriter out, PrintWriter err) {
+        return new CommandLine(new LiveSessionsCli())
+                .setOut(out)
+                .setErr(err)
+                .setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
+                    if (exception instanceof ApiClient.ApiException api) {
+                        commandLine.getErr().println(api.getMessage());
+                        return api.exitCode();
+                    }
+                    throw exception;
+                })
+                .execute(arguments);
+    }
+
+    public static void main(String[] arguments) {
+        System.exit(run(arguments, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+}

@@ -1,0 +1,142 @@
+package dev.livesessions.cli;
+
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+
+import static dev.livesessions.Http.uniqueTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The command-line tool, run in this JVM against the running service over HTTP. */
+@IntegrationTest
+class CliIntegrationTest {
+
+    /** What a run of the tool printed, and how it exited. */
+    record Result(int exitCode, String out, String err) {
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private String tenant;
+    private String sessionId;
+
+    @BeforeEach
+    void aTenantWithASession() {
+        Http http = new Http(port);
+        tenant = uniqueTenant("cli");
+        http.createTenant(tenant, null, "+33600000000");
+        sessionId = http.message(tenant, "m1", "+33600000000", "live").body().get("sessionId").asText();
+        await().until(() -> http.get("/api/sessions/" + sessionId).status() == 200);
+    }
+
+    @Test
+    void statsAndSessionsShowWhatTheServiceKnows() {
+        Result stats = cli("stats", "--tenant", tenant);
+        Result sessions = cli("sessions", "--tenant", tenant);
+
+        assertThat(stats.exitCode()).isZero();
+        assertThat(stats.out()).contains("activeSessions             1").contains("liveMessages               1");
+        assertThat(sessions.exitCode()).isZero();
+        assertThat(sessions.out()).contains(sessionId).contains("ACTIVE").contains("1 session(s) in all");
+    }
+
+    @Test
+    void theManualControlsChangeTheSessionAndSayWhenThereIsNothingToChange() {
+        assertThat(cli("deactivate", sessionId).out()).contains("deactivate (done)");
+        assertThat(cli("deactivate", sessionId).out()).contains("deactivate (nothing to change)");
+        assertThat(cli("auto-cleanup", sessionId, "off").out()).contains("auto-cleanup off (done)");
+        assertThat(cli("delete", sessionId, "--yes").out()).contains("delete (done)");
+        assertThat(cli("restore", sessionId).out()).contains("restore (done)");
+    }
+
+    @Test
+    void deleteAsksForTheSessionIdAndDoesNothingWithoutIt() {
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("no\n".getBytes(StandardCharsets.UTF_8)));
+            Result refused = cli("delete", sessionId);
+
+            assertThat(refused.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(refused.err()).contains("Not deleted.");
+
+            System.setIn(new ByteArrayInputStream((sessionId + "\n").getBytes(StandardCharsets.UTF_8)));
+            assertThat(cli("delete", sessionId).out()).contains("delete (done)");
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @Test
+    void aDryRunCleanupListsWhatItWouldDo() {
+        Result dryRun = cli("cleanup", "--dry-run", "--verbose", "--tenant", tenant, "--quick");
+
+        assertThat(dryRun.exitCode()).isZero();
+        assertThat(dryRun.out()).contains("Dry run SUCCEEDED: 0 closed, 0 archived");
+    }
+
+    @Test
+    void cronIsSilentWhenTheRunSucceedsAndExits1WhenItFails() {
+        Result quiet = cli("cron", "--tenant", tenant);
+
+        assertThat(quiet.exitCode()).isZero();
+        assertThat(quiet.out()).isEmpty();
+        assertThat(quiet.err()).isEmpty();
+
+        jdbc.update("""
+                INSERT INTO live_session (session_id, tenant_id, number, status, created_at, last_activity_at,
+                    inactivity_window_seconds, expires_at, seller_messages, client_codes, auto_cleanup)
+                VALUES (?, ?, 9, 'ACTIVE', now() - interval '3 days', now() - interval '3 days', 604800,
+                    now() + interval '4 days', 0, 0, true)
+                """, tenant + ".9", tenant);
+        Result failed = cli("cron", "--tenant", tenant);
+
+        assertThat(failed.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(failed.err()).contains("failed");
+    }
+
+    @Test
+    void errorsGetTheirOwnExitCodes() {
+        assertThat(cli("deactivate", "nobody.1").exitCode()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(cli("stats", "--no-such-option").exitCode()).isEqualTo(ExitCodes.USAGE);
+        Result unreachable = run("--url", "http://localhost:1", "stats");
+        assertThat(unreachable.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(unreachable.err()).contains("Cannot reach the service");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        assertThat(cli("help").out()).contains("stats", "sessions", "cleanup", "cron", "deactivate", "delete",
+                                               "restore", "auto-cleanup");
+        assertThat(cli("cleanup", "--help").out()).contains("--dry-run", "--inactive-hours", "--delete-days",
+                                                            "--quick", "--verbose");
+    }
+
+    private Result cli(String... arguments) {
+        String[] all = new String[arguments.length + 2];
+        all[0] = "--url";
+        all[1] = "http://localhost:" + port;
+        System.arraycopy(arguments, 0, all, 2, arguments.length);
+        return run(all);
+    }
+
+    private static Result run(String... arguments) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = LiveSessionsCli.run(arguments, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+}
