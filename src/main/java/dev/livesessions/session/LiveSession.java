@@ -36,6 +36,7 @@ import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
@@ -68,9 +69,11 @@ import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
  *     closed session whose archive delay starts again.</li>
  * </ul>
  * Commands that change nothing (closing a closed session, restoring an active one) answer {@code false}.
- * Fields are annotated for the Jackson snapshot of the aggregate.
+ * Fields are annotated for the Jackson snapshot of the aggregate. The revision changes whenever they do: Axon then
+ * ignores snapshots of another revision and rebuilds the session from its events.
  */
 @Aggregate(cache = "liveSessionCache", snapshotTriggerDefinition = "liveSessionSnapshotTrigger")
+@Revision("2")
 class LiveSession {
 
     enum Lifecycle { ACTIVE, CLOSED, ARCHIVED, DELETED }
