@@ -13,6 +13,7 @@ import jakarta.persistence.Table;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /** The session read model: one row per session, kept by {@link SessionProjection}. */
 @Entity
@@ -50,11 +51,19 @@ class SessionEntry {
         this.tenantId = tenantId;
         this.number = number;
         this.status = SessionStatus.ACTIVE;
-        this.createdAt = createdAt;
-        this.lastActivityAt = createdAt;
+        this.createdAt = stored(createdAt);
+        this.lastActivityAt = this.createdAt;
         this.inactivityWindowSeconds = inactivityWindow.toSeconds();
-        this.expiresAt = createdAt.plus(inactivityWindow);
+        this.expiresAt = this.createdAt.plus(inactivityWindow);
         this.autoCleanup = autoCleanup;
+    }
+
+    /**
+     * Times are kept at the database's precision (microseconds), so that an entry reads the same whether it was just
+     * created in memory or loaded back from its row: a rebuild must give the same read models as the live run.
+     */
+    private static Instant stored(Instant at) {
+        return at.truncatedTo(ChronoUnit.MICROS);
     }
 
     Standing standing() {
@@ -68,37 +77,37 @@ class SessionEntry {
         } else {
             clientCodes++;
         }
-        if (at.isAfter(lastActivityAt)) {
-            lastActivityAt = at;
-            expiresAt = at.plusSeconds(inactivityWindowSeconds);
+        if (stored(at).isAfter(lastActivityAt)) {
+            lastActivityAt = stored(at);
+            expiresAt = lastActivityAt.plusSeconds(inactivityWindowSeconds);
         }
     }
 
     void close(Instant at, CloseReason reason) {
         status = SessionStatus.CLOSED;
-        closedAt = at;
+        closedAt = stored(at);
         closeReason = reason;
         expiresAt = null;
     }
 
     void archiveScheduled(Instant at) {
-        archiveAt = at;
+        archiveAt = stored(at);
         archiveNoticeAt = null;
     }
 
     void archiveNoticeIssued(Instant at) {
-        archiveNoticeAt = at;
+        archiveNoticeAt = stored(at);
     }
 
     void archived(Instant at) {
         status = SessionStatus.ARCHIVED;
-        archivedAt = at;
+        archivedAt = stored(at);
         clearArchiveSchedule();
     }
 
     void deleted(Instant at) {
         status = SessionStatus.DELETED;
-        deletedAt = at;
+        deletedAt = stored(at);
         clearArchiveSchedule();
     }
 
@@ -113,6 +122,14 @@ class SessionEntry {
         if (!enabled) {
             clearArchiveSchedule();
         }
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    String tenantId() {
+        return tenantId;
     }
 
     Instant createdAt() {

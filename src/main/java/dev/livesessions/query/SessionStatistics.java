@@ -3,7 +3,6 @@ package dev.livesessions.query;
 import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.api.FindStats;
 import dev.livesessions.api.SessionStats;
-import dev.livesessions.api.SessionStatus;
 import dev.livesessions.tenant.TenantDirectory;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -16,11 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Objects;
 
 /**
- * Session statistics per tenant and overall, kept as running totals while {@link SessionProjection} moves sessions
- * between standings, so that no request counts sessions. Two figures depend on the time of the request: "old"
+ * Answers the statistics queries from the running totals that {@link ReadModelUpdater} keeps as sessions move between
+ * standings, so that no request counts sessions. Two figures depend on the time of the request: "old"
  * sessions are summed from per-day counts of inactive sessions, and overdue active sessions are counted through an
  * index on (status, expires_at), which holds at most one active session per tenant.
  */
@@ -48,30 +46,6 @@ class SessionStatistics {
         this.tenants = tenants;
         this.defaultArchiveAfter = properties.cleanup().archiveAfter();
         this.clock = clock;
-    }
-
-    /** A session moved from one standing ({@code null} when it is new) to another. */
-    void moved(Standing before, Standing after) {
-        Standing from = before == null ? null : before.counted();
-        Standing to = after.counted();
-        if (Objects.equals(from, to)) {
-            return;
-        }
-        TenantStatsEntry entry = statsOf(to.tenantId());
-        if (from != null) {
-            entry.count(from, -1);
-            countIdleDay(from, -1);
-        }
-        entry.count(to, 1);
-        countIdleDay(to, 1);
-    }
-
-    void liveMessage(String tenantId) {
-        statsOf(tenantId).liveMessage();
-    }
-
-    void closing(String tenantId, Duration lasted) {
-        statsOf(tenantId).closing(lasted);
     }
 
     @QueryHandler
@@ -122,20 +96,6 @@ class SessionStatistics {
         return tenantId == null
                 ? jdbc.queryForObject(sql, Long.class, Timestamp.from(now))
                 : jdbc.queryForObject(sql + " AND tenant_id = ?", Long.class, Timestamp.from(now), tenantId);
-    }
-
-    private void countIdleDay(Standing standing, int sign) {
-        if (standing.status() != SessionStatus.CLOSED) {
-            return;
-        }
-        jdbc.update("""
-                INSERT INTO tenant_idle_day (tenant_id, day, sessions) VALUES (?, ?, ?)
-                ON CONFLICT (tenant_id, day) DO UPDATE SET sessions = tenant_idle_day.sessions + excluded.sessions
-                """, standing.tenantId(), Date.valueOf(dayOf(standing.lastActivityAt())), sign);
-    }
-
-    private TenantStatsEntry statsOf(String tenantId) {
-        return stats.findById(tenantId).orElseGet(() -> stats.save(new TenantStatsEntry(tenantId)));
     }
 
     private static LocalDate dayOf(Instant instant) {

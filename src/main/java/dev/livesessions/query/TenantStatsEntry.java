@@ -56,6 +56,10 @@ class TenantStatsEntry {
         closedDurationMillis += lasted.toMillis();
     }
 
+    String tenantId() {
+        return tenantId;
+    }
+
     StatsTotals totals() {
         return new StatsTotals(activeSessions, inactiveSessions, archivedSessions, deletedSessions, noticedSessions,
                                liveMessages, closings, closedDurationMillis, inactiveLastActivitySeconds);

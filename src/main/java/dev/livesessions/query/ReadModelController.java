@@ -1,0 +1,54 @@
+package dev.livesessions.query;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+
+/**
+ * Rebuilding and checking the read models. A replay runs in the background and the API keeps answering meanwhile
+ * (from read models being rebuilt); its progress says how far it is.
+ */
+@RestController
+class ReadModelController {
+
+    /** What a retry of the parked events did. */
+    record Retried(int retried, long remaining) {
+    }
+
+    private final ReadModelMaintenance maintenance;
+
+    ReadModelController(ReadModelMaintenance maintenance) {
+        this.maintenance = maintenance;
+    }
+
+    @PostMapping("/api/replays")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    ReadModelMaintenance.Progress replay() {
+        return maintenance.replay();
+    }
+
+    @GetMapping("/api/replays/progress")
+    ReadModelMaintenance.Progress progress() {
+        return maintenance.progress();
+    }
+
+    @PostMapping("/api/replays/verification")
+    ReadModelMaintenance.Verification verify() {
+        return maintenance.verify();
+    }
+
+    @GetMapping("/api/dead-letters")
+    List<ReadModelMaintenance.ParkedEvent> deadLetters() {
+        return maintenance.deadLetters();
+    }
+
+    @PostMapping("/api/dead-letters/retry")
+    Retried retryDeadLetters() {
+        int retried = maintenance.retryDeadLetters();
+        return new Retried(retried, maintenance.deadLetterCount());
+    }
+}

@@ -1,0 +1,294 @@
+package dev.livesessions.query;
+
+import dev.livesessions.api.LiveSessionEvent;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.messaging.deadletter.Cause;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterProcessor;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Looking after the read models: rebuild them from the event stream through Axon's replay (shut the processor down,
+ * reset its tokens, the reset handler empties the tables, start), follow the rebuild, verify them against a shadow
+ * copy rebuilt in memory, and handle the events they could not take (the dead-letter queue).
+ */
+@Component
+class ReadModelMaintenance {
+
+    /** How far the read models are, and how fast a replay goes. Rates and ETA are null until measurable. */
+    record Progress(boolean running, boolean replaying, Long position, long head, Double eventsPerSecond,
+                    Long secondsToGo, long deadLetters) {
+    }
+
+    /** The result of a verification: no differences means the read models are what the stream says. */
+    record Verification(long verifiedUpTo, int sessionsCompared, int tenantsCompared, int differenceCount,
+                        List<String> differences) {
+    }
+
+    /** One parked event. */
+    record ParkedEvent(String sequence, String eventType, String cause, Instant enqueuedAt) {
+    }
+
+    /** A position of the read models, and the rate measured when it was taken. */
+    private record Sample(Instant at, long position, Double rate) {
+    }
+
+    private static final int MAX_REPORTED = 100;
+    private static final Duration CATCH_UP = Duration.ofSeconds(30);
+
+    private final EventProcessingConfiguration processing;
+    private final EventStorageEngine eventStorage;
+    private final SessionEntryRepository sessions;
+    private final TenantStatsRepository stats;
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private volatile Sample lastSample;
+
+    ReadModelMaintenance(EventProcessingConfiguration processing, EventStorageEngine eventStorage,
+                         SessionEntryRepository sessions, TenantStatsRepository stats, JdbcTemplate jdbc,
+                         Clock clock) {
+        this.processing = processing;
+        this.eventStorage = eventStorage;
+        this.sessions = sessions;
+        this.stats = stats;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    Progress replay() {
+        StreamingEventProcessor processor = processor();
+        processor.shutDown();
+        processor.resetTokens();
+        processor.start();
+        lastSample = null;
+        return progress();
+    }
+
+    Progress progress() {
+        StreamingEventProcessor processor = processor();
+        Map<Integer, EventTrackerStatus> segments = processor.processingStatus();
+        long head = head();
+        Long position = segments.isEmpty() ? null : segments.values().stream()
+                .mapToLong(status -> status.getCurrentPosition().orElse(0L)).min().orElse(0L);
+        boolean replaying = segments.values().stream().anyMatch(ReadModelMaintenance::replaying);
+        Double rate = measureRate(position);
+        Long secondsToGo = rate == null || rate == 0 || position == null ? null : Math.round((head - position) / rate);
+        return new Progress(processor.isRunning(), replaying, position, head, rate, secondsToGo, deadLetterCount());
+    }
+
+    /**
+     * A segment replays until it reaches where the stream was when the replay began. (Axon keeps the segment flagged
+     * as replaying until the first event after that point, which may be long in coming on a quiet stream.)
+     */
+    private static boolean replaying(EventTrackerStatus segment) {
+        return segment.isReplaying()
+               && segment.getCurrentPosition().orElse(0L) < segment.getResetPosition().orElse(Long.MAX_VALUE);
+    }
+
+    /** Events per second since the last sample at least a second old (callers may ask often). */
+    private Double measureRate(Long position) {
+        Sample before = lastSample;
+        Instant now = clock.instant();
+        if (position == null) {
+            return null;
+        }
+        if (before == null || position < before.position()) {
+            lastSample = new Sample(now, position, null);
+            return null;
+        }
+        Duration elapsed = Duration.between(before.at(), now);
+        if (elapsed.compareTo(Duration.ofSeconds(1)) < 0) {
+            return before.rate();
+        }
+        double rate = (position - before.position()) / (elapsed.toMillis() / 1000.0);
+        lastSample = new Sample(now, position, rate);
+        return rate;
+    }
+
+    /**
+     * Rebuilds the read models in memory from the stream, up to the head as it is now, waits for the live ones to get
+     * there too, and compares them. Sessions with events the rebuild did not see (written after that head, or still
+     * being written while the stream was read) are left out: they moved on during the verification.
+     */
+    Verification verify() {
+        long target = head();
+        MemoryReadModelStore shadow = new MemoryReadModelStore();
+        ReadModelUpdater updater = new ReadModelUpdater(shadow);
+        Set<Long> unseen = new HashSet<>();
+        try (Stream<? extends TrackedEventMessage<?>> stream = eventStorage.readEvents(null, false)) {
+            stream.takeWhile(event -> position(event) <= target).forEach(event -> {
+                if (event.trackingToken() instanceof GapAwareTrackingToken token) {
+                    unseen.clear();
+                    unseen.addAll(token.getGaps());
+                }
+                if (event.getPayload() instanceof LiveSessionEvent payload) {
+                    updater.apply(payload);
+                }
+            });
+        }
+        awaitReadModelsAt(target);
+
+        Instant now = clock.instant();
+        List<Difference> differences = new ArrayList<>();
+        Map<String, SessionEntry> rebuilt = shadow.sessions();
+        for (SessionEntry expected : rebuilt.values()) {
+            var live = sessions.findById(expected.sessionId());
+            if (live.isEmpty()) {
+                differences.add(Difference.ofSession(expected.sessionId(), "is missing"));
+            } else if (!live.get().view(now).equals(expected.view(now))) {
+                differences.add(Difference.ofSession(expected.sessionId(), "is " + live.get().view(now)
+                                                                          + " but the stream says " + expected.view(now)));
+            }
+        }
+        for (String sessionId : jdbc.queryForList("SELECT session_id FROM live_session", String.class)) {
+            if (!rebuilt.containsKey(sessionId)) {
+                differences.add(Difference.ofSession(sessionId, "has no events"));
+            }
+        }
+        Set<String> tenants = new HashSet<>(shadow.stats().keySet());
+        stats.findAll().forEach(entry -> tenants.add(entry.tenantId()));
+        for (String tenantId : tenants) {
+            StatsTotals expected = shadow.stats().containsKey(tenantId)
+                    ? shadow.stats().get(tenantId).totals() : StatsTotals.NONE;
+            StatsTotals live = stats.findById(tenantId).map(TenantStatsEntry::totals).orElse(StatsTotals.NONE);
+            if (!live.equals(expected)) {
+                differences.add(new Difference(tenantId, null, "stats of " + tenantId + " are " + live
+                                                                + " but the stream says " + expected));
+            }
+        }
+        Map<MemoryReadModelStore.IdleDay, Long> liveDays = new HashMap<>();
+        jdbc.query("SELECT tenant_id, day, sessions FROM tenant_idle_day WHERE sessions <> 0", row -> {
+            liveDays.put(new MemoryReadModelStore.IdleDay(row.getString(1), row.getDate(2).toLocalDate()),
+                         row.getLong(3));
+        });
+        Set<MemoryReadModelStore.IdleDay> days = new HashSet<>(liveDays.keySet());
+        shadow.idleDays().forEach((day, count) -> {
+            if (count != 0) {
+                days.add(day);
+            }
+        });
+        for (MemoryReadModelStore.IdleDay day : days) {
+            long live = liveDays.getOrDefault(day, 0L);
+            long expected = shadow.idleDays().getOrDefault(day, 0L);
+            if (live != expected) {
+                differences.add(new Difference(day.tenantId(), null, "inactive sessions of " + day.tenantId()
+                        + " on " + day.day() + " are " + live + " but the stream says " + expected));
+            }
+        }
+
+        // Read last, after the live read models: whatever changed them during the comparison is written by now.
+        Set<String> movedOn = new HashSet<>(jdbc.queryForList(
+                "SELECT DISTINCT aggregate_identifier FROM domain_event_entry WHERE global_index > ? "
+                        + "OR global_index = ANY (?)", String.class, target, unseen.toArray(Long[]::new)));
+        Set<String> tenantsMovedOn = new HashSet<>();
+        movedOn.forEach(sessionId -> tenantsMovedOn.add(Difference.tenantOf(sessionId)));
+        List<String> found = differences.stream()
+                .filter(difference -> !tenantsMovedOn.contains(difference.tenantId()))
+                .map(Difference::text)
+                .toList();
+        tenants.removeAll(tenantsMovedOn);
+        long sessionsCompared = rebuilt.keySet().stream()
+                .filter(sessionId -> !tenantsMovedOn.contains(Difference.tenantOf(sessionId))).count();
+        return new Verification(target, (int) sessionsCompared, tenants.size(), found.size(),
+                                found.stream().limit(MAX_REPORTED).toList());
+    }
+
+    /** A difference between a live read model and the stream, about a tenant and maybe one of its sessions. */
+    private record Difference(String tenantId, String sessionId, String text) {
+
+        static Difference ofSession(String sessionId, String what) {
+            return new Difference(tenantOf(sessionId), sessionId, "session " + sessionId + " " + what);
+        }
+
+        /** Session ids are the tenant's id, a dot, and the session's number. */
+        static String tenantOf(String sessionId) {
+            return sessionId.substring(0, sessionId.lastIndexOf('.'));
+        }
+    }
+
+    List<ParkedEvent> deadLetters() {
+        List<ParkedEvent> parked = new ArrayList<>();
+        deadLetterQueue().ifPresent(queue -> queue.deadLetters().forEach(sequence -> sequence.forEach(letter -> {
+            EventMessage<?> event = letter.message();
+            String tenant = event.getPayload() instanceof LiveSessionEvent sessionEvent ? sessionEvent.tenantId() : "?";
+            parked.add(new ParkedEvent(tenant, event.getPayloadType().getSimpleName(),
+                                       letter.cause().map(Cause::message).orElse(null), letter.enqueuedAt()));
+        })));
+        return parked;
+    }
+
+    /** Tries the parked events again, sequence by sequence, until none succeeds any more. @return how many did */
+    int retryDeadLetters() {
+        SequencedDeadLetterProcessor<EventMessage<?>> deadLetterProcessor = processing
+                .sequencedDeadLetterProcessor(ReadModels.PROCESSING_GROUP)
+                .orElseThrow(() -> new IllegalStateException("The read models have no dead-letter queue"));
+        int retried = 0;
+        long before = deadLetterCount();
+        while (deadLetterProcessor.processAny()) {
+            retried++;
+            if (retried > before) {
+                break;
+            }
+        }
+        return retried;
+    }
+
+    /** Gives the read models a moment to process what a verification compares them with. */
+    private void awaitReadModelsAt(long target) {
+        Instant giveUp = clock.instant().plus(CATCH_UP);
+        while (clock.instant().isBefore(giveUp)) {
+            Long position = progress().position();
+            if (position != null && position >= target) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    long deadLetterCount() {
+        return deadLetterQueue().map(SequencedDeadLetterQueue::size).orElse(0L);
+    }
+
+    long head() {
+        return jdbc.queryForObject("SELECT coalesce(max(global_index), 0) FROM domain_event_entry", Long.class);
+    }
+
+    private Optional<SequencedDeadLetterQueue<EventMessage<?>>> deadLetterQueue() {
+        return processing.deadLetterQueue(ReadModels.PROCESSING_GROUP);
+    }
+
+    private StreamingEventProcessor processor() {
+        return processing.eventProcessor(ReadModels.PROCESSING_GROUP, StreamingEventProcessor.class)
+                         .orElseThrow(() -> new IllegalStateException("No read-models processor"));
+    }
+
+    private static long position(TrackedEventMessage<?> event) {
+        return event.trackingToken().position().orElse(Long.MAX_VALUE);
+    }
+
+}

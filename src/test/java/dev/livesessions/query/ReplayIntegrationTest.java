@@ -1,0 +1,152 @@
+package dev.livesessions.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livesessions.Http;
+import dev.livesessions.TestDatabase;
+import dev.livesessions.api.ArchiveIfIdle;
+import dev.livesessions.api.ChangeAutoCleanup;
+import dev.livesessions.api.CloseLiveSession;
+import dev.livesessions.api.DeleteSession;
+import dev.livesessions.api.LiveSignal;
+import dev.livesessions.api.OpenLiveSession;
+import dev.livesessions.api.RestoreSession;
+import dev.livesessions.api.SessionTerms;
+import dev.livesessions.api.SignalSource;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ContextConfiguration;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A long mixed history (thousands of sessions opened, active, closed, archived, deleted, restored, with auto-cleanup
+ * switched), then the read models rebuilt from the stream: by a verification in memory, and by a full replay. Runs in
+ * a database of its own, so that nothing else writes while the tables are compared.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+                properties = "live-sessions.recorder.writers=3")
+@ContextConfiguration(initializers = TestDatabase.class)
+class ReplayIntegrationTest {
+
+    private static final int TENANTS = 200;
+    private static final int SESSIONS_EACH = 15;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    CommandGateway commands;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void aRebuildFromTheStreamGivesReadModelsIdenticalToTheLiveOnes() throws Exception {
+        writeAMixedHistory();
+        Http http = new Http(port);
+        awaitSettled(http);
+        Map<String, String> live = checksums();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM live_session", Long.class))
+                .isEqualTo(TENANTS * SESSIONS_EACH);
+
+        JsonNode verification = http.post("/api/replays/verification", Map.of()).body();
+        assertThat(verification.get("differences")).isEmpty();
+        assertThat(verification.get("sessionsCompared").asInt()).isEqualTo(TENANTS * SESSIONS_EACH);
+
+        Http.Response replay = http.post("/api/replays", Map.of());
+        assertThat(replay.status()).isEqualTo(202);
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
+            JsonNode progress = http.get("/api/replays/progress").body();
+            assertThat(progress.get("replaying").asBoolean()).isFalse();
+            assertThat(progress.get("position").asLong()).isEqualTo(progress.get("head").asLong());
+        });
+        assertThat(checksums()).isEqualTo(live);
+    }
+
+    /** Every tenant's lives one after the other, in the past, each ending in one of the ways a session can. */
+    private void writeAMixedHistory() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> tenants = new ArrayList<>();
+            for (int t = 0; t < TENANTS; t++) {
+                String tenant = "history-" + t;
+                Random random = new Random(t);
+                tenants.add(threads.submit(() -> IntStream.rangeClosed(1, SESSIONS_EACH)
+                                                          .forEach(n -> live(tenant, n, random))));
+            }
+            for (Future<?> tenant : tenants) {
+                tenant.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
+    }
+
+    private void live(String tenant, int number, Random random) {
+        String sessionId = tenant + "." + number;
+        // Long enough ago that every archive deadline is already due: nothing moves on while the models are compared.
+        Instant start = Instant.now().minus(Duration.ofDays(90 - 2L * number));
+        SessionTerms terms = new SessionTerms(Duration.ofHours(1), random.nextInt(4) > 0, null);
+        // All the signals in the opening command: the session's window is long past, and its deadline may close it
+        // at any moment (a later signal would then open the tenant's next session).
+        List<LiveSignal> signals = new ArrayList<>();
+        signals.add(signal(sessionId + "-0", SignalSource.SELLER, start));
+        IntStream.rangeClosed(1, random.nextInt(5)).forEach(
+                i -> signals.add(signal(sessionId + "-" + i, SignalSource.CLIENT, start.plusSeconds(60L * i))));
+        commands.sendAndWait(new OpenLiveSession(sessionId, tenant, number, terms, signals));
+        Instant end = start.plus(Duration.ofMinutes(10));
+        commands.sendAndWait(new CloseLiveSession(sessionId, end));
+        Instant now = Instant.now();
+        switch (random.nextInt(6)) {
+            case 0 -> commands.sendAndWait(new ArchiveIfIdle(sessionId, now, Duration.ofDays(1)));
+            case 1 -> commands.sendAndWait(new DeleteSession(sessionId, now));
+            case 2 -> {
+                commands.sendAndWait(new DeleteSession(sessionId, now));
+                commands.sendAndWait(new RestoreSession(sessionId, now));
+            }
+            case 3 -> commands.sendAndWait(new ChangeAutoCleanup(sessionId, !terms.autoCleanup(), now));
+            default -> {
+                // stays closed
+            }
+        }
+    }
+
+    private void awaitSettled(Http http) {
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks WHERE execution_time < now() "
+                                                   + "AND task_name = 'AxonDeadline'", Long.class)).isZero();
+            JsonNode progress = http.get("/api/replays/progress").body();
+            assertThat(progress.get("position").asLong()).isEqualTo(progress.get("head").asLong());
+        });
+    }
+
+    /** One checksum per read-model table, over all its rows in a fixed order. */
+    private Map<String, String> checksums() {
+        return Map.of(
+                "live_session", jdbc.queryForObject(
+                        "SELECT md5(string_agg(s::text, '|' ORDER BY session_id)) FROM live_session s", String.class),
+                "tenant_stats", jdbc.queryForObject(
+                        "SELECT md5(string_agg(s::text, '|' ORDER BY tenant_id)) FROM tenant_stats s", String.class),
+                "tenant_idle_day", jdbc.queryForObject(
+                        "SELECT md5(string_agg(d::text, '|' ORDER BY tenant_id, day)) FROM tenant_idle_day d "
+                                + "WHERE sessions <> 0", String.class));
+    }
+
+    private static LiveSignal signal(String messageId, SignalSource source, Instant at) {
+        return new LiveSignal(messageId, source, source == SignalSource.CLIENT ? "A1" : null, at, at, "history");
+    }
+}
