@@ -18,7 +18,7 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.livesessions.api..")
             .should().dependOnClassesThat().resideInAnyPackage(
                     "dev.livesessions.session..", "dev.livesessions.ingestion..", "dev.livesessions.tenant..",
-                    "dev.livesessions.query..", "dev.livesessions.platform..");
+                    "dev.livesessions.query..", "dev.livesessions.platform..", "dev.livesessions.audit..");
 
     @ArchTest
     static final ArchRule theQuerySideNeverTouchesTheCommandSide = noClasses()
@@ -34,7 +34,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule ingestionAndQueriesArePrivateToTheirPackages = noClasses()
             .that().resideInAnyPackage("dev.livesessions.ingestion..", "dev.livesessions.query..",
-                                       "dev.livesessions.platform..")
+                                       "dev.livesessions.platform..", "dev.livesessions.audit..")
             .should().bePublic();
 
     @ArchTest

@@ -38,7 +38,8 @@ public class Http {
         this.baseUrl = "http://localhost:" + port;
     }
 
-    public record Response(int status, String contentType, JsonNode body) {
+    /** {@code body} is the answer parsed as one JSON document; {@code text} is the answer as it came. */
+    public record Response(int status, String contentType, JsonNode body, String text) {
     }
 
     public Response get(String path) {
@@ -163,7 +164,8 @@ public class Http {
             HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                                                         HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(),
-                                response.headers().firstValue("Content-Type").orElse(null), parse(response.body()));
+                                response.headers().firstValue("Content-Type").orElse(null), parse(response.body()),
+                                response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
