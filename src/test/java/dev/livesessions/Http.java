@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ public class Http {
     }
 
     /** {@code body} is the answer parsed as one JSON document; {@code text} is the answer as it came. */
-    public record Response(int status, String contentType, JsonNode body, String text) {
+    public record Response(int status, String contentType, JsonNode body, String text, HttpHeaders headers) {
     }
 
     public Response get(String path) {
@@ -165,7 +166,7 @@ public class Http {
                                                         HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(),
                                 response.headers().firstValue("Content-Type").orElse(null), parse(response.body()),
-                                response.body());
+                                response.body(), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.livesessions;
 
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -10,7 +11,8 @@ import java.lang.annotation.Target;
 
 /**
  * The whole service on a random port, on a real PostgreSQL (see {@link TestDatabase}). All tests with this annotation
- * share one Spring context and one database; each uses tenants of its own.
+ * share one Spring context and one database; each uses tenants of its own. Metrics are exported as in production
+ * (Spring's tests leave them out by default), so that tests can read /actuator/prometheus.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -18,6 +20,7 @@ import java.lang.annotation.Target;
                 properties = {"live-sessions.whatsapp.app-secret=" + IntegrationTest.WHATSAPP_APP_SECRET,
                               "live-sessions.whatsapp.verify-token=" + IntegrationTest.WHATSAPP_VERIFY_TOKEN})
 @ContextConfiguration(initializers = TestDatabase.class)
+@AutoConfigureObservability(tracing = false)
 public @interface IntegrationTest {
 
     String WHATSAPP_APP_SECRET = "test-whatsapp-app-secret";

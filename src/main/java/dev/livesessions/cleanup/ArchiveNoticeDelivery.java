@@ -7,6 +7,7 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.tenant.TenantDirectory;
 import dev.livesessions.tenant.TenantSettings;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,9 @@ class ArchiveNoticeDelivery {
                                           Clock clock, LiveSessionsProperties properties) {
         LiveSessionsProperties.Cleanup cleanup = properties.cleanup();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // Both outcomes exist from the start at zero, so that the first notice given up is an increase alerts see.
+        Counter delivered = meters.counter("live_sessions.notices", "outcome", "delivered");
+        Counter givenUp = meters.counter("live_sessions.notices", "outcome", "given_up");
         return Tasks.oneTime("send-archive-notice", String.class)
                     .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(
                             cleanup.noticeAttempts(),
@@ -49,7 +53,7 @@ class ArchiveNoticeDelivery {
                             (complete, operations) -> {
                                 logger.error("Gave up an archive notice after {} attempts: {}",
                                              cleanup.noticeAttempts(), complete.getExecution().taskInstance);
-                                meters.counter("live_sessions.notices", "outcome", "given_up").increment();
+                                givenUp.increment();
                             }))
                     .execute((instance, context) -> {
                         String notice = instance.getData();
@@ -59,7 +63,7 @@ class ArchiveNoticeDelivery {
                             return;
                         }
                         post(http, tenant, notice, clock.instant().getEpochSecond());
-                        meters.counter("live_sessions.notices", "outcome", "delivered").increment();
+                        delivered.increment();
                     });
     }
 

@@ -6,6 +6,7 @@ import dev.livesessions.api.CleanupAction;
 import dev.livesessions.api.CleanupCandidates;
 import dev.livesessions.api.CloseIfInactive;
 import dev.livesessions.api.FindCleanupCandidates;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
@@ -55,6 +56,18 @@ class CleanupRuns {
         this.meters = meters;
         this.clock = clock;
         this.settings = properties.cleanup();
+        // Present from the start at zero, so that the first failure is an increase an alert can see.
+        for (CleanupRun.Status status : List.of(CleanupRun.Status.SUCCEEDED, CleanupRun.Status.FAILED)) {
+            for (boolean dryRun : new boolean[] {false, true}) {
+                runCounter(status, dryRun);
+            }
+        }
+    }
+
+    private Counter runCounter(CleanupRun.Status status, boolean dryRun) {
+        return Counter.builder("live_sessions.cleanup.runs").description("Cleanup runs, by how they ended")
+                      .tag("status", status.name().toLowerCase()).tag("dry_run", String.valueOf(dryRun))
+                      .register(meters);
     }
 
     CleanupRunView run(CleanupRunRequest request, String actor) {
@@ -84,8 +97,7 @@ class CleanupRuns {
             run.abort(clock.instant(), e.getMessage() == null ? e.getClass().getName() : e.getMessage());
         }
         save(run);
-        meters.counter("live_sessions.cleanup.runs", "status", run.status().name().toLowerCase(),
-                       "dry_run", String.valueOf(run.dryRun())).increment();
+        runCounter(run.status(), run.dryRun()).increment();
         return withItems(run);
     }
 

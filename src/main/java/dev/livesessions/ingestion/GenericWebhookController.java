@@ -6,12 +6,12 @@ import dev.livesessions.tenant.TenantDirectory;
 import dev.livesessions.tenant.TenantSettings;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The generic webhook, for sources other than WhatsApp (a streaming platform's chat, a bridge): one message per
@@ -20,6 +20,9 @@ import java.util.UUID;
  */
 @RestController
 class GenericWebhookController {
+
+    /** The request's correlation id (the caller's X-Correlation-Id, or a new one), set for every request. */
+    static final String CORRELATION_ID = "correlationId";
 
     private final WebhookSignatures signatures;
     private final WebhookJson json;
@@ -36,6 +39,7 @@ class GenericWebhookController {
 
     @PostMapping(path = "/webhooks/messages", consumes = MediaType.APPLICATION_JSON_VALUE)
     IngestionResponse receive(@RequestHeader(name = WebhookSignatures.GENERIC_HEADER, required = false) String header,
+                              @RequestAttribute(CORRELATION_ID) String requestCorrelationId,
                               @RequestBody(required = false) byte[] body) {
         GenericSignature signature = signatures.parseGeneric(header);
         TenantSettings tenant = tenants.find(signature.tenantId())
@@ -45,7 +49,7 @@ class GenericWebhookController {
         if (!message.tenantId().equals(tenant.tenantId())) {
             throw new WrongTenantException(tenant.tenantId(), message.tenantId());
         }
-        String correlationId = message.correlationId() != null ? message.correlationId() : UUID.randomUUID().toString();
+        String correlationId = message.correlationId() != null ? message.correlationId() : requestCorrelationId;
         return intake.receive(List.of(new Delivery(tenant, message)), correlationId).get(0);
     }
 }

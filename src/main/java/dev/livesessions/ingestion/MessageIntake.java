@@ -4,6 +4,7 @@ import dev.livesessions.api.LiveSignal;
 import dev.livesessions.api.SignalSource;
 import dev.livesessions.ingestion.LiveSignalRecorder.TenantSignal;
 import dev.livesessions.tenant.TenantSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -26,11 +27,13 @@ class MessageIntake {
     private final LiveSignalClassifier classifier;
     private final LiveSignalRecorder recorder;
     private final Clock clock;
+    private final MeterRegistry meters;
 
-    MessageIntake(LiveSignalClassifier classifier, LiveSignalRecorder recorder, Clock clock) {
+    MessageIntake(LiveSignalClassifier classifier, LiveSignalRecorder recorder, Clock clock, MeterRegistry meters) {
         this.classifier = classifier;
         this.recorder = recorder;
         this.clock = clock;
+        this.meters = meters;
     }
 
     /** @return what happened to each message, in the order given */
@@ -62,11 +65,18 @@ class MessageIntake {
                 LiveSignalRecorder.Recording recording = recordings.next();
                 responses.add(new IngestionResponse(message.messageId(), classification, true, recording.sessionId(),
                                                     recording.openedSession(), recording.duplicate(), correlation));
+                count(recording.duplicate() ? "duplicate" : classification.name().toLowerCase());
             } else {
                 responses.add(new IngestionResponse(message.messageId(), classification, false, null, false, false,
                                                     correlation));
+                count(classification.name().toLowerCase());
             }
         }
         return responses;
+    }
+
+    /** Stored live signals, duplicates, and messages that are no live signal, as answered 200. */
+    private void count(String classification) {
+        meters.counter(WebhookOutcomes.MESSAGES, "classification", classification, "status", "200").increment();
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -23,7 +24,6 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The WhatsApp Cloud API webhook: Meta's verification handshake (GET) and its signed notifications (POST).
@@ -73,7 +73,7 @@ class WhatsAppWebhookController {
 
     @PostMapping(path = "/webhooks/whatsapp", consumes = MediaType.APPLICATION_JSON_VALUE)
     Receipt receive(@RequestHeader(name = WebhookSignatures.WHATSAPP_HEADER, required = false) String signature,
-                    @RequestHeader(name = "X-Correlation-Id", required = false) String correlationHeader,
+                    @RequestAttribute(GenericWebhookController.CORRELATION_ID) String correlationId,
                     @RequestBody(required = false) byte[] body) {
         if (settings.appSecret() == null) {
             throw new WebhookNotConfiguredException("live-sessions.whatsapp.app-secret is not set");
@@ -81,8 +81,6 @@ class WhatsAppWebhookController {
         byte[] raw = body == null ? new byte[0] : body;
         signatures.verifyWhatsApp(signature, raw, settings.appSecret());
         WhatsAppNotification notification = json.read(raw, WhatsAppNotification.class);
-        String correlationId = correlationHeader != null && correlationHeader.length() <= 200
-                ? correlationHeader : UUID.randomUUID().toString();
 
         List<Delivery> deliveries = new ArrayList<>();
         int ignored = 0;
