@@ -34,7 +34,7 @@ final class ReadModelUpdater {
         if (event instanceof LiveSessionCreated created) {
             SessionEntry session = store.addSession(new SessionEntry(
                     created.sessionId(), created.tenantId(), created.number(), created.inactivityWindow(),
-                    created.createdAt(), created.autoCleanup()));
+                    created.maxLifespan(), created.createdAt(), created.autoCleanup()));
             moved(null, session.standing());
         } else if (event instanceof ActivityRecorded activity) {
             change(activity, session -> session.recordActivity(activity.source(), activity.at()));

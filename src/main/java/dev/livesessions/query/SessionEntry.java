@@ -30,6 +30,7 @@ class SessionEntry {
     private Instant lastActivityAt;
     private long inactivityWindowSeconds;
     private Instant expiresAt;
+    private Instant lifespanEndsAt;
     private Instant closedAt;
     @Enumerated(EnumType.STRING)
     private CloseReason closeReason;
@@ -45,8 +46,9 @@ class SessionEntry {
         // for JPA
     }
 
-    SessionEntry(String sessionId, String tenantId, long number, Duration inactivityWindow, Instant createdAt,
-                 boolean autoCleanup) {
+    /** @param maxLifespan the session's cap, or null when it has none */
+    SessionEntry(String sessionId, String tenantId, long number, Duration inactivityWindow, Duration maxLifespan,
+                 Instant createdAt, boolean autoCleanup) {
         this.sessionId = sessionId;
         this.tenantId = tenantId;
         this.number = number;
@@ -54,8 +56,15 @@ class SessionEntry {
         this.createdAt = stored(createdAt);
         this.lastActivityAt = this.createdAt;
         this.inactivityWindowSeconds = inactivityWindow.toSeconds();
-        this.expiresAt = this.createdAt.plus(inactivityWindow);
+        this.lifespanEndsAt = maxLifespan == null ? null : this.createdAt.plus(maxLifespan);
+        this.expiresAt = naturalEnd();
         this.autoCleanup = autoCleanup;
+    }
+
+    /** When the session closes if nothing happens: the end of its window, or of its lifespan if that comes first. */
+    private Instant naturalEnd() {
+        Instant windowEnd = lastActivityAt.plusSeconds(inactivityWindowSeconds);
+        return lifespanEndsAt != null && lifespanEndsAt.isBefore(windowEnd) ? lifespanEndsAt : windowEnd;
     }
 
     /**
@@ -79,7 +88,7 @@ class SessionEntry {
         }
         if (stored(at).isAfter(lastActivityAt)) {
             lastActivityAt = stored(at);
-            expiresAt = lastActivityAt.plusSeconds(inactivityWindowSeconds);
+            expiresAt = naturalEnd();
         }
     }
 

@@ -73,7 +73,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
  * ignores snapshots of another revision and rebuilds the session from its events.
  */
 @Aggregate(cache = "liveSessionCache", snapshotTriggerDefinition = "liveSessionSnapshotTrigger")
-@Revision("2")
+@Revision("3")
 class LiveSession {
 
     enum Lifecycle { ACTIVE, CLOSED, ARCHIVED, DELETED }
@@ -102,6 +102,9 @@ class LiveSession {
     private boolean autoCleanup;
     @JsonProperty
     private Instant archiveAt;
+    /** The archive whose notice was given; an automatic archive never comes without one. */
+    @JsonProperty
+    private Instant noticedArchiveAt;
 
     LiveSession() {
         // for Axon and Jackson
@@ -155,12 +158,7 @@ class LiveSession {
         if (lifecycle != Lifecycle.ACTIVE || idleEnough.isAfter(command.asOf())) {
             return false;
         }
-        Instant end = naturalEnd();
-        if (end.isAfter(idleEnough)) {
-            close(idleEnough, CloseReason.INACTIVITY, MetaData.emptyInstance(), command.asOf(), deadlines, retention);
-        } else {
-            closeAtNaturalEnd(MetaData.emptyInstance(), command.asOf(), deadlines, retention);
-        }
+        closeIdle(idleEnough, command.asOf(), deadlines, retention);
         return true;
     }
 
@@ -182,11 +180,25 @@ class LiveSession {
         }
     }
 
+    /**
+     * Archives the session, unless its notice was never given: after downtime over both moments, the archive can come
+     * before the notice's own deadline. The notice is then given now and the archive moves to a full notice later.
+     */
     @DeadlineHandler(deadlineName = Deadlines.ARCHIVE)
-    void on(ArchiveDeadline deadline) {
-        if (stillScheduled(deadline.archiveAt())) {
-            apply(new SessionArchived(sessionId, tenantId, archiveAt, ArchiveTrigger.AUTOMATIC), BY_THE_SESSION);
+    void on(ArchiveDeadline deadline, DeadlineManager deadlines, RetentionPolicies retention, Clock clock) {
+        if (!stillScheduled(deadline.archiveAt())) {
+            return;
         }
+        Duration notice = retention.of(tenantId).archiveNotice();
+        if (notice.compareTo(Duration.ZERO) > 0 && !archiveAt.equals(noticedArchiveAt)) {
+            Instant now = clock.instant();
+            Instant later = now.plus(notice);
+            apply(new ArchiveScheduled(sessionId, tenantId, later), BY_THE_SESSION);
+            apply(new ArchiveNoticeIssued(sessionId, tenantId, later, now), BY_THE_SESSION);
+            deadlines.schedule(later, Deadlines.ARCHIVE, new ArchiveDeadline(later));
+            return;
+        }
+        apply(new SessionArchived(sessionId, tenantId, archiveAt, ArchiveTrigger.AUTOMATIC), BY_THE_SESSION);
     }
 
     @CommandHandler
@@ -196,7 +208,7 @@ class LiveSession {
             return false;
         }
         if (lifecycle == Lifecycle.ACTIVE) {
-            closeAtNaturalEnd(MetaData.emptyInstance(), command.asOf(), deadlines, retention);
+            closeIdle(lastActivityAt.plus(command.idleFor()), command.asOf(), deadlines, retention);
         }
         apply(new SessionArchived(sessionId, tenantId, command.asOf(), ArchiveTrigger.CLEANUP_RUN));
         return true;
@@ -220,7 +232,7 @@ class LiveSession {
             return false;
         }
         apply(new SessionRestored(sessionId, tenantId, command.at()));
-        scheduleArchive(command.at(), command.at(), deadlines, retention);
+        scheduleArchive(command.at(), command.at(), MetaData.emptyInstance(), deadlines, retention);
         return true;
     }
 
@@ -231,7 +243,7 @@ class LiveSession {
         }
         apply(new AutoCleanupChanged(sessionId, tenantId, command.enabled(), command.at()));
         if (command.enabled() && lifecycle == Lifecycle.CLOSED) {
-            scheduleArchive(lastActivityAt, command.at(), deadlines, retention);
+            scheduleArchive(lastActivityAt, command.at(), MetaData.emptyInstance(), deadlines, retention);
         }
         return true;
     }
@@ -305,6 +317,18 @@ class LiveSession {
         close(end, reason, metaData, now, deadlines, retention);
     }
 
+    /**
+     * Closes a session a cleanup found idle since {@code idleEnough}: at its natural end if that came first, else
+     * then (a window longer than the cleanup's threshold never puts the closing time in the future).
+     */
+    private void closeIdle(Instant idleEnough, Instant now, DeadlineManager deadlines, RetentionPolicies retention) {
+        if (naturalEnd().isAfter(idleEnough)) {
+            close(idleEnough, CloseReason.INACTIVITY, MetaData.emptyInstance(), now, deadlines, retention);
+        } else {
+            closeAtNaturalEnd(MetaData.emptyInstance(), now, deadlines, retention);
+        }
+    }
+
     private void closeByHand(Instant at, DeadlineManager deadlines, RetentionPolicies retention) {
         close(at.isBefore(lastActivityAt) ? lastActivityAt : at, CloseReason.MANUAL, MetaData.emptyInstance(), at,
               deadlines, retention);
@@ -313,17 +337,17 @@ class LiveSession {
     private void close(Instant at, CloseReason reason, MetaData metaData, Instant now, DeadlineManager deadlines,
                        RetentionPolicies retention) {
         apply(new LiveSessionClosed(sessionId, tenantId, at, reason), metaData);
-        scheduleArchive(lastActivityAt, now, deadlines, retention);
+        scheduleArchive(lastActivityAt, now, metaData, deadlines, retention);
     }
 
-    private void scheduleArchive(Instant idleSince, Instant now, DeadlineManager deadlines,
+    private void scheduleArchive(Instant idleSince, Instant now, MetaData metaData, DeadlineManager deadlines,
                                  RetentionPolicies retention) {
         RetentionPolicy policy = retention.of(tenantId);
         if (!autoCleanup || !policy.automaticArchiving()) {
             return;
         }
         Instant at = policy.archiveAt(idleSince, now);
-        apply(new ArchiveScheduled(sessionId, tenantId, at));
+        apply(new ArchiveScheduled(sessionId, tenantId, at), metaData);
         deadlines.schedule(at, Deadlines.ARCHIVE, new ArchiveDeadline(at));
         if (policy.archiveNotice().compareTo(Duration.ZERO) > 0) {
             Instant noticeAt = at.minus(policy.archiveNotice());
@@ -388,6 +412,11 @@ class LiveSession {
     @EventSourcingHandler
     void on(ArchiveScheduled event) {
         archiveAt = event.archiveAt();
+    }
+
+    @EventSourcingHandler
+    void on(ArchiveNoticeIssued event) {
+        noticedArchiveAt = event.archiveAt();
     }
 
     @EventSourcingHandler

@@ -26,7 +26,11 @@ import dev.livesessions.api.SignalSource;
 import dev.livesessions.session.Deadlines.ArchiveDeadline;
 import dev.livesessions.session.Deadlines.InactivityDeadline;
 import dev.livesessions.session.Deadlines.LifespanDeadline;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.hamcrest.Description;
+import org.hamcrest.Matcher;
+import org.hamcrest.TypeSafeMatcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -37,6 +41,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+
+import static org.axonframework.test.matchers.Matchers.andNoMore;
+import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
 
 /** The rules of a live session, as given events, a command or elapsed time, and the events that follow. */
 class LiveSessionTest {
@@ -170,6 +177,16 @@ class LiveSessionTest {
         }
 
         @Test
+        void everyEventALateSignalCausesCarriesTheIdsOfThatMessage() {
+            Instant late = T0.plus(Duration.ofMinutes(50));
+            fixture.givenCurrentTime(late)
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
+                   .when(record("acme.1", client("m2", "A12", late)))
+                   .expectEventsMatching(exactSequenceOf(causedBy("m2"), causedBy("m2"), causedBy("m2"),
+                                                         causedBy("m2"), andNoMore()));
+        }
+
+        @Test
         void aLiveSignalExactlyAtTheEndOfTheWindowIsTooLate() {
             Instant windowEnd = T0.plus(WINDOW);
             fixture.givenCurrentTime(windowEnd)
@@ -285,6 +302,14 @@ class LiveSessionTest {
                                                       T0.plus(Duration.ofMinutes(100)).plus(ARCHIVE_AFTER)),
                                  created("acme.2", 2, TERMS, late),
                                  new ActivityRecorded("acme.2", "acme", "m3", SignalSource.CLIENT, "A1", late, late));
+        }
+        @Test
+        void theLifespanDeadlineOfASessionClosedMeanwhileChangesNothing() {
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, capped, seller("m1", T0)),
+                                     new CloseLiveSession("acme.1", T0.plus(Duration.ofMinutes(10))))
+                   .whenTimeElapses(Duration.ofHours(3))
+                   .expectNoEvents();
         }
     }
 
@@ -410,6 +435,66 @@ class LiveSessionTest {
                    .expectNoEvents()
                    .expectResultMessagePayload(false);
         }
+        @Test
+        void anArchiveThatFallsDueBeforeItsNoticeWasGivenGivesTheNoticeThenAndArchivesAFullNoticeLater() {
+            // Archives were scheduled without notice; notices are switched on before this one falls due. (After
+            // downtime over both moments, the archive's deadline can likewise run before the notice's.)
+            retention = new RetentionPolicy(true, ARCHIVE_AFTER, Duration.ZERO);
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)),
+                                     new CloseLiveSession("acme.1", T0));
+            retention = new RetentionPolicy(true, ARCHIVE_AFTER, NOTICE);
+            Instant due = T0.plus(ARCHIVE_AFTER);
+            fixture.whenTimeElapses(ARCHIVE_AFTER)
+                   .expectEvents(new ArchiveScheduled("acme.1", "acme", due.plus(NOTICE)),
+                                 new ArchiveNoticeIssued("acme.1", "acme", due.plus(NOTICE), due))
+                   .expectScheduledDeadline(NOTICE, new ArchiveDeadline(due.plus(NOTICE)));
+        }
+
+        @Test
+        void anArchiveWhoseNoticeWasGivenArchives() {
+            Instant archiveAt = T0.plus(ARCHIVE_AFTER);
+            retention = new RetentionPolicy(true, ARCHIVE_AFTER, Duration.ZERO);
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)),
+                                     new CloseLiveSession("acme.1", T0));
+            fixture.whenTimeElapses(ARCHIVE_AFTER)
+                   .expectEvents(new SessionArchived("acme.1", "acme", archiveAt, ArchiveTrigger.AUTOMATIC));
+        }
+
+        @Test
+        void turningAutoCleanupOnWhileTheSessionIsActiveSchedulesTheArchiveOnlyWhenItCloses() {
+            SessionTerms keep = new SessionTerms(WINDOW, false, null);
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, keep, seller("m1", T0)),
+                                     new ChangeAutoCleanup("acme.1", true, T0.plusSeconds(60)))
+                   .whenTimeElapses(WINDOW)
+                   .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)));
+        }
+
+        @Test
+        void aCleanupRunNeverClosesASessionLaterThanWhenItFoundItIdle() {
+            SessionTerms weekLong = new SessionTerms(Duration.ofDays(7), true, null);
+            Instant asOf = T0.plus(Duration.ofDays(4));
+            Duration idleFor = Duration.ofDays(3);
+            fixture.givenCurrentTime(asOf)
+                   .andGiven(created("acme.1", 1, weekLong, T0))
+                   .when(new ArchiveIfIdle("acme.1", asOf, idleFor))
+                   .expectEvents(closed("acme.1", T0.plus(idleFor), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)),
+                                 new SessionArchived("acme.1", "acme", asOf, ArchiveTrigger.CLEANUP_RUN));
+        }
+
+        @Test
+        void aCleanupRunLeavesDeletedSessionsAlone() {
+            fixture.givenCurrentTime(T0)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                             new SessionDeleted("acme.1", "acme", T0))
+                   .when(new ArchiveIfIdle("acme.1", T0.plus(Duration.ofDays(60)), ARCHIVE_AFTER))
+                   .expectNoEvents()
+                   .expectResultMessagePayload(false);
+        }
     }
 
     @Nested
@@ -480,6 +565,29 @@ class LiveSessionTest {
                    .expectEvents(created("acme.2", 2, TERMS, now),
                                  new ActivityRecorded("acme.2", "acme", "m2", SignalSource.CLIENT, "A1", now, now));
         }
+        @Test
+        void anArchivedSessionCanBeDeleted() {
+            fixture.givenCurrentTime(T0.plus(Duration.ofDays(40)))
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                             new SessionArchived("acme.1", "acme", T0.plus(ARCHIVE_AFTER), ArchiveTrigger.AUTOMATIC))
+                   .when(new DeleteSession("acme.1", T0.plus(Duration.ofDays(40))))
+                   .expectEvents(new SessionDeleted("acme.1", "acme", T0.plus(Duration.ofDays(40))))
+                   .expectResultMessagePayload(true);
+        }
+
+        @Test
+        void aRestoredSessionIgnoresTheArchiveItHadBeforeAndFollowsItsNewOne() {
+            Instant deletedAt = T0.plus(Duration.ofHours(1));
+            Instant restoredAt = T0.plus(Duration.ofHours(2));
+            Instant newArchive = restoredAt.plus(ARCHIVE_AFTER);
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)),
+                                     new CloseLiveSession("acme.1", T0),
+                                     new DeleteSession("acme.1", deletedAt),
+                                     new RestoreSession("acme.1", restoredAt))
+                   .whenTimeElapses(ARCHIVE_AFTER)
+                   .expectEvents(new ArchiveNoticeIssued("acme.1", "acme", newArchive, newArchive.minus(NOTICE)));
+        }
     }
 
     /** The service's clock, in the fixture: the fixture's own time, which its deadlines follow. */
@@ -520,6 +628,22 @@ class LiveSessionTest {
 
     private static ActivityRecorded activity(String sessionId, String messageId, Instant at) {
         return new ActivityRecorded(sessionId, "acme", messageId, SignalSource.SELLER, null, at, at);
+    }
+
+    /** An event whose metadata names the message that caused it. */
+    private static Matcher<EventMessage<?>> causedBy(String messageId) {
+        return new TypeSafeMatcher<>() {
+            @Override
+            protected boolean matchesSafely(EventMessage<?> event) {
+                return messageId.equals(event.getMetaData().get("providerMessageId"))
+                       && ("corr-" + messageId).equals(event.getMetaData().get("correlationId"));
+            }
+
+            @Override
+            public void describeTo(Description description) {
+                description.appendText("an event caused by message " + messageId);
+            }
+        };
     }
 
     private static LiveSignal seller(String messageId, Instant at) {
