@@ -5,6 +5,7 @@ import org.springframework.stereotype.Component;
 
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
@@ -27,9 +28,11 @@ class InboundMessageLog {
             Comparator.comparing(MessageKey::tenantId).thenComparing(MessageKey::messageId);
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
 
-    InboundMessageLog(JdbcTemplate jdbc) {
+    InboundMessageLog(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     /**
@@ -40,15 +43,18 @@ class InboundMessageLog {
     Set<MessageKey> claim(Collection<MessageKey> keys) {
         // A fixed order keeps two transactions claiming the same ids from deadlocking on each other.
         List<MessageKey> ordered = keys.stream().sorted(LOCK_ORDER).toList();
+        // The service's clock, which the pruning also reads: the two never disagree on a message's age.
+        Timestamp receivedAt = Timestamp.from(clock.instant());
         List<MessageKey> claimed = jdbc.query(connection -> {
             PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO inbound_message (tenant_id, message_id, received_at)
-                    SELECT tenant_id, message_id, now() FROM unnest(?::text[], ?::text[]) AS m (tenant_id, message_id)
+                    SELECT tenant_id, message_id, ? FROM unnest(?::text[], ?::text[]) AS m (tenant_id, message_id)
                     ON CONFLICT DO NOTHING
                     RETURNING tenant_id, message_id
                     """);
-            insert.setArray(1, connection.createArrayOf("text", ordered.stream().map(MessageKey::tenantId).toArray()));
-            insert.setArray(2, connection.createArrayOf("text", ordered.stream().map(MessageKey::messageId).toArray()));
+            insert.setTimestamp(1, receivedAt);
+            insert.setArray(2, connection.createArrayOf("text", ordered.stream().map(MessageKey::tenantId).toArray()));
+            insert.setArray(3, connection.createArrayOf("text", ordered.stream().map(MessageKey::messageId).toArray()));
             return insert;
         }, (row, i) -> new MessageKey(row.getString(1), row.getString(2)));
         return new HashSet<>(claimed);

@@ -18,6 +18,8 @@ class LiveSignalClassifier {
     private static final int LONGEST_CODE = 32;
     /** STOP and its variants are short too: longer texts are not compared with them. */
     private static final int LONGEST_STOP = 40;
+    /** A code pattern that needs longer than this on a short text is pathological; the text is not a code. */
+    private static final long LONGEST_MATCH_NANOS = 10_000_000;
     private static final Pattern ACCENTS = Pattern.compile("\\p{M}");
     private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\\p{Punct}\\s]+$");
     private static final Pattern SPACES = Pattern.compile("\\s+");
@@ -50,7 +52,8 @@ class LiveSignalClassifier {
         if (trimmed.isEmpty() || trimmed.length() > LONGEST_CODE) {
             return null;
         }
-        return tenant.codePattern().matcher(trimmed).matches() ? trimmed.toUpperCase(Locale.ROOT) : null;
+        return TimeBoundText.matches(tenant.codePattern(), trimmed, LONGEST_MATCH_NANOS)
+                ? trimmed.toUpperCase(Locale.ROOT) : null;
     }
 
     /** Upper case, accents and trailing punctuation removed, spaces collapsed: "Arrêt !" reads as "ARRET". */

@@ -12,6 +12,7 @@ public final class Senders {
 
     private static final Pattern PHONE = Pattern.compile("\\+?[\\d\\s().-]{5,}");
     private static final Pattern NOT_A_DIGIT = Pattern.compile("\\D");
+    private static final Pattern HANDLE = Pattern.compile("@?[\\p{L}\\p{N}_.-]{1,64}");
 
     private Senders() {
     }
@@ -24,6 +25,27 @@ public final class Senders {
         }
         String handle = trimmed.startsWith("@") ? trimmed.substring(1) : trimmed;
         return handle.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Why a seller as registered could never match a sender, or null when it can: a phone number must be in
+     * international format (providers report {@code 33612345678}, never the national {@code 06 12 34 56 78}) with 7
+     * to 15 digits, and a handle is letters, digits, dots, dashes and underscores.
+     */
+    static String problemWith(String seller) {
+        String trimmed = seller.strip();
+        if (looksLikePhone(trimmed)) {
+            String digits = normalize(trimmed);
+            if (!trimmed.startsWith("+") && !trimmed.startsWith("00") && trimmed.startsWith("0")) {
+                return "'" + seller + "' is a national phone number; give it in international format (+33 6 ...)";
+            }
+            if (digits.length() < 7 || digits.length() > 15) {
+                return "'" + seller + "' is not a phone number: international numbers have 7 to 15 digits";
+            }
+            return null;
+        }
+        return HANDLE.matcher(trimmed).matches() ? null
+                : "'" + seller + "' is neither a phone number nor a handle (letters, digits, '.', '-', '_')";
     }
 
     private static boolean looksLikePhone(String value) {

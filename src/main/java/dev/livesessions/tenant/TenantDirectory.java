@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 /**
  * Tenants' settings for the ingestion path, read through a short-lived cache: every message needs them, and they
  * change rarely. A change made on this node is visible at once; one made on another node within the cache's TTL.
+ * Only tenants that exist are cached: a tenant created on any node is found by the very next message.
  */
 @Component
 public class TenantDirectory {
@@ -19,8 +20,8 @@ public class TenantDirectory {
     private final TenantRepository tenants;
     private final LiveSessionsProperties properties;
     private final Pattern defaultCodePattern;
-    private final LoadingCache<String, Optional<TenantSettings>> cache;
-    private final LoadingCache<String, Optional<String>> tenantIdsByWhatsAppNumber;
+    private final LoadingCache<String, TenantSettings> cache;
+    private final LoadingCache<String, String> tenantIdsByWhatsAppNumber;
 
     TenantDirectory(TenantRepository tenants, LiveSessionsProperties properties) {
         this.tenants = tenants;
@@ -33,16 +34,17 @@ public class TenantDirectory {
         this.tenantIdsByWhatsAppNumber = Caffeine.newBuilder()
                 .maximumSize(100_000)
                 .expireAfterWrite(properties.tenants().cacheTtl())
-                .build(phoneNumberId -> tenants.findByWhatsappPhoneNumberId(phoneNumberId).map(Tenant::id));
+                .build(phoneNumberId -> tenants.findByWhatsappPhoneNumberId(phoneNumberId).map(Tenant::id)
+                                               .orElse(null));
     }
 
     public Optional<TenantSettings> find(String tenantId) {
-        return cache.get(tenantId);
+        return Optional.ofNullable(cache.get(tenantId));
     }
 
     /** The tenant whose WhatsApp number has this {@code phone_number_id}. */
     public Optional<TenantSettings> findByWhatsAppNumber(String phoneNumberId) {
-        return tenantIdsByWhatsAppNumber.get(phoneNumberId).flatMap(this::find);
+        return Optional.ofNullable(tenantIdsByWhatsAppNumber.get(phoneNumberId)).flatMap(this::find);
     }
 
     void forget(String tenantId) {
@@ -50,7 +52,8 @@ public class TenantDirectory {
         tenantIdsByWhatsAppNumber.invalidateAll();
     }
 
-    private Optional<TenantSettings> load(String tenantId) {
+    /** @return the tenant's settings, or null (not cached) when there is no such tenant */
+    private TenantSettings load(String tenantId) {
         return tenants.findById(tenantId).map(tenant -> {
             TenantFields fields = tenant.fields();
             LiveSessionsProperties.Cleanup cleanup = properties.cleanup();
@@ -65,6 +68,6 @@ public class TenantDirectory {
                                                       : cleanup.archiveAfter(),
                     fields.autoCleanupDefault() != null ? fields.autoCleanupDefault() : cleanup.autoCleanupDefault(),
                     fields.notificationUrl());
-        });
+        }).orElse(null);
     }
 }

@@ -112,11 +112,11 @@ class TenantRegistry {
         }
         Set<String> sellers = new TreeSet<>();
         for (String phone : request.sellerPhones()) {
-            String normalized = Senders.normalize(phone);
-            if (normalized.isEmpty()) {
-                throw badRequest("sellerPhones has an entry with nothing to compare: '" + phone + "'");
+            String problem = Senders.problemWith(phone);
+            if (problem != null) {
+                throw badRequest("sellerPhones: " + problem);
             }
-            sellers.add(normalized);
+            sellers.add(Senders.normalize(phone));
         }
         TenantFields fields = new TenantFields(request.name().strip(), sellers, window, request.codePattern(),
                                                request.whatsappPhoneNumberId(), request.archiveAfterDays(),

@@ -26,16 +26,22 @@ import java.util.List;
  */
 record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must be 1-40 lower-case letters, digits or dashes")
                      String id,
-                     @NotBlank @Size(max = 200) String name,
-                     @NotNull @Size(max = 200) List<@NotBlank @Size(max = 100) String> sellerPhones,
+                     @NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String name,
+                     @NotNull @Size(max = 200)
+                     List<@NotBlank @Size(max = 100) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String>
+                             sellerPhones,
                      Duration inactivityWindow,
-                     @Size(max = 200) String codePattern,
+                     @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String codePattern,
                      @Pattern(regexp = "[0-9]{1,30}", message = "must be the digits of a WhatsApp phone_number_id")
                      String whatsappPhoneNumberId,
-                     @Size(min = 32, max = 200) String webhookSecret,
+                     @Size(min = 32, max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE)
+                     String webhookSecret,
                      @Min(1) @Max(3650) Integer archiveAfterDays,
                      Boolean autoCleanupDefault,
-                     @Size(max = 500) String notificationUrl) {
+                     @Size(max = 500) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String notificationUrl) {
 
     static final String ID_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?";
+    /** PostgreSQL refuses NUL in text, and no name, phone or URL needs a control character. */
+    static final String PRINTABLE = "[^\\p{Cntrl}]*";
+    static final String NOT_PRINTABLE = "must not contain control characters";
 }

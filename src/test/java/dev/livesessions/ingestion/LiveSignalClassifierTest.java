@@ -47,6 +47,21 @@ class LiveSignalClassifierTest {
         assertThat(classifier.classify(tenant, CLIENT, text)).isEqualTo(Classification.CHAT);
     }
 
+    @Test
+    void aTenantPatternThatBacktracksForeverGivesUpAndTheTextIsNotACode() {
+        TenantSettings pathological = new TenantSettings("acme", Set.of(), Duration.ofMinutes(45),
+                                                         Pattern.compile("(a+)+b"), null, Duration.ofDays(30), true,
+                                                         null);
+        long start = System.nanoTime();
+
+        Classification classification = classifier.classify(pathological, CLIENT, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+
+        assertThat(classification).isEqualTo(Classification.CHAT);
+        // Unbounded, this match takes minutes; bounded, it stops after 10 ms (a second leaves room for a slow machine).
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(classifier.classify(pathological, CLIENT, "aab")).isEqualTo(Classification.CLIENT_CODE);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"STOP", "stop", " Stop. ", "STOP ALL", "stop  all!", "Arrêt", "ARRET !", "unsubscribe"})
     void stopAndItsVariantsAreNeverLiveSignalsEvenFromASeller(String text) {

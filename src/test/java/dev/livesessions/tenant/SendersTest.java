@@ -2,6 +2,7 @@ package dev.livesessions.tenant;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,5 +20,18 @@ class SendersTest {
     })
     void oneSpellingPerSender(String sender, String normalized) {
         assertThat(Senders.normalize(sender)).isEqualTo(normalized);
+    }
+
+    @ParameterizedTest(name = "{0} can be a seller")
+    @ValueSource(strings = {"+33 6 12 34 56 78", "0033612345678", "33612345678", "+1 (415) 555-0100", "@Shop.Owner",
+                            "shop_owner", "Boutique-Élise"})
+    void internationalPhonesAndHandlesCanBeSellers(String seller) {
+        assertThat(Senders.problemWith(seller)).isNull();
+    }
+
+    @ParameterizedTest(name = "{0} cannot be a seller")
+    @ValueSource(strings = {"06 12 34 56 78", "+33 6", "+1234567890123456", "shop owner", "a/b", "@"})
+    void nationalNumbersImpossibleNumbersAndOddHandlesCannot(String seller) {
+        assertThat(Senders.problemWith(seller)).isNotBlank();
     }
 }

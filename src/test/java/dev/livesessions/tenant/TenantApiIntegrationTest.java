@@ -61,11 +61,41 @@ class TenantApiIntegrationTest {
         assertThat(status(tenant(null, Map.of()))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("name", "")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("sellerPhones", List.of("   "))))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("sellerPhones", List.of("06 12 34 56 78"))))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("sellerPhones", List.of("shop owner"))))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("name", "Acme\u0000Live")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("sellerPhones", List.of("+3361234\u00005678"))))).isEqualTo(400);
 
         Http.Response badPattern = tenant(id, Map.of("codePattern", "[A-Z"));
         assertThat(badPattern.contentType()).isEqualTo("application/problem+json");
         assertThat(badPattern.body().get("detail").asText()).contains("codePattern");
         assertThat(http.get("/api/tenants/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void everyChangeToATenantIsRecordedWithoutTheValuesOfSecrets() {
+        String id = uniqueTenant("audit");
+        http.createTenant(id, null, "+33600000000");
+        http.put("/api/tenants/" + id, Map.of("name", "Renamed", "sellerPhones", List.of("+33600000000"),
+                                              "webhookSecret", "another-secret-of-at-least-32-characters"));
+
+        Http.Response changes = http.get("/api/tenants/" + id + "/changes");
+
+        assertThat(changes.status()).isEqualTo(200);
+        assertThat(changes.body().findValuesAsText("change")).containsExactly("created", "updated name, webhookSecret");
+        assertThat(changes.text()).doesNotContain("another-secret");
+        assertThat(changes.body().get(0).get("actor").asText()).isNotBlank();
+        assertThat(http.get("/api/tenants/nobody/changes").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aTenantCreatedAMomentAfterAMessageForItWasRefusedReceivesTheNextOne() {
+        String id = uniqueTenant("late");
+        assertThat(http.message(id, "m0", "+33600000000", "live").status()).isEqualTo(401);
+
+        http.createTenant(id, null, "+33600000000");
+
+        assertThat(http.message(id, "m1", "+33600000000", "live").status()).isEqualTo(200);
     }
 
     @Test
