@@ -10,11 +10,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class LiveSessionsApplication {
 
     /**
-     * Starts the service, or, when the first argument is a command ({@code stats}, {@code cleanup}, ...), runs the
-     * command-line tool against a running service instead.
+     * Starts the service (with no arguments, or only Spring properties such as {@code --server.port=8081}), or runs
+     * the command-line tool against a running service ({@code stats}, {@code --url ... cleanup}, {@code --help}).
      */
     public static void main(String[] args) {
-        if (args.length > 0 && !args[0].startsWith("-")) {
+        if (LiveSessionsCli.isFor(args)) {
             LiveSessionsCli.main(args);
             return;
         }

@@ -6,6 +6,8 @@ import dev.livesessions.api.CleanupAction;
 import dev.livesessions.api.CleanupCandidates;
 import dev.livesessions.api.CloseIfInactive;
 import dev.livesessions.api.FindCleanupCandidates;
+import dev.livesessions.tenant.TenantDirectory;
+import dev.livesessions.tenant.TenantSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.queryhandling.QueryGateway;
@@ -34,6 +36,7 @@ import java.util.function.Function;
 class CleanupRuns {
 
     private static final Logger logger = LoggerFactory.getLogger(CleanupRuns.class);
+    /** The session-cleanup guide's default threshold, unless SESSION_INACTIVE_HOURS says otherwise. */
     static final int DEFAULT_INACTIVE_HOURS = 24;
 
     private final CleanupRunRepository runs;
@@ -44,10 +47,12 @@ class CleanupRuns {
     private final MeterRegistry meters;
     private final Clock clock;
     private final LiveSessionsProperties.Cleanup settings;
+    private final int defaultInactiveHours;
+    private final TenantDirectory tenants;
 
     CleanupRuns(CleanupRunRepository runs, CleanupRunItemRepository items, QueryGateway queries,
                 SessionCommands commands, TransactionTemplate transactions, MeterRegistry meters, Clock clock,
-                LiveSessionsProperties properties) {
+                LiveSessionsProperties properties, TenantDirectory tenants) {
         this.runs = runs;
         this.items = items;
         this.queries = queries;
@@ -56,6 +61,9 @@ class CleanupRuns {
         this.meters = meters;
         this.clock = clock;
         this.settings = properties.cleanup();
+        this.defaultInactiveHours = properties.inactiveHours() != null ? properties.inactiveHours()
+                                                                       : DEFAULT_INACTIVE_HOURS;
+        this.tenants = tenants;
         // Present from the start at zero, so that the first failure is an increase an alert can see.
         for (CleanupRun.Status status : List.of(CleanupRun.Status.SUCCEEDED, CleanupRun.Status.FAILED)) {
             for (boolean dryRun : new boolean[] {false, true}) {
@@ -78,9 +86,9 @@ class CleanupRuns {
         }
         CleanupRun run = new CleanupRun(id, clock.instant(), actor, request.tenantId(),
                                         request.inactiveHours() != null ? request.inactiveHours()
-                                                                        : DEFAULT_INACTIVE_HOURS,
+                                                                        : defaultInactiveHours,
                                         request.deleteDays() != null ? request.deleteDays()
-                                                                     : (int) settings.archiveAfter().toDays(),
+                                                                     : defaultDeleteDays(request.tenantId()),
                                         Boolean.TRUE.equals(request.dryRun()));
         save(run);
         try {
@@ -155,6 +163,13 @@ class CleanupRuns {
         }
         run.count(outcome, action);
         return new CleanupRunItem(run.id(), sessionId, action, outcome, detail);
+    }
+
+    /** A run for one tenant archives after the tenant's own delay; a run for all, after the global one. */
+    private int defaultDeleteDays(String tenantId) {
+        Duration archiveAfter = tenantId == null ? settings.archiveAfter()
+                : tenants.find(tenantId).map(TenantSettings::archiveAfter).orElse(settings.archiveAfter());
+        return (int) archiveAfter.toDays();
     }
 
     private void save(CleanupRun run) {

@@ -12,6 +12,8 @@ final class ExitCodes {
     static final int REFUSED = 3;
     /** The service could not be reached. */
     static final int UNREACHABLE = 4;
+    /** The user did not confirm (a delete whose session id was not typed back). */
+    static final int NOT_CONFIRMED = 5;
 
     private ExitCodes() {
     }

@@ -4,8 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 import java.io.PrintWriter;
+import java.util.regex.Pattern;
 
 /**
  * The command-line tool: {@code java -jar live-sessions.jar <command>}. It talks to a running service over its HTTP
@@ -19,14 +21,18 @@ import java.io.PrintWriter;
                         SessionActions.AutoCleanup.class},
          exitCodeListHeading = "%nExit codes:%n",
          exitCodeList = {"0:done", "1:a cleanup run failed", "2:bad usage", "3:the service refused the request",
-                         "4:the service could not be reached"})
+                         "4:the service could not be reached", "5:not confirmed (delete)"})
 public class LiveSessionsCli {
 
-    @Option(names = "--url", defaultValue = "${env:LIVE_SESSIONS_URL:-http://localhost:8080}",
+    /** A Spring property given on the command line, which the service takes ({@code --server.port=8081}). */
+    private static final Pattern SPRING_PROPERTY = Pattern.compile("--[A-Za-z0-9-]+\\.[A-Za-z0-9.\\[\\]_-]+=.*");
+
+    @Option(names = "--url", scope = ScopeType.INHERIT,
+            defaultValue = "${env:LIVE_SESSIONS_URL:-http://localhost:8080}",
             description = "The service's base URL (default: $LIVE_SESSIONS_URL or ${DEFAULT-VALUE}).")
     String url;
 
-    @Option(names = "--token", defaultValue = "${env:LIVE_SESSIONS_TOKEN}",
+    @Option(names = "--token", scope = ScopeType.INHERIT, defaultValue = "${env:LIVE_SESSIONS_TOKEN}",
             description = "An API token (default: $LIVE_SESSIONS_TOKEN).")
     String token;
 
@@ -47,6 +53,20 @@ public class LiveSessionsCli {
                     throw exception;
                 })
                 .execute(arguments);
+    }
+
+    /**
+     * Whether these arguments are for the command-line tool rather than for starting the service: the service takes
+     * none, or only Spring properties ({@code --server.port=8081}); anything else (a command, {@code --help},
+     * {@code --url ...}) is the tool's.
+     */
+    public static boolean isFor(String[] arguments) {
+        for (String argument : arguments) {
+            if (!SPRING_PROPERTY.matcher(argument).matches()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static void main(String[] arguments) {

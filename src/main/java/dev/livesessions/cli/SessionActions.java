@@ -58,7 +58,7 @@ final class SessionActions {
                 String typed = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
                 if (!sessionId.equals(typed == null ? null : typed.strip())) {
                     spec.commandLine().getErr().println("Not deleted.");
-                    return ExitCodes.FAILED;
+                    return ExitCodes.NOT_CONFIRMED;
                 }
             }
             return report(spec, cli.api().delete("/api/sessions/" + sessionId + "?confirm=" + sessionId));

@@ -20,6 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.StreamSupport;
 
 import static dev.livesessions.Http.uniqueTenant;
@@ -115,6 +118,33 @@ class CleanupRunIntegrationTest {
 
         assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(items(run)).isEmpty();
+    }
+
+    @Test
+    void aRunForOneTenantArchivesAfterThatTenantsOwnDelayUnlessToldOtherwise() {
+        http.put("/api/tenants/" + tenant, Map.of("name", "Patient tenant", "sellerPhones", List.of("+33600000000"),
+                                                  "archiveAfterDays", 50));
+
+        JsonNode run = run(Map.of()).body();
+
+        assertThat(run.get("deleteDays").asInt()).isEqualTo(50);
+        assertThat(items(run)).containsExactly(idleActive + " CLOSE DONE");
+    }
+
+    @Test
+    void twoRunsAtOnceDoEachThingOnceAndBothSucceed() {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<JsonNode> first = pool.submit(() -> run(Map.of()).body());
+            Future<JsonNode> second = pool.submit(() -> run(Map.of()).body());
+            List<JsonNode> runs = List.of(Http.await(first), Http.await(second));
+
+            assertThat(runs).allSatisfy(run -> assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED"));
+            assertThat(runs.stream().mapToLong(run -> run.get("closed").asLong()).sum()).isEqualTo(1);
+            assertThat(runs.stream().mapToLong(run -> run.get("archived").asLong()).sum()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -70,7 +70,7 @@ class CliIntegrationTest {
             System.setIn(new ByteArrayInputStream("no\n".getBytes(StandardCharsets.UTF_8)));
             Result refused = cli("delete", sessionId);
 
-            assertThat(refused.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(refused.exitCode()).isEqualTo(ExitCodes.NOT_CONFIRMED);
             assertThat(refused.err()).contains("Not deleted.");
 
             System.setIn(new ByteArrayInputStream((sessionId + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -81,11 +81,35 @@ class CliIntegrationTest {
     }
 
     @Test
-    void aDryRunCleanupListsWhatItWouldDo() {
+    void aDryRunCleanupListsWhatItWouldDoSessionBySession() {
+        anIdleActiveSession(tenant + ".9");
+
         Result dryRun = cli("cleanup", "--dry-run", "--verbose", "--tenant", tenant, "--quick");
 
         assertThat(dryRun.exitCode()).isZero();
-        assertThat(dryRun.out()).contains("Dry run SUCCEEDED: 0 closed, 0 archived");
+        assertThat(dryRun.out()).contains("Dry run SUCCEEDED: 1 closed, 0 archived");
+        assertThat(dryRun.out().lines().filter(line -> line.contains(tenant + ".9")))
+                .singleElement().asString().contains("CLOSE");
+        assertThat(jdbc.queryForObject("SELECT status FROM live_session WHERE session_id = ?", String.class,
+                                       tenant + ".9")).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    void theServiceUrlCanBeGivenBeforeOrAfterTheCommand() {
+        Result after = run("stats", "--tenant", tenant, "--url", "http://localhost:" + port);
+
+        assertThat(after.exitCode()).isZero();
+        assertThat(after.out()).contains("activeSessions             1");
+    }
+
+    @Test
+    void theJarStartsTheServiceOnlyWithoutArgumentsOrWithSpringPropertiesAlone() {
+        assertThat(LiveSessionsCli.isFor(new String[] {})).isFalse();
+        assertThat(LiveSessionsCli.isFor(new String[] {"--server.port=8081", "--spring.profiles.active=x"})).isFalse();
+        assertThat(LiveSessionsCli.isFor(new String[] {"stats"})).isTrue();
+        assertThat(LiveSessionsCli.isFor(new String[] {"--url", "http://example.com:8080", "stats"})).isTrue();
+        assertThat(LiveSessionsCli.isFor(new String[] {"--url=http://example.com", "stats"})).isTrue();
+        assertThat(LiveSessionsCli.isFor(new String[] {"--help"})).isTrue();
     }
 
     @Test
@@ -96,12 +120,7 @@ class CliIntegrationTest {
         assertThat(quiet.out()).isEmpty();
         assertThat(quiet.err()).isEmpty();
 
-        jdbc.update("""
-                INSERT INTO live_session (session_id, tenant_id, number, status, created_at, last_activity_at,
-                    inactivity_window_seconds, expires_at, seller_messages, client_codes, auto_cleanup)
-                VALUES (?, ?, 9, 'ACTIVE', now() - interval '3 days', now() - interval '3 days', 604800,
-                    now() + interval '4 days', 0, 0, true)
-                """, tenant + ".9", tenant);
+        anIdleActiveSession(tenant + ".9");
         Result failed = cli("cron", "--tenant", tenant);
 
         assertThat(failed.exitCode()).isEqualTo(ExitCodes.FAILED);
@@ -123,6 +142,16 @@ class CliIntegrationTest {
                                                "restore", "auto-cleanup");
         assertThat(cli("cleanup", "--help").out()).contains("--dry-run", "--inactive-hours", "--delete-days",
                                                             "--quick", "--verbose");
+    }
+
+    /** A read-model row of an active session idle for 3 days, with no events behind it: cleaning it up fails. */
+    private void anIdleActiveSession(String sessionId) {
+        jdbc.update("""
+                INSERT INTO live_session (session_id, tenant_id, number, status, created_at, last_activity_at,
+                    inactivity_window_seconds, expires_at, seller_messages, client_codes, auto_cleanup)
+                VALUES (?, ?, 9, 'ACTIVE', now() - interval '3 days', now() - interval '3 days', 604800,
+                    now() + interval '4 days', 0, 0, true)
+                """, sessionId, tenant);
     }
 
     private Result cli(String... arguments) {
