@@ -5,6 +5,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -32,6 +34,7 @@ public record LiveSessionsProperties(@NotNull @DefaultValue("45m") Duration inac
                                      @Valid @DefaultValue Tenants tenants,
                                      @Valid @DefaultValue Webhooks webhooks,
                                      @Valid @DefaultValue WhatsApp whatsapp,
+                                     @Valid @DefaultValue Security security,
                                      @Valid @DefaultValue EmbeddedDatabase embeddedDatabase) {
 
     /** The inactivity window of tenants that have none of their own. */
@@ -112,6 +115,31 @@ public record LiveSessionsProperties(@NotNull @DefaultValue("45m") Duration inac
         public String toString() {
             return "WhatsApp[appSecret=" + (appSecret == null ? "unset" : "***") + ", verifyToken="
                    + (verifyToken == null ? "unset" : "***") + "]";
+        }
+    }
+
+    /**
+     * The first administrator of a new install, from configuration, so that it is usable without touching the
+     * database. With neither set and no account in the database, the service makes up a token for the run and logs
+     * it.
+     *
+     * @param adminToken    a bearer token with the admin role (LIVE_SESSIONS_ADMIN_TOKEN); at least 32 characters
+     * @param adminUsername a dashboard user with the admin role, created (or given this password) at start
+     * @param adminPassword that user's password; at least 12 characters
+     */
+    public record Security(@Size(min = 32, max = 200) String adminToken,
+                           @Pattern(regexp = "[a-z0-9._-]{1,60}") String adminUsername,
+                           @Size(min = 12, max = 200) String adminPassword) {
+
+        /** LIVE_SESSIONS_ADMIN_TOKEN set to nothing is no token. */
+        public Security {
+            adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken;
+        }
+
+        @Override
+        public String toString() {
+            return "Security[adminToken=" + (adminToken == null ? "unset" : "***") + ", adminUsername="
+                   + adminUsername + ", adminPassword=" + (adminPassword == null ? "unset" : "***") + "]";
         }
     }
 

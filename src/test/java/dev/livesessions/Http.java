@@ -32,11 +32,22 @@ public class Http {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The admin token of every service the tests start (src/test/resources/config/application.properties). */
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdefghijklmnop";
+
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
+    private final String token;
 
+    /** A client calling as the admin. */
     public Http(int port) {
+        this(port, ADMIN_TOKEN);
+    }
+
+    /** A client calling with the given API token, or anonymously when it is null. */
+    public Http(int port, String token) {
         this.baseUrl = "http://localhost:" + port;
+        this.token = token;
     }
 
     /** {@code body} is the answer parsed as one JSON document; {@code text} is the answer as it came. */
@@ -161,6 +172,9 @@ public class Http {
     }
 
     public Response send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                                                         HttpResponse.BodyHandlers.ofString());

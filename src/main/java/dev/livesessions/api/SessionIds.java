@@ -12,4 +12,10 @@ public final class SessionIds {
     public static String of(String tenantId, long number) {
         return tenantId + "." + number;
     }
+
+    /** The tenant of a session id; for a string that is no session id, a tenant id no tenant has. */
+    public static String tenantOf(String sessionId) {
+        int dot = sessionId.lastIndexOf('.');
+        return dot < 0 ? "" : sessionId.substring(0, dot);
+    }
 }

@@ -3,6 +3,7 @@ package dev.livesessions.audit;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.livesessions.security.Caller;
 import dev.livesessions.tenant.TenantDirectory;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
@@ -40,7 +41,8 @@ class EventStreamController {
 
     /** A session's complete stream, in order, as stored. */
     @GetMapping(path = "/api/sessions/{sessionId}/events", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<StreamingResponseBody> sessionEvents(@PathVariable String sessionId) {
+    ResponseEntity<StreamingResponseBody> sessionEvents(@PathVariable String sessionId, Caller caller) {
+        caller.mayReadSession(sessionId);
         if (!events.sessionHasEvents(sessionId)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No session '" + sessionId + "'");
         }
@@ -59,7 +61,9 @@ class EventStreamController {
     ResponseEntity<StreamingResponseBody> export(
             @RequestParam String tenantId,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+            Caller caller) {
+        caller.mayRead(tenantId);
         if (tenants.find(tenantId).isEmpty()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No tenant '" + tenantId + "'");
         }

@@ -1,5 +1,6 @@
 package dev.livesessions.cleanup;
 
+import dev.livesessions.security.Caller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -28,8 +29,8 @@ class CleanupRunController {
     }
 
     @PostMapping("/api/cleanup-runs")
-    ResponseEntity<CleanupRunView> run(@Valid @RequestBody CleanupRunRequest request) {
-        CleanupRunView run = cleanupRuns.run(request, SessionActionsController.ACTOR);
+    ResponseEntity<CleanupRunView> run(@Valid @RequestBody CleanupRunRequest request, Caller caller) {
+        CleanupRunView run = cleanupRuns.run(request, caller.name());
         return ResponseEntity.created(URI.create("/api/cleanup-runs/" + run.id())).body(run);
     }
 

@@ -4,6 +4,7 @@ import dev.livesessions.api.ChangeAutoCleanup;
 import dev.livesessions.api.CloseLiveSession;
 import dev.livesessions.api.DeleteSession;
 import dev.livesessions.api.RestoreSession;
+import dev.livesessions.security.Caller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -28,9 +29,6 @@ import java.time.Clock;
 @RestController
 class SessionActionsController {
 
-    /** Who acts, until the API knows its users. */
-    static final String ACTOR = "api";
-
     /** What an action did. */
     record SessionAction(String sessionId, String action, boolean changed) {
     }
@@ -47,28 +45,34 @@ class SessionActionsController {
     }
 
     @PostMapping("/api/sessions/{sessionId}/deactivate")
-    SessionAction deactivate(@PathVariable String sessionId) {
-        return act(sessionId, "deactivate", new CloseLiveSession(sessionId, clock.instant()));
+    SessionAction deactivate(@PathVariable String sessionId, Caller caller) {
+        caller.mayControlSession(sessionId);
+        return act(caller, sessionId, "deactivate", new CloseLiveSession(sessionId, clock.instant()));
     }
 
     @DeleteMapping("/api/sessions/{sessionId}")
-    SessionAction delete(@PathVariable String sessionId, @RequestParam(required = false) String confirm) {
+    SessionAction delete(@PathVariable String sessionId, @RequestParam(required = false) String confirm,
+                         Caller caller) {
+        caller.mayControlSession(sessionId);
         if (!sessionId.equals(confirm)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
                                               "Deleting needs confirmation: repeat the session id as ?confirm="
                                               + sessionId);
         }
-        return act(sessionId, "delete", new DeleteSession(sessionId, clock.instant()));
+        return act(caller, sessionId, "delete", new DeleteSession(sessionId, clock.instant()));
     }
 
     @PostMapping("/api/sessions/{sessionId}/restore")
-    SessionAction restore(@PathVariable String sessionId) {
-        return act(sessionId, "restore", new RestoreSession(sessionId, clock.instant()));
+    SessionAction restore(@PathVariable String sessionId, Caller caller) {
+        caller.mayControlSession(sessionId);
+        return act(caller, sessionId, "restore", new RestoreSession(sessionId, clock.instant()));
     }
 
     @PutMapping("/api/sessions/{sessionId}/auto-cleanup")
-    SessionAction autoCleanup(@PathVariable String sessionId, @Valid @RequestBody AutoCleanupRequest request) {
-        return act(sessionId, request.enabled() ? "auto-cleanup on" : "auto-cleanup off",
+    SessionAction autoCleanup(@PathVariable String sessionId, @Valid @RequestBody AutoCleanupRequest request,
+                              Caller caller) {
+        caller.mayControlSession(sessionId);
+        return act(caller, sessionId, request.enabled() ? "auto-cleanup on" : "auto-cleanup off",
                    new ChangeAutoCleanup(sessionId, request.enabled(), clock.instant()));
     }
 
@@ -78,7 +82,8 @@ class SessionActionsController {
                                                 "No session '" + exception.getAggregateIdentifier() + "'");
     }
 
-    private SessionAction act(String sessionId, String action, Object command) {
-        return new SessionAction(sessionId, action, commands.send(command, ACTOR));
+    /** Carries out the action for the caller, who may, and is recorded as its actor in the events it causes. */
+    private SessionAction act(Caller caller, String sessionId, String action, Object command) {
+        return new SessionAction(sessionId, action, commands.send(command, caller.name()));
     }
 }

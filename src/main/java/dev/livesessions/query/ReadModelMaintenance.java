@@ -1,6 +1,7 @@
 package dev.livesessions.query;
 
 import dev.livesessions.api.LiveSessionEvent;
+import dev.livesessions.api.SessionIds;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -201,14 +202,14 @@ class ReadModelMaintenance {
                 "SELECT DISTINCT aggregate_identifier FROM domain_event_entry WHERE global_index > ? "
                         + "OR global_index = ANY (?)", String.class, target, unseen.toArray(Long[]::new)));
         Set<String> tenantsMovedOn = new HashSet<>();
-        movedOn.forEach(sessionId -> tenantsMovedOn.add(Difference.tenantOf(sessionId)));
+        movedOn.forEach(sessionId -> tenantsMovedOn.add(SessionIds.tenantOf(sessionId)));
         List<String> found = differences.stream()
                 .filter(difference -> !tenantsMovedOn.contains(difference.tenantId()))
                 .map(Difference::text)
                 .toList();
         tenants.removeAll(tenantsMovedOn);
         long sessionsCompared = rebuilt.keySet().stream()
-                .filter(sessionId -> !tenantsMovedOn.contains(Difference.tenantOf(sessionId))).count();
+                .filter(sessionId -> !tenantsMovedOn.contains(SessionIds.tenantOf(sessionId))).count();
         return new Verification(target, (int) sessionsCompared, tenants.size(), found.size(),
                                 found.stream().limit(MAX_REPORTED).toList());
     }
@@ -217,13 +218,9 @@ class ReadModelMaintenance {
     private record Difference(String tenantId, String sessionId, String text) {
 
         static Difference ofSession(String sessionId, String what) {
-            return new Difference(tenantOf(sessionId), sessionId, "session " + sessionId + " " + what);
+            return new Difference(SessionIds.tenantOf(sessionId), sessionId, "session " + sessionId + " " + what);
         }
 
-        /** Session ids are the tenant's id, a dot, and the session's number. */
-        static String tenantOf(String sessionId) {
-            return sessionId.substring(0, sessionId.lastIndexOf('.'));
-        }
     }
 
     List<ParkedEvent> deadLetters() {

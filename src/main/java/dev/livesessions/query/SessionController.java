@@ -8,17 +8,20 @@ import dev.livesessions.api.SessionPage;
 import dev.livesessions.api.SessionStats;
 import dev.livesessions.api.SessionStatus;
 import dev.livesessions.api.SessionView;
+import dev.livesessions.security.Caller;
 import dev.livesessions.tenant.TenantDirectory;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** Sessions and their statistics, read from the read models through the query bus. */
 @RestController
@@ -26,35 +29,50 @@ class SessionController {
 
     private final QueryGateway queries;
     private final TenantDirectory tenants;
+    private final SessionStreams streams;
 
-    SessionController(QueryGateway queries, TenantDirectory tenants) {
+    SessionController(QueryGateway queries, TenantDirectory tenants, SessionStreams streams) {
         this.queries = queries;
         this.tenants = tenants;
+        this.streams = streams;
     }
 
     @GetMapping("/api/sessions")
-    SessionPage sessions(@RequestParam(required = false) String tenantId,
+    SessionPage sessions(Caller caller, @RequestParam(required = false) String tenantId,
                          @RequestParam(required = false) SessionStatus status,
                          @RequestParam(required = false) CleanupStatus cleanupStatus,
                          @RequestParam(defaultValue = "0") @Min(0) int page,
                          @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
-        return queries.query(new FindSessions(tenantId, status, cleanupStatus, page, size), SessionPage.class).join();
+        return queries.query(new FindSessions(caller.tenantToList(tenantId), status, cleanupStatus, page, size),
+                             SessionPage.class).join();
     }
 
     @GetMapping("/api/sessions/{sessionId}")
-    SessionView session(@PathVariable String sessionId) {
+    SessionView session(@PathVariable String sessionId, Caller caller) {
+        caller.mayReadSession(sessionId);
         return queries.query(new FindSession(sessionId), ResponseTypes.optionalInstanceOf(SessionView.class)).join()
                       .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
                                                                      "No session '" + sessionId + "'"));
     }
 
+    /**
+     * A live stream (Server-Sent Events) of the caller's sessions: {@code stats} events with the statistics, and
+     * {@code sessions} events with the sessions that changed, as JSON.
+     */
+    @GetMapping(path = "/api/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter stream(Caller caller, @RequestParam(required = false) String tenantId) {
+        return streams.open(caller.tenantToList(tenantId));
+    }
+
     @GetMapping("/api/stats")
-    SessionStats stats() {
+    SessionStats stats(Caller caller) {
+        caller.mustBeAdmin();
         return queries.query(new FindStats(null), SessionStats.class).join();
     }
 
     @GetMapping("/api/stats/{tenantId}")
-    SessionStats stats(@PathVariable String tenantId) {
+    SessionStats stats(@PathVariable String tenantId, Caller caller) {
+        caller.mayRead(tenantId);
         if (tenants.find(tenantId).isEmpty()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No tenant '" + tenantId + "'");
         }

@@ -8,10 +8,13 @@ import dev.livesessions.api.LiveSessionEvent;
 import dev.livesessions.api.SessionPage;
 import dev.livesessions.api.SessionStatus;
 import dev.livesessions.api.SessionView;
+import dev.livesessions.api.WatchSessions;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.queryhandling.QueryHandler;
+import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Component;
@@ -23,7 +26,7 @@ import java.util.Optional;
 
 /**
  * Builds the read models (sessions and their statistics) from the sessions' events, through a
- * {@link ReadModelUpdater} on the database, and answers the session queries.
+ * {@link ReadModelUpdater} on the database, answers the session queries, and updates subscriptions to sessions.
  */
 @Component
 @ProcessingGroup(ReadModels.PROCESSING_GROUP)
@@ -34,18 +37,30 @@ class SessionProjection {
     private final SessionEntryRepository sessions;
     private final DatabaseReadModelStore store;
     private final ReadModelUpdater updater;
+    private final QueryUpdateEmitter updates;
     private final Clock clock;
 
-    SessionProjection(SessionEntryRepository sessions, DatabaseReadModelStore store, Clock clock) {
+    SessionProjection(SessionEntryRepository sessions, DatabaseReadModelStore store, QueryUpdateEmitter updates,
+                      Clock clock) {
         this.sessions = sessions;
         this.store = store;
         this.updater = new ReadModelUpdater(store);
+        this.updates = updates;
         this.clock = clock;
     }
 
+    /**
+     * Applies the event to the read models, and tells whoever watches the session's tenant (the dashboard) how the
+     * session is now. The update goes out once the read models are committed; a replay tells no one.
+     */
     @EventHandler
-    void on(LiveSessionEvent event) {
+    void on(LiveSessionEvent event, ReplayStatus replay) {
         updater.apply(event);
+        if (replay.isReplay() || updates.activeSubscriptions().isEmpty()) {
+            return;
+        }
+        store.session(event.sessionId()).ifPresent(session -> updates.emit(
+                WatchSessions.class, watch -> watch.covers(event.tenantId()), session.view(clock.instant())));
     }
 
     /** A replay starts from empty read models. */

@@ -3,6 +3,7 @@ package dev.livesessions.query;
 import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.api.FindStats;
 import dev.livesessions.api.SessionStats;
+import dev.livesessions.api.WatchSessions;
 import dev.livesessions.tenant.TenantDirectory;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,6 +47,12 @@ class SessionStatistics {
         this.tenants = tenants;
         this.defaultArchiveAfter = properties.cleanup().archiveAfter();
         this.clock = clock;
+    }
+
+    /** The initial result of a subscription to the sessions: their statistics. */
+    @QueryHandler
+    SessionStats handle(WatchSessions query) {
+        return handle(new FindStats(query.tenantId()));
     }
 
     @QueryHandler

@@ -1,5 +1,6 @@
 package dev.livesessions.tenant;
 
+import dev.livesessions.security.Caller;
 import jakarta.validation.Valid;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,8 +26,8 @@ class TenantController {
     }
 
     @PostMapping
-    ResponseEntity<TenantResponse> create(@Valid @RequestBody TenantRequest request) {
-        TenantResponse created = registry.create(request);
+    ResponseEntity<TenantResponse> create(@Valid @RequestBody TenantRequest request, Caller caller) {
+        TenantResponse created = registry.create(request, caller.name());
         return ResponseEntity.created(URI.create("/api/tenants/" + created.id())).body(created);
     }
 
@@ -36,7 +37,8 @@ class TenantController {
     }
 
     @GetMapping("/{id}")
-    TenantResponse get(@PathVariable String id) {
+    TenantResponse get(@PathVariable String id, Caller caller) {
+        caller.mayRead(id);
         return registry.get(id);
     }
 
@@ -46,7 +48,7 @@ class TenantController {
     }
 
     @PutMapping("/{id}")
-    TenantResponse update(@PathVariable String id, @Valid @RequestBody TenantRequest request) {
-        return registry.update(id, request);
+    TenantResponse update(@PathVariable String id, @Valid @RequestBody TenantRequest request, Caller caller) {
+        return registry.update(id, request, caller.name());
     }
 }

@@ -25,9 +25,6 @@ class TenantRegistry {
     private static final Duration SHORTEST_WINDOW = Duration.ofSeconds(1);
     private static final Duration LONGEST_WINDOW = Duration.ofDays(7);
 
-    /** Who changes tenants, until the API knows its users. */
-    private static final String ACTOR = "api";
-
     private final TenantRepository tenants;
     private final TenantChangeRepository changes;
     private final TenantDirectory directory;
@@ -42,7 +39,7 @@ class TenantRegistry {
     }
 
     @Transactional
-    TenantResponse create(TenantRequest request) {
+    TenantResponse create(TenantRequest request, String actor) {
         if (request.id() == null) {
             throw badRequest("id is required to create a tenant");
         }
@@ -52,19 +49,19 @@ class TenantRegistry {
         Tenant tenant = new Tenant(request.id(), clock.instant());
         apply(request, tenant);
         tenants.save(tenant);
-        changes.save(new TenantChange(tenant.id(), clock.instant(), ACTOR, "created"));
+        changes.save(new TenantChange(tenant.id(), clock.instant(), actor, "created"));
         return TenantResponse.of(tenant);
     }
 
     @Transactional
-    TenantResponse update(String id, TenantRequest request) {
+    TenantResponse update(String id, TenantRequest request, String actor) {
         if (request.id() != null && !request.id().equals(id)) {
             throw badRequest("id in the body (" + request.id() + ") differs from the path (" + id + ")");
         }
         Tenant tenant = tenants.findById(id).orElseThrow(() -> notFound(id));
         List<String> changed = apply(request, tenant);
         if (!changed.isEmpty()) {
-            changes.save(new TenantChange(id, clock.instant(), ACTOR, "updated " + String.join(", ", changed)));
+            changes.save(new TenantChange(id, clock.instant(), actor, "updated " + String.join(", ", changed)));
         }
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override

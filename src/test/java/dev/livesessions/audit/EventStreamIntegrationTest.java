@@ -62,7 +62,7 @@ class EventStreamIntegrationTest {
         assertThat(clientCode.get("metadata").get("correlationId").asText()).isEqualTo("corr-m2");
         JsonNode closed = events.get(3);
         assertThat(closed.get("payload").get("reason").asText()).isEqualTo("MANUAL");
-        assertThat(closed.get("metadata").get("actor").asText()).isEqualTo("api");
+        assertThat(closed.get("metadata").get("actor").asText()).isEqualTo("admin-token");
     }
 
     @Test

@@ -58,7 +58,7 @@ class SessionActionsIntegrationTest {
         byte[] metaData = jdbc.queryForObject(
                 "SELECT meta_data FROM domain_event_entry WHERE aggregate_identifier = ? "
                         + "AND payload_type = 'dev.livesessions.api.LiveSessionClosed'", byte[].class, sessionId);
-        assertThat(JSON.readTree(metaData).get("actor").asText()).isEqualTo("api");
+        assertThat(JSON.readTree(metaData).get("actor").asText()).isEqualTo("admin-token");
     }
 
     @Test

@@ -96,7 +96,8 @@ class CliIntegrationTest {
 
     @Test
     void theServiceUrlCanBeGivenBeforeOrAfterTheCommand() {
-        Result after = run("stats", "--tenant", tenant, "--url", "http://localhost:" + port);
+        Result after = run("stats", "--tenant", tenant, "--url", "http://localhost:" + port,
+                           "--token", Http.ADMIN_TOKEN);
 
         assertThat(after.exitCode()).isZero();
         assertThat(after.out()).contains("activeSessions             1");
@@ -155,10 +156,12 @@ class CliIntegrationTest {
     }
 
     private Result cli(String... arguments) {
-        String[] all = new String[arguments.length + 2];
+        String[] all = new String[arguments.length + 4];
         all[0] = "--url";
         all[1] = "http://localhost:" + port;
-        System.arraycopy(arguments, 0, all, 2, arguments.length);
+        all[2] = "--token";
+        all[3] = Http.ADMIN_TOKEN;
+        System.arraycopy(arguments, 0, all, 4, arguments.length);
         return run(all);
     }
 

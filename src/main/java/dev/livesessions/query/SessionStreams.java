@@ -1,0 +1,150 @@
+package dev.livesessions.query;
+
+import dev.livesessions.api.FindStats;
+import dev.livesessions.api.SessionStats;
+import dev.livesessions.api.SessionView;
+import dev.livesessions.api.WatchSessions;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.axonframework.queryhandling.SubscriptionQueryResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The dashboard's live streams (Server-Sent Events), fed by Axon subscription queries: each stream subscribes to the
+ * sessions of its tenant (or all), gathers the sessions that changed, and sends them together with fresh statistics
+ * a few times a second at most, however hot the live. Statistics also go out every few seconds when nothing
+ * changed: they keep the connection alive, and carry changes that another node processed.
+ */
+@Component
+class SessionStreams implements SmartLifecycle {
+
+    private static final Logger logger = LoggerFactory.getLogger(SessionStreams.class);
+    static final Duration FLUSH_EVERY = Duration.ofMillis(300);
+    static final Duration STATS_AT_LEAST_EVERY = Duration.ofSeconds(5);
+    private static final Duration STREAM_LASTS = Duration.ofMinutes(30);
+
+    private final QueryGateway queries;
+    private final Clock clock;
+    private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService flusher;
+
+    SessionStreams(QueryGateway queries, Clock clock) {
+        this.queries = queries;
+        this.clock = clock;
+    }
+
+    /** Opens a stream of the sessions of {@code tenantId}, or of all tenants when it is null. */
+    SseEmitter open(String tenantId) {
+        SseEmitter emitter = new SseEmitter(STREAM_LASTS.toMillis());
+        SubscriptionQueryResult<SessionStats, SessionView> subscription = queries.subscriptionQuery(
+                new WatchSessions(tenantId), ResponseTypes.instanceOf(SessionStats.class),
+                ResponseTypes.instanceOf(SessionView.class));
+        Stream stream = new Stream(tenantId, emitter, subscription);
+        streams.add(stream);
+        emitter.onCompletion(stream::close);
+        emitter.onTimeout(stream::close);
+        emitter.onError(error -> stream.close());
+        subscription.updates().subscribe(stream::changed);
+        stream.send("stats", subscription.initialResult().block(), clock.instant());
+        return emitter;
+    }
+
+    @Override
+    public void start() {
+        flusher = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "session-streams"));
+        flusher.scheduleWithFixedDelay(this::flushAll, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(),
+                                       TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        flusher.shutdownNow();
+        streams.forEach(stream -> stream.emitter.complete());
+    }
+
+    @Override
+    public boolean isRunning() {
+        return flusher != null && !flusher.isShutdown();
+    }
+
+    private void flushAll() {
+        Instant now = clock.instant();
+        for (Stream stream : streams) {
+            try {
+                stream.flush(now);
+            } catch (RuntimeException e) {
+                logger.debug("Closing a session stream that failed", e);
+                stream.close();
+            }
+        }
+    }
+
+    private final class Stream {
+
+        private final String tenantId;
+        private final SseEmitter emitter;
+        private final SubscriptionQueryResult<SessionStats, SessionView> subscription;
+        private final Map<String, SessionView> changed = new LinkedHashMap<>();
+        private volatile Instant statsSentAt = Instant.MIN;
+
+        Stream(String tenantId, SseEmitter emitter, SubscriptionQueryResult<SessionStats, SessionView> subscription) {
+            this.tenantId = tenantId;
+            this.emitter = emitter;
+            this.subscription = subscription;
+        }
+
+        synchronized void changed(SessionView session) {
+            changed.put(session.sessionId(), session);
+        }
+
+        void flush(Instant now) {
+            List<SessionView> sessions;
+            synchronized (this) {
+                sessions = new ArrayList<>(changed.values());
+                changed.clear();
+            }
+            if (!sessions.isEmpty()) {
+                send("sessions", sessions, now);
+            }
+            if (!sessions.isEmpty() || statsSentAt.plus(STATS_AT_LEAST_EVERY).isBefore(now)) {
+                send("stats", queries.query(new FindStats(tenantId), SessionStats.class).join(), now);
+            }
+        }
+
+        void send(String name, Object data, Instant now) {
+            try {
+                emitter.send(SseEmitter.event().name(name).data(data));
+                if ("stats".equals(name)) {
+                    statsSentAt = now;
+                }
+            } catch (IOException gone) {
+                close();
+            }
+        }
+
+        void close() {
+            if (streams.remove(this)) {
+                subscription.close();
+                emitter.complete();
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.livesessions.security;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Authenticates requests that carry {@code Authorization: Bearer <token>}: the bootstrap admin token, or an API token
+ * that is not revoked. A request with a bearer token that is neither is refused (401) rather than treated as
+ * anonymous. Webhooks are authenticated by their signatures and are left alone.
+ */
+class ApiTokenFilter extends OncePerRequestFilter {
+
+    private static final String BEARER = "Bearer ";
+
+    private final BootstrapAdmin bootstrap;
+    private final ApiTokens tokens;
+    private final AuthenticationEntryPoint refusal;
+    private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+
+    ApiTokenFilter(BootstrapAdmin bootstrap, ApiTokens tokens, AuthenticationEntryPoint refusal) {
+        this.bootstrap = bootstrap;
+        this.tokens = tokens;
+        this.refusal = refusal;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        return header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+               || request.getRequestURI().startsWith("/webhooks/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String token = request.getHeader(HttpHeaders.AUTHORIZATION).substring(BEARER.length()).strip();
+        Optional<Caller> caller = token.isEmpty() || token.length() > 200 ? Optional.empty()
+                : bootstrap.authenticate(token).or(() -> tokens.authenticate(token));
+        if (caller.isEmpty()) {
+            refusal.commence(request, response, new BadCredentialsException("Unknown or revoked API token"));
+            return;
+        }
+        SecurityContext context = contexts.createEmptyContext();
+        context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                caller.get(), null, List.of(new SimpleGrantedAuthority("ROLE_" + caller.get().role().name()))));
+        contexts.setContext(context);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            contexts.clearContext();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.livesessions.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+
+/**
+ * Who may call what. People log in to the dashboard with a form (a session cookie, CSRF protection through the
+ * XSRF-TOKEN cookie that the dashboard's scripts send back); machines and the command-line tool send an API token
+ * ({@code Authorization: Bearer}, no session, no CSRF). Webhooks are authenticated by their signatures. Health and
+ * metrics are open to the monitoring (they hold no tenant's data); OpenAPI is open too.
+ * <p>
+ * The roles are checked here for whole areas (admin-only endpoints); which tenant a streamer or a viewer may see is
+ * checked by the controllers, through {@link Caller}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+class SecurityConfiguration {
+
+    private static final RequestMatcher API = request -> request.getRequestURI().startsWith("/api/")
+                                                          || request.getRequestURI().startsWith("/actuator/");
+    private static final RequestMatcher BEARER = request -> {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+    };
+    /** Without a session cookie, a request cannot ride on someone's login: CSRF is no threat (but to the login). */
+    private static final RequestMatcher SESSIONLESS = request -> request.getRequestedSessionId() == null
+                                                                 && !"/login".equals(request.getRequestURI());
+    private static final RequestMatcher NOT_API_DOCS = request -> !request.getRequestURI().startsWith("/swagger-ui");
+    /** The dashboard loads nothing from elsewhere. */
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; "
+            + "frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, BootstrapAdmin bootstrap, ApiTokens tokens,
+                                            ObjectMapper json) throws Exception {
+        SecurityProblems problems = new SecurityProblems(json);
+        http.authorizeHttpRequests(requests -> requests
+                    // The second dispatch of a streamed answer, or of an error, continues a request already allowed.
+                    .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                    .requestMatchers("/webhooks/**").permitAll()
+                    .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
+                                     "/actuator/prometheus").permitAll()
+                    .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                    .permitAll()
+                    .requestMatchers("/login.html", "/login", "/assets/**", "/error").permitAll()
+                    // A streamer or a viewer may read its own tenant: the controller checks which.
+                    .requestMatchers(HttpMethod.GET, "/api/tenants/*").authenticated()
+                    .requestMatchers("/api/tenants/**", "/api/users/**", "/api/tokens/**", "/api/cleanup-runs/**",
+                                     "/api/replays/**", "/api/dead-letters/**", "/actuator/**").hasRole("ADMIN")
+                    .anyRequest().authenticated())
+            .addFilterBefore(new ApiTokenFilter(bootstrap, tokens, problems), BasicAuthenticationFilter.class)
+            .formLogin(form -> form.loginPage("/login.html").loginProcessingUrl("/login")
+                                   .defaultSuccessUrl("/", true).failureUrl("/login.html?error"))
+            .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login.html?logout"))
+            .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                              .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+                              .ignoringRequestMatchers("/webhooks/**")
+                              .ignoringRequestMatchers(BEARER, SESSIONLESS))
+            .addFilterAfter(new CsrfCookie(), BasicAuthenticationFilter.class)
+            .exceptionHandling(exceptions -> exceptions
+                    .defaultAuthenticationEntryPointFor(problems, API)
+                    .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login.html"),
+                                                        request -> true)
+                    .accessDeniedHandler(problems))
+            .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                    NOT_API_DOCS, new ContentSecurityPolicyHeaderWriter(CONTENT_SECURITY_POLICY))));
+        return http.build();
+    }
+
+    /**
+     * Makes sure the browser has the XSRF-TOKEN cookie on every page, including the login page, whose script copies
+     * it into the form (Spring Security only writes the cookie when something asks for the token).
+     */
+    private static final class CsrfCookie extends OncePerRequestFilter {
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+            if (token != null) {
+                token.getToken();
+            }
+            chain.doFilter(request, response);
+        }
+    }
+}

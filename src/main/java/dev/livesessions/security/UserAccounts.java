@@ -1,0 +1,117 @@
+package dev.livesessions.security;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/** The people who log in to the dashboard: a username, a bcrypt password hash, a role and (but for admins) a tenant. */
+@Component
+class UserAccounts implements UserDetailsService {
+
+    /** A user as listed: never the password hash. */
+    record UserView(String username, Role role, String tenantId, boolean enabled, Instant createdAt,
+                    String createdBy) {
+    }
+
+    /** A logged-in user, as Spring Security keeps it in the session. */
+    record Account(String username, String passwordHash, Role role, String tenantId, boolean enabled)
+            implements UserDetails {
+
+        Caller caller() {
+            return new Caller("user:" + username, role, tenantId);
+        }
+
+        @Override
+        public Collection<? extends GrantedAuthority> getAuthorities() {
+            return List.of(new SimpleGrantedAuthority("ROLE_" + role.name()));
+        }
+
+        @Override
+        public String getPassword() {
+            return passwordHash;
+        }
+
+        @Override
+        public String getUsername() {
+            return username;
+        }
+
+        @Override
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        @Override
+        public String toString() {
+            return "Account[" + username + ", " + role + "]";
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final PasswordEncoder passwords;
+    private final Clock clock;
+
+    UserAccounts(JdbcTemplate jdbc, PasswordEncoder passwords, Clock clock) {
+        this.jdbc = jdbc;
+        this.passwords = passwords;
+        this.clock = clock;
+    }
+
+    @Override
+    public UserDetails loadUserByUsername(String username) {
+        return jdbc.query("SELECT username, password_hash, role, tenant_id, enabled FROM user_account "
+                          + "WHERE username = ?",
+                          (row, i) -> new Account(row.getString(1), row.getString(2), Role.valueOf(row.getString(3)),
+                                                  row.getString(4), row.getBoolean(5)),
+                          username)
+                   .stream().findFirst()
+                   .orElseThrow(() -> new UsernameNotFoundException("No user " + username));
+    }
+
+    /** @return false when the username is taken */
+    boolean create(String username, String password, Role role, String tenantId, String createdBy) {
+        return jdbc.update("""
+                INSERT INTO user_account (username, password_hash, role, tenant_id, enabled, created_at, created_by)
+                VALUES (?, ?, ?, ?, true, ?, ?) ON CONFLICT DO NOTHING
+                """, username, passwords.encode(password), role.name(), tenantId, Timestamp.from(clock.instant()),
+                createdBy) == 1;
+    }
+
+    /** The configured admin: created, or given the configured password and the admin role again. */
+    void ensureAdmin(String username, String password) {
+        jdbc.update("""
+                INSERT INTO user_account (username, password_hash, role, tenant_id, enabled, created_at, created_by)
+                VALUES (?, ?, 'ADMIN', NULL, true, ?, 'configuration')
+                ON CONFLICT (username) DO UPDATE
+                    SET password_hash = excluded.password_hash, role = 'ADMIN', tenant_id = NULL, enabled = true
+                """, username, passwords.encode(password), Timestamp.from(clock.instant()));
+    }
+
+    List<UserView> all() {
+        return jdbc.query("SELECT username, role, tenant_id, enabled, created_at, created_by FROM user_account "
+                          + "ORDER BY username",
+                          (row, i) -> new UserView(row.getString(1), Role.valueOf(row.getString(2)),
+                                                   row.getString(3), row.getBoolean(4),
+                                                   row.getTimestamp(5).toInstant(), row.getString(6)));
+    }
+
+    /** @return false when there is no such user */
+    boolean disable(String username) {
+        return jdbc.update("UPDATE user_account SET enabled = false WHERE username = ?", username) == 1;
+    }
+
+    boolean any() {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM user_account)", Boolean.class));
+    }
+}

@@ -1,0 +1,181 @@
+package dev.livesessions.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static dev.livesessions.Http.uniqueTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The dashboard's live stream: Server-Sent Events pushed from Axon subscription queries, scoped to the caller. */
+@IntegrationTest
+class SessionStreamIntegrationTest {
+
+    private static final String SELLER = "+33611111111";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A Server-Sent Event as received. */
+    record Event(String name, JsonNode data) {
+    }
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final List<Stream<String>> opened = new CopyOnWriteArrayList<>();
+    private Http admin;
+    private String tenant;
+    private String neighbour;
+    private String streamerToken;
+
+    @BeforeEach
+    void twoTenantsAndAStreamerOfTheFirst() {
+        admin = new Http(port);
+        tenant = uniqueTenant("sse");
+        neighbour = uniqueTenant("sse");
+        admin.createTenant(tenant, "PT2S", SELLER);
+        admin.createTenant(neighbour, null, SELLER);
+        streamerToken = admin.postRaw("/api/tokens", "application/json",
+                                      "{\"name\":\"dash\",\"role\":\"STREAMER\",\"tenantId\":\"" + tenant + "\"}")
+                             .body().get("token").asText();
+    }
+
+    @AfterEach
+    void closeStreams() {
+        opened.forEach(Stream::close);
+    }
+
+    @Test
+    void aNewSessionItsActivityAndItsClosureArePushedWithTheStatistics() throws Exception {
+        BlockingQueue<Event> events = open(streamerToken, "");
+        assertThat(next(events, "stats").data().get("tenantId").asText()).isEqualTo(tenant);
+
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        admin.message(neighbour, "m1", SELLER, "live elsewhere");
+
+        JsonNode opened = sessionIn(events, sessionId, "ACTIVE");
+        assertThat(opened.get("sellerMessages").asLong()).isEqualTo(1);
+        assertThat(next(events, "stats").data().get("activeSessions").asLong()).isEqualTo(1);
+        JsonNode closed = sessionIn(events, sessionId, "CLOSED");
+        assertThat(closed.get("closeReason").asText()).isEqualTo("INACTIVITY");
+    }
+
+    @Test
+    void aStreamerNeverReceivesAnotherTenantsSessions() throws Exception {
+        BlockingQueue<Event> events = open(streamerToken, "");
+
+        admin.message(neighbour, "m1", SELLER, "live elsewhere");
+        String mine = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+
+        List<String> tenantsSeen = new CopyOnWriteArrayList<>();
+        Event event;
+        do {
+            event = events.poll(15, TimeUnit.SECONDS);
+            assertThat(event).as("an update of " + mine).isNotNull();
+            if (event.name().equals("sessions")) {
+                event.data().forEach(session -> tenantsSeen.add(session.get("tenantId").asText()));
+            }
+        } while (!event.data().toString().contains(mine));
+        assertThat(tenantsSeen).containsOnly(tenant);
+    }
+
+    @Test
+    void theStreamIsRefusedToStrangersAndForOtherTenants() throws Exception {
+        assertThat(status(null, "")).isEqualTo(401);
+        assertThat(status(streamerToken, "?tenantId=" + neighbour)).isEqualTo(404);
+    }
+
+    private BlockingQueue<Event> open(String token, String query) throws IOException, InterruptedException {
+        HttpResponse<Stream<String>> response = client.send(request(token, query),
+                                                            HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/event-stream"));
+        opened.add(response.body());
+        BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> read(response.body(), events), "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return events;
+    }
+
+    private int status(String token, String query) throws IOException, InterruptedException {
+        return client.send(request(token, query), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private HttpRequest request(String token, String query) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/stream"
+                                                                        + query))
+                                                 .header("Accept", "text/event-stream");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request.GET().build();
+    }
+
+    /** Reads "event:" and "data:" lines into events until the stream closes. */
+    private static void read(Stream<String> lines, BlockingQueue<Event> events) {
+        String[] name = {null};
+        try {
+            lines.forEach(line -> {
+                if (line.startsWith("event:")) {
+                    name[0] = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    try {
+                        events.add(new Event(name[0], JSON.readTree(line.substring(5))));
+                    } catch (IOException e) {
+                        throw new IllegalStateException("Not JSON: " + line, e);
+                    }
+                }
+            });
+        } catch (RuntimeException closed) {
+            // the test closed the stream
+        }
+    }
+
+    private static Event next(BlockingQueue<Event> events, String name) throws InterruptedException {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < giveUp) {
+            Event event = events.poll(1, TimeUnit.SECONDS);
+            if (event != null && event.name().equals(name)) {
+                return event;
+            }
+        }
+        throw new AssertionError("No '" + name + "' event within 15 s");
+    }
+
+    private static JsonNode sessionIn(BlockingQueue<Event> events, String sessionId, String status)
+            throws InterruptedException {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < giveUp) {
+            Event event = events.poll(1, TimeUnit.SECONDS);
+            if (event != null && event.name().equals("sessions")) {
+                for (JsonNode session : event.data()) {
+                    if (session.get("sessionId").asText().equals(sessionId)
+                            && session.get("status").asText().equals(status)) {
+                        return session;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("No update of " + sessionId + " to " + status + " within 15 s");
+    }
+}

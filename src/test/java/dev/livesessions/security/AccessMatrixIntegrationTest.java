@@ -1,0 +1,156 @@
+package dev.livesessions.security;
+
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.livesessions.Http.uniqueTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every endpoint, called by an anonymous caller, a viewer of tenant A, a streamer of another tenant B, a streamer of
+ * A and an admin, about tenant A's things: the exact status each gets. Reads come first, then the changes, so that
+ * each row finds A's session as the rows before left it.
+ */
+@IntegrationTest
+class AccessMatrixIntegrationTest {
+
+    private static final String SELLER = "+33611111111";
+    /** Not called: the request would change what every other test sees (a replay rebuilds the read models). */
+    private static final int SKIP = 0;
+
+    @LocalServerPort
+    int port;
+
+    private String a;
+    private String b;
+    private String sessionOfA;
+    private Map<String, Http> callers;
+
+    @BeforeEach
+    void twoTenantsWithASessionEachAndACallerOfEveryKind() {
+        Http admin = new Http(port);
+        a = uniqueTenant("mx-a");
+        b = uniqueTenant("mx-b");
+        admin.createTenant(a, null, SELLER);
+        admin.createTenant(b, null, SELLER);
+        sessionOfA = admin.message(a, "m1", SELLER, "live").body().get("sessionId").asText();
+        admin.message(b, "m1", SELLER, "live");
+        callers = new LinkedHashMap<>();
+        callers.put("anonymous", new Http(port, null));
+        callers.put("viewer of A", new Http(port, token(admin, "VIEWER", a)));
+        callers.put("streamer of B", new Http(port, token(admin, "STREAMER", b)));
+        callers.put("streamer of A", new Http(port, token(admin, "STREAMER", a)));
+        callers.put("admin", admin);
+    }
+
+    @Test
+    void everyEndpointAnswersEachKindOfCallerExactlyAsItsRoleAllows() {
+        List<String> wrong = new ArrayList<>();
+        // anonymous, viewer of A, streamer of B, streamer of A, admin
+        expect(wrong, "GET", "/api/me", null, 401, 200, 200, 200, 200);
+        expect(wrong, "GET", "/api/sessions", null, 401, 200, 200, 200, 200);
+        expect(wrong, "GET", "/api/sessions?tenantId=" + a, null, 401, 200, 404, 200, 200);
+        expect(wrong, "GET", "/api/sessions/" + sessionOfA, null, 401, 200, 404, 200, 200);
+        expect(wrong, "GET", "/api/sessions/" + sessionOfA + "/events", null, 401, 200, 404, 200, 200);
+        expect(wrong, "GET", "/api/events/export?tenantId=" + a, null, 401, 200, 404, 200, 200);
+        expect(wrong, "GET", "/api/stats", null, 401, 403, 403, 403, 200);
+        expect(wrong, "GET", "/api/stats/" + a, null, 401, 200, 404, 200, 200);
+        expect(wrong, "GET", "/api/tenants", null, 401, 403, 403, 403, 200);
+        expect(wrong, "GET", "/api/tenants/" + a, null, 401, 200, 404, 200, 200);
+        expect(wrong, "GET", "/api/tenants/" + a + "/changes", null, 401, 403, 403, 403, 200);
+        expect(wrong, "GET", "/api/cleanup-runs", null, 401, 403, 403, 403, 200);
+        expect(wrong, "GET", "/api/replays/progress", null, 401, 403, 403, 403, 200);
+        expect(wrong, "GET", "/api/dead-letters", null, 401, 403, 403, 403, 200);
+        expect(wrong, "GET", "/api/users", null, 401, 403, 403, 403, 200);
+        expect(wrong, "GET", "/api/tokens", null, 401, 403, 403, 403, 200);
+        expect(wrong, "GET", "/actuator/health", null, 200, 200, 200, 200, 200);
+        expect(wrong, "GET", "/actuator/prometheus", null, 200, 200, 200, 200, 200);
+        expect(wrong, "GET", "/actuator/metrics", null, 401, 403, 403, 403, 200);
+        expect(wrong, "GET", "/v3/api-docs", null, 200, 200, 200, 200, 200);
+
+        expect(wrong, "POST", "/webhooks/messages", "{}", 401, 401, 401, 401, 401);
+        expect(wrong, "POST", "/api/tenants", "{\"id\":\"" + uniqueTenant("mx") + "\",\"name\":\"x\","
+                                              + "\"sellerPhones\":[]}", 401, 403, 403, 403, 201);
+        expect(wrong, "PUT", "/api/tenants/" + a, "{\"name\":\"A\",\"sellerPhones\":[\"" + SELLER + "\"]}",
+               401, 403, 403, 403, 200);
+        expect(wrong, "POST", "/api/cleanup-runs", "{\"tenantId\":\"" + a + "\",\"dryRun\":true}",
+               401, 403, 403, 403, 201);
+        expect(wrong, "POST", "/api/replays", "{}", 401, 403, 403, 403, SKIP);
+        expect(wrong, "POST", "/api/dead-letters/retry", "{}", 401, 403, 403, 403, 200);
+        expect(wrong, "POST", "/api/users", "{\"username\":\"" + uniqueTenant("u") + "\",\"password\":"
+                                            + "\"a-long-enough-password\",\"role\":\"VIEWER\",\"tenantId\":\"" + a
+                                            + "\"}", 401, 403, 403, 403, 201);
+        expect(wrong, "POST", "/api/tokens", "{\"name\":\"ci\",\"role\":\"ADMIN\"}", 401, 403, 403, 403, 201);
+        expect(wrong, "POST", "/api/sessions/" + sessionOfA + "/deactivate", "{}", 401, 403, 404, 200, 200);
+        expect(wrong, "PUT", "/api/sessions/" + sessionOfA + "/auto-cleanup", "{\"enabled\":false}",
+               401, 403, 404, 200, 200);
+        expect(wrong, "DELETE", "/api/sessions/" + sessionOfA + "?confirm=" + sessionOfA, null,
+               401, 403, 404, 200, 200);
+        expect(wrong, "POST", "/api/sessions/" + sessionOfA + "/restore", "{}", 401, 403, 404, 200, 200);
+
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void aBadOrRevokedTokenIsRefusedNotTreatedAsAnonymous() {
+        Http admin = callers.get("admin");
+        String body = "{\"name\":\"short-lived\",\"role\":\"STREAMER\",\"tenantId\":\"" + a + "\"}";
+        var created = admin.postRaw("/api/tokens", "application/json", body).body();
+        Http holder = new Http(port, created.get("token").asText());
+        assertThat(holder.get("/api/stats/" + a).status()).isEqualTo(200);
+
+        assertThat(admin.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/tokens/"
+                                                                + created.get("id").asText())).DELETE()).status())
+                .isEqualTo(204);
+
+        assertThat(holder.get("/api/stats/" + a).status()).isEqualTo(401);
+        assertThat(new Http(port, "not-a-token").get("/actuator/health").status()).isEqualTo(401);
+        assertThat(admin.get("/api/tokens").text()).doesNotContain(created.get("token").asText());
+    }
+
+    @Test
+    void aStreamerListingSessionsSeesOnlyItsOwnTenant() {
+        Http streamerOfB = callers.get("streamer of B");
+
+        await().untilAsserted(() -> assertThat(streamerOfB.get("/api/sessions?size=200").body().get("sessions")
+                                                          .findValuesAsText("tenantId"))
+                .isNotEmpty().containsOnly(b));
+    }
+
+    private void expect(List<String> wrong, String method, String path, String body, int... statuses) {
+        int i = 0;
+        for (Map.Entry<String, Http> caller : callers.entrySet()) {
+            int expected = statuses[i++];
+            if (expected == SKIP) {
+                continue;
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+            request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
+                    : request.header("Content-Type", "application/json")
+                             .method(method, HttpRequest.BodyPublishers.ofString(body));
+            int actual = caller.getValue().send(request).status();
+            if (actual != expected) {
+                wrong.add(method + " " + path + " as " + caller.getKey() + ": " + actual + ", expected " + expected);
+            }
+        }
+    }
+
+    private static String token(Http admin, String role, String tenantId) {
+        String body = "{\"name\":\"" + role.toLowerCase() + "-of-" + tenantId + "\",\"role\":\"" + role
+                      + "\",\"tenantId\":\"" + tenantId + "\"}";
+        Http.Response created = admin.postRaw("/api/tokens", "application/json", body);
+        assertThat(created.status()).isEqualTo(201);
+        return created.body().get("token").asText();
+    }
+}
