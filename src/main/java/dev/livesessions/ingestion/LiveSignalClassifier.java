@@ -18,8 +18,11 @@ class LiveSignalClassifier {
     private static final int LONGEST_CODE = 32;
     /** STOP and its variants are short too: longer texts are not compared with them. */
     private static final int LONGEST_STOP = 40;
-    /** A code pattern that needs longer than this on a short text is pathological; the text is not a code. */
-    private static final long LONGEST_MATCH_NANOS = 10_000_000;
+    /**
+     * A code pattern that reads a short text more often than this is pathological (a sensible one reads each
+     * character a few times): the text is not a code.
+     */
+    private static final int MOST_READS = 100_000;
     private static final Pattern ACCENTS = Pattern.compile("\\p{M}");
     private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\\p{Punct}\\s]+$");
     private static final Pattern SPACES = Pattern.compile("\\s+");
@@ -52,7 +55,7 @@ class LiveSignalClassifier {
         if (trimmed.isEmpty() || trimmed.length() > LONGEST_CODE) {
             return null;
         }
-        return TimeBoundText.matches(tenant.codePattern(), trimmed, LONGEST_MATCH_NANOS)
+        return BoundedText.matches(tenant.codePattern(), trimmed, MOST_READS)
                 ? trimmed.toUpperCase(Locale.ROOT) : null;
     }
 

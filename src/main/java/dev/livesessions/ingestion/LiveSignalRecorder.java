@@ -20,7 +20,6 @@ import org.springframework.transaction.CannotCreateTransactionException;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -72,7 +71,6 @@ class LiveSignalRecorder implements SmartLifecycle {
     private final LiveSignalRouter router;
     private final TransactionManager transactionManager;
     private final LiveSessionsProperties.Recorder settings;
-    private final Duration maxLifespan;
     private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
     private final List<Thread> writers = new ArrayList<>();
     private final ReadWriteLock acceptance = new ReentrantReadWriteLock();
@@ -84,7 +82,6 @@ class LiveSignalRecorder implements SmartLifecycle {
         this.router = router;
         this.transactionManager = transactionManager;
         this.settings = properties.recorder();
-        this.maxLifespan = properties.maxLifespan();
     }
 
     /** A live signal and its tenant, as handed to the recorder. */
@@ -251,7 +248,7 @@ class LiveSignalRecorder implements SmartLifecycle {
             TenantSettings tenant = pendings.get(0).tenant();
             List<LiveSignal> signals = pendings.stream().map(Pending::signal).toList();
             SessionTerms terms = new SessionTerms(tenant.inactivityWindow(), tenant.autoCleanupByDefault(),
-                                                  maxLifespan);
+                                                  tenant.maxLifespan());
             for (RecordedSignal recorded : router.route(tenantId, terms, signals)) {
                 recordings.put(new MessageKey(tenantId, recorded.messageId()),
                                new Recording(recorded.sessionId(), recorded.openedSession(), false));

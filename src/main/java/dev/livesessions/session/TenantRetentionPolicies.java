@@ -4,7 +4,7 @@ import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.tenant.TenantDirectory;
 import org.springframework.stereotype.Component;
 
-/** Retention from the tenant registry (its archive delay) and the global settings (switch and notice). */
+/** Retention from the tenant registry: the tenant's own settings, or the global ones it does not override. */
 @Component
 class TenantRetentionPolicies implements RetentionPolicies {
 
@@ -18,9 +18,10 @@ class TenantRetentionPolicies implements RetentionPolicies {
 
     @Override
     public RetentionPolicy of(String tenantId) {
-        return new RetentionPolicy(cleanup.enabled(),
-                                   tenants.find(tenantId).map(tenant -> tenant.archiveAfter())
-                                          .orElse(cleanup.archiveAfter()),
-                                   cleanup.archiveNotice());
+        return tenants.find(tenantId)
+                      .map(tenant -> new RetentionPolicy(tenant.automaticArchiving(), tenant.archiveAfter(),
+                                                         tenant.archiveNotice()))
+                      .orElseGet(() -> new RetentionPolicy(cleanup.enabled(), cleanup.archiveAfter(),
+                                                           cleanup.archiveNotice()));
     }
 }

@@ -38,6 +38,9 @@ class Tenant {
     private Integer archiveAfterDays;
     private Boolean autoCleanupDefault;
     private String notificationUrl;
+    private Long maxLifespanSeconds;
+    private Boolean automaticArchiving;
+    private Long archiveNoticeSeconds;
     private String webhookSecret;
     private Instant createdAt;
     private Instant updatedAt;
@@ -59,12 +62,15 @@ class Tenant {
         name = next.name();
         sellers.clear();
         sellers.addAll(next.sellerPhones());
-        inactivityWindowSeconds = next.inactivityWindow() == null ? null : next.inactivityWindow().toSeconds();
+        inactivityWindowSeconds = seconds(next.inactivityWindow());
         codePattern = next.codePattern();
         whatsappPhoneNumberId = next.whatsappPhoneNumberId();
         archiveAfterDays = next.archiveAfterDays();
         autoCleanupDefault = next.autoCleanupDefault();
         notificationUrl = next.notificationUrl();
+        maxLifespanSeconds = seconds(next.maxLifespan());
+        automaticArchiving = next.automaticArchiving();
+        archiveNoticeSeconds = seconds(next.archiveNotice());
         updatedAt = now;
         return changed;
     }
@@ -77,10 +83,17 @@ class Tenant {
     }
 
     TenantFields fields() {
-        return new TenantFields(name, Set.copyOf(sellers),
-                                inactivityWindowSeconds == null ? null : Duration.ofSeconds(inactivityWindowSeconds),
-                                codePattern, whatsappPhoneNumberId, archiveAfterDays, autoCleanupDefault,
-                                notificationUrl);
+        return new TenantFields(name, Set.copyOf(sellers), duration(inactivityWindowSeconds), codePattern,
+                                whatsappPhoneNumberId, archiveAfterDays, autoCleanupDefault, notificationUrl,
+                                duration(maxLifespanSeconds), automaticArchiving, duration(archiveNoticeSeconds));
+    }
+
+    private static Long seconds(Duration duration) {
+        return duration == null ? null : duration.toSeconds();
+    }
+
+    private static Duration duration(Long seconds) {
+        return seconds == null ? null : Duration.ofSeconds(seconds);
     }
 
     String id() {

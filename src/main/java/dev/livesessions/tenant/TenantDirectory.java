@@ -67,7 +67,10 @@ public class TenantDirectory {
                     fields.archiveAfterDays() != null ? Duration.ofDays(fields.archiveAfterDays())
                                                       : cleanup.archiveAfter(),
                     fields.autoCleanupDefault() != null ? fields.autoCleanupDefault() : cleanup.autoCleanupDefault(),
-                    fields.notificationUrl());
+                    fields.notificationUrl(),
+                    fields.maxLifespan() != null ? fields.maxLifespan() : properties.maxLifespan(),
+                    fields.automaticArchiving() != null ? fields.automaticArchiving() : cleanup.enabled(),
+                    fields.archiveNotice() != null ? fields.archiveNotice() : cleanup.archiveNotice());
         }).orElse(null);
     }
 }

@@ -10,5 +10,6 @@ import java.util.Set;
  */
 record TenantFields(String name, Set<String> sellerPhones, Duration inactivityWindow, String codePattern,
                     String whatsappPhoneNumberId, Integer archiveAfterDays, Boolean autoCleanupDefault,
-                    String notificationUrl) {
+                    String notificationUrl, Duration maxLifespan, Boolean automaticArchiving,
+                    Duration archiveNotice) {
 }

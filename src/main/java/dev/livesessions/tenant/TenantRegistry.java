@@ -24,6 +24,8 @@ class TenantRegistry {
 
     private static final Duration SHORTEST_WINDOW = Duration.ofSeconds(1);
     private static final Duration LONGEST_WINDOW = Duration.ofDays(7);
+    private static final Duration SHORTEST_LIFESPAN = Duration.ofSeconds(1);
+    private static final Duration LONGEST_LIFESPAN_OR_NOTICE = Duration.ofDays(30);
 
     private final TenantRepository tenants;
     private final TenantChangeRepository changes;
@@ -97,6 +99,15 @@ class TenantRegistry {
         if (window != null && (window.compareTo(SHORTEST_WINDOW) < 0 || window.compareTo(LONGEST_WINDOW) > 0)) {
             throw badRequest("inactivityWindow must be between PT1S and P7D");
         }
+        Duration lifespan = request.maxLifespan();
+        if (lifespan != null && (lifespan.compareTo(SHORTEST_LIFESPAN) < 0
+                                 || lifespan.compareTo(LONGEST_LIFESPAN_OR_NOTICE) > 0)) {
+            throw badRequest("maxLifespan must be between PT1S and P30D");
+        }
+        Duration notice = request.archiveNotice();
+        if (notice != null && (notice.isNegative() || notice.compareTo(LONGEST_LIFESPAN_OR_NOTICE) > 0)) {
+            throw badRequest("archiveNotice must be between PT0S and P30D");
+        }
         if (request.codePattern() != null) {
             try {
                 Pattern.compile(request.codePattern());
@@ -117,7 +128,8 @@ class TenantRegistry {
         }
         TenantFields fields = new TenantFields(request.name().strip(), sellers, window, request.codePattern(),
                                                request.whatsappPhoneNumberId(), request.archiveAfterDays(),
-                                               request.autoCleanupDefault(), request.notificationUrl());
+                                               request.autoCleanupDefault(), request.notificationUrl(), lifespan,
+                                               request.automaticArchiving(), notice);
         List<String> changed = new ArrayList<>(tenant.update(fields, clock.instant()));
         if (request.webhookSecret() != null && tenant.changeWebhookSecret(request.webhookSecret())) {
             changed.add("webhookSecret");

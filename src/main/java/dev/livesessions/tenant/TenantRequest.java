@@ -23,6 +23,10 @@ import java.util.List;
  * @param archiveAfterDays days a closed session stays idle before it is archived; null uses the global setting
  * @param autoCleanupDefault whether new sessions have auto-cleanup on; null uses the global setting
  * @param notificationUrl  where notices of coming archives are posted (http or https); null for none
+ * @param maxLifespan      the tenant's cap on a session's life (ISO-8601); null uses the global setting
+ * @param automaticArchiving whether its closed sessions are archived automatically; null uses the global switch
+ * @param archiveNotice    how long before an automatic archive its notice comes (ISO-8601, PT0S for none); null
+ *                         uses the global setting
  */
 record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must be 1-40 lower-case letters, digits or dashes")
                      String id,
@@ -38,7 +42,10 @@ record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must
                      String webhookSecret,
                      @Min(1) @Max(3650) Integer archiveAfterDays,
                      Boolean autoCleanupDefault,
-                     @Size(max = 500) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String notificationUrl) {
+                     @Size(max = 500) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String notificationUrl,
+                     Duration maxLifespan,
+                     Boolean automaticArchiving,
+                     Duration archiveNotice) {
 
     static final String ID_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?";
     /** PostgreSQL refuses NUL in text, and no name, phone or URL needs a control character. */

@@ -12,7 +12,8 @@ import java.util.List;
  */
 record TenantResponse(String id, String name, List<String> sellerPhones, Duration inactivityWindow,
                       String codePattern, String whatsappPhoneNumberId, Integer archiveAfterDays,
-                      Boolean autoCleanupDefault, String notificationUrl, boolean webhookSecretSet, Instant createdAt,
+                      Boolean autoCleanupDefault, String notificationUrl, Duration maxLifespan,
+                      Boolean automaticArchiving, Duration archiveNotice, boolean webhookSecretSet, Instant createdAt,
                       Instant updatedAt) {
 
     static TenantResponse of(Tenant tenant) {
@@ -20,6 +21,7 @@ record TenantResponse(String id, String name, List<String> sellerPhones, Duratio
         return new TenantResponse(tenant.id(), fields.name(), fields.sellerPhones().stream().sorted().toList(),
                                   fields.inactivityWindow(), fields.codePattern(), fields.whatsappPhoneNumberId(),
                                   fields.archiveAfterDays(), fields.autoCleanupDefault(), fields.notificationUrl(),
+                                  fields.maxLifespan(), fields.automaticArchiving(), fields.archiveNotice(),
                                   tenant.webhookSecret() != null, tenant.createdAt(), tenant.updatedAt());
     }
 }

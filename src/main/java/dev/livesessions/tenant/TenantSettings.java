@@ -14,10 +14,14 @@ import java.util.regex.Pattern;
  * @param archiveAfter     how long a closed session stays idle before it is archived
  * @param autoCleanupByDefault whether the tenant's new sessions have auto-cleanup on
  * @param notificationUrl  where notices of coming archives go, or null
+ * @param maxLifespan      the cap on a session's life, or null for none
+ * @param automaticArchiving whether closed sessions are archived automatically
+ * @param archiveNotice    how long before an automatic archive its notice comes; zero for none
  */
 public record TenantSettings(String tenantId, Set<String> sellers, Duration inactivityWindow, Pattern codePattern,
                              String webhookSecret, Duration archiveAfter, boolean autoCleanupByDefault,
-                             String notificationUrl) {
+                             String notificationUrl, Duration maxLifespan, boolean automaticArchiving,
+                             Duration archiveNotice) {
 
     public boolean isSeller(String sender) {
         return sellers.contains(Senders.normalize(sender));

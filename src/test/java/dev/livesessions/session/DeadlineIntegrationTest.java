@@ -79,6 +79,25 @@ class DeadlineIntegrationTest {
         assertThat(deadlinesOf(sessionId, "")).isEqualTo(before);
     }
 
+    @Test
+    void aTenantsOwnLifespanClosesABusySessionAndItsOwnSwitchKeepsItFromTheArchive() {
+        String tenant = uniqueTenant("dl");
+        assertThat(http.post("/api/tenants", Map.of("id", tenant, "name", "Capped", "sellerPhones", List.of(SELLER),
+                                                    "webhookSecret", Http.secretOf(tenant), "inactivityWindow", "PT1H",
+                                                    "maxLifespan", "PT3S", "automaticArchiving", false,
+                                                    "archiveNotice", "PT0S")).status()).isEqualTo(201);
+        String sessionId = http.message(tenant, "m1", SELLER, "Live!").body().get("sessionId").asText();
+        Instant createdAt = activityTimes(sessionId).get(0);
+        http.message(tenant, "m2", "+33700000001", "A1");
+
+        JsonNode closed = awaitClosed(sessionId);
+
+        assertThat(closed.get("closeReason").asText()).isEqualTo("MAX_LIFESPAN");
+        assertThat(Instant.parse(closed.get("closedAt").asText())).isEqualTo(createdAt.plusSeconds(3));
+        assertThat(closed.get("archiveAt").isNull()).isTrue();
+        assertThat(eventsOf(sessionId, "ArchiveScheduled")).isZero();
+    }
+
     private String tenantWithWindow(String window) {
         String tenant = uniqueTenant("dl");
         assertThat(http.createTenant(tenant, window, SELLER).status()).isEqualTo(201);

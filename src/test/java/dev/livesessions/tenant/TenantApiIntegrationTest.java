@@ -62,6 +62,8 @@ class TenantApiIntegrationTest {
         assertThat(status(tenant(id, Map.of("name", "")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("sellerPhones", List.of("   "))))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("sellerPhones", List.of("06 12 34 56 78"))))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("maxLifespan", "P60D")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("archiveNotice", "-PT1H")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("sellerPhones", List.of("shop owner"))))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("name", "Acme\u0000Live")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("sellerPhones", List.of("+3361234\u00005678"))))).isEqualTo(400);
@@ -96,6 +98,19 @@ class TenantApiIntegrationTest {
         http.createTenant(id, null, "+33600000000");
 
         assertThat(http.message(id, "m1", "+33600000000", "live").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aTenantOverridesTheGlobalLifespanArchivingAndNotice() {
+        String id = uniqueTenant("own");
+        Http.Response created = tenant(id, Map.of("maxLifespan", "PT12H", "automaticArchiving", false,
+                                                  "archiveNotice", "PT2H", "archiveAfterDays", 7));
+
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.body().get("maxLifespan").asText()).isEqualTo("PT12H");
+        assertThat(created.body().get("automaticArchiving").asBoolean()).isFalse();
+        assertThat(created.body().get("archiveNotice").asText()).isEqualTo("PT2H");
+        assertThat(http.get("/api/tenants/" + id).body().get("archiveAfterDays").asInt()).isEqualTo(7);
     }
 
     @Test
