@@ -1,6 +1,7 @@
 package dev.livesessions.ingestion;
 
 import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
 import dev.livesessions.LiveSessionsApplication;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,10 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** PostgreSQL stops under the service and comes back: 503 meanwhile, then 200, nothing lost or counted twice. */
+/**
+ * PostgreSQL stops under the service and comes back: both webhooks answer 503 meanwhile, then 200, nothing lost or
+ * counted twice.
+ */
 class DatabaseOutageIntegrationTest {
 
     @TempDir
@@ -31,31 +35,47 @@ class DatabaseOutageIntegrationTest {
                 "--server.port=0",
                 "--spring.datasource.url=" + database.getJdbcUrl("postgres", "postgres"),
                 "--spring.datasource.username=postgres",
-                "--spring.datasource.hikari.connection-timeout=1000")) {
+                "--spring.datasource.hikari.connection-timeout=1000",
+                "--live-sessions.whatsapp.app-secret=" + IntegrationTest.WHATSAPP_APP_SECRET)) {
             Http http = new Http(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")));
             assertThat(http.createTenant("outage", null, "+33600000000").status()).isEqualTo(201);
+            http.ensureWhatsAppTenant(WhatsAppWebhookIntegrationTest.SHOP_A, WhatsAppWebhookIntegrationTest.SHOP_A_NUMBER,
+                                      WhatsAppWebhookIntegrationTest.SHOP_A_SELLER);
             assertThat(http.message("outage", "before", "+33700000001", "A1").status()).isEqualTo(200);
 
             database.close();
             Http.Response duringOutage = http.message("outage", "during", "+33700000001", "A2");
+            Http.Response whatsAppDuringOutage = whatsApp(http);
 
             assertThat(duringOutage.status()).isEqualTo(503);
             assertThat(duringOutage.contentType()).isEqualTo("application/problem+json");
+            assertThat(whatsAppDuringOutage.status()).isEqualTo(503);
 
             database = start(port);
             // As a provider does: deliver again until it is accepted (the first attempts may meet connections
             // that died with the old server).
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(
                     () -> http.message("outage", "during", "+33700000001", "A2").status() == 200);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(
+                    () -> whatsApp(http).status() == 200);
             assertThat(http.message("outage", "before", "+33700000001", "A1").body().get("duplicate").asBoolean())
                     .isTrue();
+            assertThat(whatsApp(http).body().get("duplicates").asInt()).isEqualTo(1);
             assertThat(service.getBean(JdbcTemplate.class).queryForList(
                     "SELECT convert_from(payload, 'UTF8')::json ->> 'messageId' FROM domain_event_entry "
                             + "WHERE payload_type = 'dev.livesessions.api.ActivityRecorded' ORDER BY global_index",
-                    String.class)).containsExactly("before", "during");
+                    String.class)).containsExactly("before", "during", WHATSAPP_MESSAGE);
         } finally {
             database.close();
         }
+    }
+
+    /** The id of the message in whatsapp/text-message.json. */
+    private static final String WHATSAPP_MESSAGE = "wamid.HBgLMTY1MDUwNzY1MjAVAgASGBQzQTdCNTg5RjY1MEI2OTFGMjJFNQA=";
+
+    private static Http.Response whatsApp(Http http) {
+        String body = WhatsAppWebhookIntegrationTest.payload("text-message.json");
+        return http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
     }
 
     private EmbeddedPostgres start(int port) throws IOException {

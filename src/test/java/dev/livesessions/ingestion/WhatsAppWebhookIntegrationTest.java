@@ -12,7 +12,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,6 +155,27 @@ class WhatsAppWebhookIntegrationTest {
 
         assertThat(refused).extracting(Http.Response::status).containsOnly(401);
         assertThat(refused).extracting(Http.Response::contentType).containsOnly("application/problem+json");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class)).isEqualTo(events);
+    }
+
+    @Test
+    void aBodyOverTheSizeLimitOrNotJsonIsRefusedAndNothingIsStored() {
+        String huge = payload("text-message.json").replace("\"A12\"", "\"" + "A".repeat(300 * 1024) + "\"");
+        long events = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+
+        Http.Response tooLarge = http.whatsApp(huge, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET,
+                                                                             huge));
+        String text = payload("text-message.json");
+        Http.Response notJson = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/webhooks/whatsapp"))
+                .header("Content-Type", "text/plain")
+                .header("X-Hub-Signature-256", "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, text))
+                .POST(HttpRequest.BodyPublishers.ofString(text)));
+
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(notJson.status()).isEqualTo(415);
+        assertThat(List.of(tooLarge, notJson)).extracting(Http.Response::contentType)
+                                              .containsOnly("application/problem+json");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class)).isEqualTo(events);
     }
 
