@@ -1,0 +1,39 @@
+// The status area: short confirmations (role="status") and errors (role="alert"), announced by screen readers.
+import { SessionExpired } from './api.js';
+
+const CONFIRMATION_SHOWN_FOR_MS = 6000;
+let confirmationTimer = 0;
+
+/** Shows a short confirmation, which goes away by itself. */
+export function showStatus(message) {
+  const status = document.getElementById('status');
+  // The live region stays in the page (empty when idle) so that every new text is announced.
+  status.textContent = message;
+  window.clearTimeout(confirmationTimer);
+  confirmationTimer = window.setTimeout(() => {
+    status.textContent = '';
+  }, CONFIRMATION_SHOWN_FOR_MS);
+}
+
+/**
+ * Shows what went wrong (the problem's detail) until the user dismisses it or the next error replaces it.
+ * @param {Error} error an ApiError, or any error
+ * @param {string} [doing] what was being done, e.g. "Loading sessions"
+ */
+export function showError(error, doing) {
+  if (error instanceof SessionExpired) {
+    return; // The login page is already loading.
+  }
+  const message = error && (error.detail || error.message) ? error.detail || error.message : String(error);
+  document.getElementById('error-text').textContent = doing ? `${doing}: ${message}` : message;
+  document.getElementById('error').hidden = false;
+}
+
+export function clearError() {
+  document.getElementById('error').hidden = true;
+  document.getElementById('error-text').textContent = '';
+}
+
+export function setUpNotices() {
+  document.getElementById('error-dismiss').addEventListener('click', clearError);
+}

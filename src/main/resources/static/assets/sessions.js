@@ -1,0 +1,218 @@
+// The sessions table: filters, paging, and live updates of its rows.
+import { api } from './api.js';
+import { badge, el } from './dom.js';
+import { formatNumber, timeElement } from './format.js';
+import { showError } from './notices.js';
+import { PAGE_SIZE, isAdmin, shownTenant, state } from './state.js';
+
+/** The sessions on screen, by id, as last received. */
+const shown = new Map();
+let loadCounter = 0;
+let onOpen = () => {};
+
+/**
+ * Wires the table.
+ * @param {(sessionId: string) => void} openSession called when a row is chosen
+ */
+export function setUpSessions(openSession) {
+  onOpen = openSession;
+  const body = document.querySelector('#sessions tbody');
+  // A click anywhere on a row opens it; the first cell's button makes it reachable by keyboard (Enter or Space).
+  body.addEventListener('click', (event) => {
+    const row = event.target.closest('tr[data-session-id]');
+    if (row) {
+      onOpen(row.dataset.sessionId);
+    }
+  });
+  document.getElementById('page-previous').addEventListener('click', () => goToPage(state.page - 1));
+  document.getElementById('page-next').addEventListener('click', () => goToPage(state.page + 1));
+}
+
+function goToPage(page) {
+  state.page = Math.max(0, page);
+  loadSessions();
+}
+
+/** Loads the current page of sessions under the current filters. */
+export async function loadSessions() {
+  const load = ++loadCounter;
+  const params = new URLSearchParams({ page: String(state.page), size: String(PAGE_SIZE) });
+  if (isAdmin() && state.tenantFilter) {
+    params.set('tenantId', state.tenantFilter);
+  }
+  if (state.statusFilter) {
+    params.set('status', state.statusFilter);
+  }
+  if (state.cleanupFilter) {
+    params.set('cleanupStatus', state.cleanupFilter);
+  }
+  const table = document.getElementById('sessions');
+  table.setAttribute('aria-busy', 'true');
+  try {
+    const result = await api(`/api/sessions?${params}`);
+    if (load !== loadCounter) {
+      return; // A newer request (the filters changed meanwhile) will show its own answer.
+    }
+    state.totalElements = result.totalElements;
+    renderRows(result.sessions);
+  } catch (error) {
+    if (load === loadCounter) {
+      document.getElementById('sessions-loading').hidden = true;
+      showError(error, 'Loading the sessions');
+    }
+  } finally {
+    if (load === loadCounter) {
+      table.setAttribute('aria-busy', 'false');
+    }
+  }
+}
+
+function renderRows(sessions) {
+  shown.clear();
+  const body = document.querySelector('#sessions tbody');
+  body.replaceChildren(...sessions.map((session) => {
+    shown.set(session.sessionId, session);
+    return buildRow(session);
+  }));
+  document.getElementById('sessions-loading').hidden = true;
+  markSelected();
+  updatePaging();
+}
+
+/** One table row; each cell has a data-label, shown before it when the table is laid out as cards (phones). */
+function buildRow(session) {
+  const row = el('tr', { dataset: { sessionId: session.sessionId, status: session.status } });
+  fillRow(row, session);
+  return row;
+}
+
+function fillRow(row, session) {
+  row.dataset.status = session.status;
+  const closing = session.status === 'ACTIVE' ? session.expiresAt : session.closedAt;
+  const cells = [
+    ['Session', null],
+    ['Tenant', session.tenantId],
+    ['Status', badge(session.status)],
+    ['Cleanup', badge(session.cleanupStatus)],
+    ['Created', timeElement(session.createdAt)],
+    ['Last activity', timeElement(session.lastActivityAt)],
+    [session.status === 'ACTIVE' ? 'Closes' : 'Closed', timeElement(closing)],
+    ['Seller messages', formatNumber(session.sellerMessages)],
+    ['Client codes', formatNumber(session.clientCodes)],
+    ['Auto-cleanup', session.autoCleanup ? 'On' : 'Off'],
+  ];
+  if (row.cells.length === 0) {
+    row.append(openCell(session.sessionId), ...cells.slice(1).map(([label]) => el('td', {
+      className: /messages|codes/i.test(label) ? 'numeric' : '',
+    })));
+  }
+  // The first cell (with its button, which may have the focus) stays; the others get their new content.
+  cells.forEach(([label, content], index) => {
+    row.cells[index].dataset.label = label;
+    if (index > 0) {
+      row.cells[index].replaceChildren(content);
+    }
+  });
+}
+
+/** The first cell: a button, so that a keyboard user can open the session. */
+function openCell(sessionId) {
+  const open = el('button', {
+    className: 'row-open',
+    text: sessionId,
+    attrs: { type: 'button', 'aria-label': `Open session ${sessionId}`, 'aria-controls': 'session-detail' },
+  });
+  return el('th', { attrs: { scope: 'row' } }, open);
+}
+
+function updatePaging() {
+  const pages = Math.max(1, Math.ceil(state.totalElements / PAGE_SIZE));
+  const count = state.totalElements === 1 ? '1 session' : `${formatNumber(state.totalElements)} sessions`;
+  document.getElementById('page-info').textContent = `Page ${state.page + 1} of ${pages} · ${count}`;
+  document.getElementById('page-previous').disabled = state.page === 0;
+  document.getElementById('page-next').disabled = (state.page + 1) * PAGE_SIZE >= state.totalElements;
+  document.getElementById('sessions-empty').hidden = shown.size > 0;
+}
+
+/** Highlights the row of the session in the detail panel. */
+export function markSelected() {
+  for (const row of document.querySelectorAll('#sessions tbody tr')) {
+    const selected = row.dataset.sessionId === state.selectedId;
+    row.classList.toggle('is-selected', selected);
+    row.querySelector('.row-open')?.setAttribute('aria-expanded', String(selected));
+  }
+}
+
+/** Whether a session belongs in the table under the current filters. */
+function matchesFilters(session) {
+  const tenant = shownTenant();
+  if (tenant && session.tenantId !== tenant) {
+    return false;
+  }
+  const statusMatches = state.statusFilter
+    ? session.status === state.statusFilter
+    : session.status === 'ACTIVE' || session.status === 'CLOSED';
+  return statusMatches && (!state.cleanupFilter || session.cleanupStatus === state.cleanupFilter);
+}
+
+/** Newest first, as the server sorts them: by creation time, then id. */
+function comesBefore(a, b) {
+  if (a.createdAt !== b.createdAt) {
+    return new Date(a.createdAt) > new Date(b.createdAt);
+  }
+  return a.sessionId < b.sessionId;
+}
+
+/**
+ * Applies sessions that changed (from the live stream): rows on screen are updated in place; on the first page, a
+ * matching session that is not shown yet takes its place in the order, and the table keeps at most a page of rows.
+ */
+export function applySessionChanges(sessions) {
+  const body = document.querySelector('#sessions tbody');
+  for (const session of sessions) {
+    const row = body.querySelector(`tr[data-session-id="${CSS.escape(session.sessionId)}"]`);
+    if (row) {
+      shown.set(session.sessionId, session);
+      fillRow(row, session);
+      // A row that no longer matches the filters stays until the next load, dimmed, so nothing jumps away.
+      row.classList.toggle('is-outside-filters', !matchesFilters(session));
+    } else if (state.page === 0 && matchesFilters(session)) {
+      insertRow(body, session);
+    }
+  }
+  markSelected();
+  updatePaging();
+}
+
+function insertRow(body, session) {
+  const rows = [...body.querySelectorAll('tr[data-session-id]')];
+  const before = rows.find((row) => comesBefore(session, shown.get(row.dataset.sessionId)));
+  if (!before && rows.length >= PAGE_SIZE) {
+    return; // It belongs on a later page.
+  }
+  shown.set(session.sessionId, session);
+  const row = buildRow(session);
+  row.classList.add('is-new');
+  body.insertBefore(row, before || null);
+  state.totalElements += 1;
+  while (body.rows.length > PAGE_SIZE) {
+    const last = body.rows[body.rows.length - 1];
+    shown.delete(last.dataset.sessionId);
+    last.remove();
+  }
+}
+
+/** Updates one session's row, if it is on screen (after an action on it). */
+export function updateRow(session) {
+  const row = document.querySelector(`#sessions tbody tr[data-session-id="${CSS.escape(session.sessionId)}"]`);
+  if (row) {
+    shown.set(session.sessionId, session);
+    fillRow(row, session);
+    row.classList.toggle('is-outside-filters', !matchesFilters(session));
+  }
+}
+
+/** The row of a session, if it is on screen. */
+export function rowOf(sessionId) {
+  return document.querySelector(`#sessions tbody tr[data-session-id="${CSS.escape(sessionId)}"]`);
+}

@@ -1,0 +1,258 @@
+package dev.livesessions.dashboard;
+
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+
+import static dev.livesessions.Http.uniqueTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in a real browser (headless Chromium from Debian's packages, which .ci/run installs): each role logs
+ * in and sees what it may; sessions appear and close live as webhooks arrive; a delete needs its confirmation;
+ * restore brings the session back. Screenshots are saved under target/screenshots/.
+ */
+@IntegrationTest
+class DashboardBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+    private static final String SELLER = "+33611111111";
+    private static final String PASSWORD = "a-password-for-tests";
+    private static final Duration LIVE = Duration.ofSeconds(15);
+
+    @LocalServerPort
+    int port;
+
+    private Http admin;
+    private String tenant;
+    private String neighbour;
+    private WebDriver browser;
+
+    /** Skipped where Chromium is missing, but for CI (-Dbrowser-tests.required=true), where that is a failure. */
+    @BeforeAll
+    static void chromiumIsInstalled() {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        String why = "Debian's chromium and chromium-driver are needed (apt-get install chromium chromium-driver)";
+        if (Boolean.getBoolean("browser-tests.required")) {
+            assertThat(installed).as(why).isTrue();
+        }
+        assumeTrue(installed, why);
+    }
+
+    @BeforeEach
+    void aTenantItsPeopleAndABrowser() {
+        admin = new Http(port);
+        tenant = uniqueTenant("dash");
+        neighbour = uniqueTenant("dash");
+        admin.createTenant(tenant, "PT4S", SELLER);
+        admin.createTenant(neighbour, null, SELLER);
+        user(tenant + "-admin", "ADMIN", null);
+        user(tenant + "-streamer", "STREAMER", tenant);
+        user(tenant + "-viewer", "VIEWER", tenant);
+        browser = chromium();
+    }
+
+    @AfterEach
+    void closeTheBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void anAdminSeesEveryTenantTheStatisticsAndTheAdminTools() {
+        admin.message(tenant, "m1", SELLER, "live");
+        logIn(tenant + "-admin");
+
+        assertThat(text("#whoami")).contains(tenant + "-admin").contains("Admin");
+        assertThat(browser.findElement(By.id("filter-tenant")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("admin-tools")).isDisplayed()).isTrue();
+        waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#stats [data-stat='activeSessions']")));
+
+        browser.findElement(By.id("cleanup-preview")).click();
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("cleanup-result"), "Dry run"));
+        screenshot("dashboard-admin");
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
+    @Test
+    void aStreamerWatchesItsSessionAppearAndCloseWithoutReloading() {
+        logIn(tenant + "-streamer");
+        waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#stats [data-stat='activeSessions']")));
+
+        String sessionId = admin.message(tenant, "m1", SELLER, "on est en live").body().get("sessionId").asText();
+        admin.message(neighbour, "m1", SELLER, "live elsewhere");
+
+        By row = By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']");
+        waitFor(ExpectedConditions.attributeToBe(row, "data-status", "ACTIVE"));
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#stats [data-stat='activeSessions'] .value"), "1"));
+        screenshot("dashboard-streamer-live");
+        waitFor(ExpectedConditions.attributeToBe(row, "data-status", "CLOSED"));
+        assertThat(browser.findElements(By.cssSelector("#sessions tbody tr[data-session-id^='" + neighbour + "']")))
+                .isEmpty();
+        assertThat(browser.findElement(By.id("filter-tenant")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.id("admin-tools")).isDisplayed()).isFalse();
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
+    @Test
+    void aStreamerDeletesOnlyAfterTypingTheSessionIdAndCanRestoreIt() {
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        logIn(tenant + "-streamer");
+        By row = By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']");
+        waitFor(ExpectedConditions.elementToBeClickable(row)).click();
+        waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#session-detail [data-action='delete']")))
+                .click();
+
+        WebElement confirm = waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-delete-button")));
+        assertThat(confirm.isEnabled()).isFalse();
+        browser.findElement(By.id("confirm-delete-input")).sendKeys(sessionId.substring(0, 3));
+        assertThat(confirm.isEnabled()).isFalse();
+        browser.findElement(By.id("confirm-delete-input")).sendKeys(sessionId.substring(3));
+        assertThat(confirm.isEnabled()).isTrue();
+        screenshot("dashboard-confirm-delete");
+        confirm.click();
+
+        waitFor(ExpectedConditions.attributeToBe(By.id("session-detail"), "data-status", "DELETED"));
+        assertThat(admin.get("/api/sessions/" + sessionId).body().get("status").asText()).isEqualTo("DELETED");
+        waitFor(ExpectedConditions.elementToBeClickable(By.cssSelector("#session-detail [data-action='restore']")))
+                .click();
+        waitFor(ExpectedConditions.attributeToBe(By.id("session-detail"), "data-status", "CLOSED"));
+        assertThat(admin.get("/api/sessions/" + sessionId).body().get("status").asText()).isEqualTo("CLOSED");
+        waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline li[data-type='SessionRestored']")));
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
+    @Test
+    void aViewerSeesItsTenantsSessionsAndTimelineButNoControls() {
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        logIn(tenant + "-viewer");
+
+        waitFor(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"))).click();
+        waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline li[data-type='ActivityRecorded']")));
+
+        assertThat(browser.findElements(By.cssSelector("#session-detail [data-action]")))
+                .allSatisfy(action -> assertThat(action.isDisplayed()).isFalse());
+        assertThat(browser.findElement(By.id("admin-tools")).isDisplayed()).isFalse();
+        assertThat(text("#whoami")).contains("Viewer");
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
+    @Test
+    void onAPhoneTheDashboardStillShowsTheSessions() {
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        browser.manage().window().setSize(new Dimension(390, 844));
+        logIn(tenant + "-streamer");
+
+        WebElement row = waitFor(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']")));
+        assertThat(row.isDisplayed()).isTrue();
+        screenshot("dashboard-phone");
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
+    @Test
+    void aWrongPasswordKeepsYouOutAndSaysSo() {
+        browser.get(url("/"));
+        waitFor(ExpectedConditions.urlContains("/login.html"));
+        browser.findElement(By.id("username")).sendKeys(tenant + "-streamer");
+        browser.findElement(By.id("password")).sendKeys("not-the-password");
+        browser.findElement(By.id("login-button")).click();
+
+        waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
+        assertThat(browser.getCurrentUrl()).contains("/login.html?error");
+        screenshot("login-error");
+    }
+
+    private void logIn(String username) {
+        browser.get(url("/login.html"));
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(PASSWORD);
+        browser.findElement(By.id("login-button")).click();
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), username));
+    }
+
+    private void user(String username, String role, String tenantId) {
+        Http.Response created = admin.post("/api/users", tenantId == null
+                ? Map.of("username", username, "password", PASSWORD, "role", role)
+                : Map.of("username", username, "password", PASSWORD, "role", role, "tenantId", tenantId));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
+    private <T> T waitFor(org.openqa.selenium.support.ui.ExpectedCondition<T> condition) {
+        return new WebDriverWait(browser, LIVE).until(condition);
+    }
+
+    private String text(String selector) {
+        return waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(selector))).getText();
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private List<String> severeConsoleMessages() {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                      .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                      .map(LogEntry::getMessage)
+                      .toList();
+    }
+
+    private void screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not save the screenshot " + name, e);
+        }
+    }
+
+    private static WebDriver chromium() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // As root, Chromium needs --no-sandbox; the others keep it from calling out to a network it cannot reach.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                             "--no-first-run", "--window-size=1280,900");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+}
