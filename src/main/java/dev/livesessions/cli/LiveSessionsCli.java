@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
          subcommands = {HelpCommand.class, StatsCommand.class, SessionsCommand.class, CleanupCommand.class,
                         CronCommand.class,
                         SessionActions.Deactivate.class, SessionActions.Delete.class, SessionActions.Restore.class,
-                        SessionActions.AutoCleanup.class},
+                        SessionActions.AutoCleanup.class, ReplayCommand.class},
          exitCodeListHeading = "%nExit codes:%n",
-         exitCodeList = {"0:done", "1:a cleanup run failed", "2:bad usage", "3:the service refused the request",
-                         "4:the service could not be reached", "5:not confirmed (delete)"})
+         exitCodeList = {"0:done", "1:a cleanup run failed, or a verification found differences", "2:bad usage",
+                         "3:the service refused the request", "4:the service could not be reached",
+                         "5:not confirmed (delete)"})
 public class LiveSessionsCli {
 
     /** A Spring property given on the command line, which the service takes ({@code --server.port=8081}). */

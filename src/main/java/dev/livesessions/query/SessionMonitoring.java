@@ -85,9 +85,11 @@ class SessionMonitoring {
         Duration late = Duration.between(event.closedAt(), storedAt);
         afterCommit(correlationId, () -> {
             closed.increment();
-            if (event.reason() != CloseReason.MANUAL) {
-                closeLateness.record(late.isNegative() ? Duration.ZERO : late);
+            if (event.reason() == CloseReason.MANUAL) {
+                logger.info("Session {} of tenant {} closed by hand", event.sessionId(), event.tenantId());
+                return;
             }
+            closeLateness.record(late.isNegative() ? Duration.ZERO : late);
             logger.info("Session {} of tenant {} closed at {} ({}), stored {} ms later", event.sessionId(),
                         event.tenantId(), event.closedAt(), event.reason(), late.toMillis());
         });

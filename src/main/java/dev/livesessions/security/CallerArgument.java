@@ -1,5 +1,6 @@
 package dev.livesessions.security;
 
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
@@ -16,6 +17,11 @@ import java.util.List;
 /** Gives controllers the {@link Caller} of the request, whether it logged in to the dashboard or sent a token. */
 @Configuration(proxyBeanMethods = false)
 class CallerArgument implements WebMvcConfigurer, HandlerMethodArgumentResolver {
+
+    static {
+        // The caller is who sends the request, not something the request says: keep it out of the OpenAPI description.
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
+    }
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {

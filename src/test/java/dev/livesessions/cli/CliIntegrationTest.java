@@ -2,6 +2,7 @@ package dev.livesessions.cli;
 
 import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +42,12 @@ class CliIntegrationTest {
         http.createTenant(tenant, null, "+33600000000");
         sessionId = http.message(tenant, "m1", "+33600000000", "live").body().get("sessionId").asText();
         await().until(() -> http.get("/api/sessions/" + sessionId).status() == 200);
+    }
+
+    /** Read-model rows without events (made to fail a cleanup) would be differences for a later verification. */
+    @AfterEach
+    void forgetRowsWithoutEvents() {
+        jdbc.update("DELETE FROM live_session WHERE session_id = ?", tenant + ".9");
     }
 
     @Test
@@ -138,9 +145,17 @@ class CliIntegrationTest {
     }
 
     @Test
+    void aVerificationComparesTheReadModelsWithTheStreamAndChangesNothing() {
+        Result verified = cli("replay", "--verify");
+
+        assertThat(verified.exitCode()).isZero();
+        assertThat(verified.out()).contains("0 difference(s)");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         assertThat(cli("help").out()).contains("stats", "sessions", "cleanup", "cron", "deactivate", "delete",
-                                               "restore", "auto-cleanup");
+                                               "restore", "auto-cleanup", "replay");
         assertThat(cli("cleanup", "--help").out()).contains("--dry-run", "--inactive-hours", "--delete-days",
                                                             "--quick", "--verbose");
     }

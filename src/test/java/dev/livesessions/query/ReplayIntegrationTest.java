@@ -12,6 +12,7 @@ import dev.livesessions.api.OpenLiveSession;
 import dev.livesessions.api.RestoreSession;
 import dev.livesessions.api.SessionTerms;
 import dev.livesessions.api.SignalSource;
+import dev.livesessions.cli.LiveSessionsCli;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,6 +21,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,10 +73,20 @@ class ReplayIntegrationTest {
         Http.Response replay = http.post("/api/replays", Map.of());
         assertThat(replay.status()).isEqualTo(202);
         await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
+            // The API keeps answering while the read models are rebuilt.
+            assertThat(http.get("/api/stats").status()).isEqualTo(200);
             JsonNode progress = http.get("/api/replays/progress").body();
             assertThat(progress.get("replaying").asBoolean()).isFalse();
             assertThat(progress.get("position").asLong()).isEqualTo(progress.get("head").asLong());
         });
+        assertThat(checksums()).isEqualTo(live);
+
+        StringWriter out = new StringWriter();
+        int exitCode = LiveSessionsCli.run(new String[] {"--url", "http://localhost:" + port, "--token",
+                                                          Http.ADMIN_TOKEN, "replay"},
+                                           new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+        assertThat(exitCode).isZero();
+        assertThat(out.toString()).contains("Read models rebuilt");
         assertThat(checksums()).isEqualTo(live);
     }
 
