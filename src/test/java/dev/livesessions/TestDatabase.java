@@ -50,6 +50,7 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
             try {
                 // Durable commits, as in production: the tests rely on the batching that makes them affordable.
                 server = EmbeddedPostgres.builder()
+                                         .setServerConfig("fsync", "on")
                                          .setServerConfig("synchronous_commit", "on")
                                          .setRegisterShutdownHook(false)
                                          .start();

@@ -38,8 +38,10 @@ class EmbeddedPostgresConfiguration {
                                                     .setDataDirectory(dataDirectory)
                                                     .setCleanDataDirectory(false)
                                                     .setPort(properties.embeddedDatabase().port())
-                                                    // zonky turns this off for speed; an acknowledged message must
-                                                    // survive a crash, so every commit waits for its WAL flush.
+                                                    // zonky turns both off for speed (it starts PostgreSQL with -F);
+                                                    // an acknowledged message must survive a crash of the machine,
+                                                    // so every commit waits for its WAL to reach the disk.
+                                                    .setServerConfig("fsync", "on")
                                                     .setServerConfig("synchronous_commit", "on")
                                                     // Stopped by the context, after everything that uses it.
                                                     .setRegisterShutdownHook(false)

@@ -42,7 +42,11 @@ class EmbeddedDatabaseRecoveryTest {
         try (ConfigurableApplicationContext service = new SpringApplicationBuilder(LiveSessionsApplication.class)
                 .run("--server.port=0", "--live-sessions.embedded-database.data-directory=" + dataDirectory)) {
             assertThat(ProcessHandle.of(leftBehind)).isEmpty();
-            assertThat(service.getBean(JdbcTemplate.class).queryForObject("SELECT 1", Integer.class)).isEqualTo(1);
+            JdbcTemplate jdbc = service.getBean(JdbcTemplate.class);
+            assertThat(jdbc.queryForObject("SELECT 1", Integer.class)).isEqualTo(1);
+            // zonky starts PostgreSQL without fsync; the service's embedded one must make commits durable.
+            assertThat(jdbc.queryForObject("SHOW fsync", String.class)).isEqualTo("on");
+            assertThat(jdbc.queryForObject("SHOW synchronous_commit", String.class)).isEqualTo("on");
         }
     }
 
