@@ -173,11 +173,23 @@ class LiveSession {
 
     // Archive, delete, restore
 
+    /**
+     * Gives notice of the coming archive and only then schedules it: one deadline at a time. A notice that comes so
+     * late (after downtime) that less than half its period is left moves the archive a full period after it; a
+     * notice a few seconds late, as deadlines are, keeps the date it announces.
+     */
     @DeadlineHandler(deadlineName = Deadlines.ARCHIVE_NOTICE)
-    void on(ArchiveNoticeDeadline deadline) {
-        if (stillScheduled(deadline.archiveAt())) {
-            apply(new ArchiveNoticeIssued(sessionId, tenantId, archiveAt, deadline.dueAt()), BY_THE_SESSION);
+    void on(ArchiveNoticeDeadline deadline, DeadlineManager deadlines, RetentionPolicies retention, Clock clock) {
+        if (!stillScheduled(deadline.archiveAt())) {
+            return;
         }
+        Instant now = clock.instant();
+        Duration notice = retention.of(tenantId).archiveNotice();
+        if (Duration.between(now, archiveAt).compareTo(notice.dividedBy(2)) < 0) {
+            apply(new ArchiveScheduled(sessionId, tenantId, now.plus(notice)), BY_THE_SESSION);
+        }
+        apply(new ArchiveNoticeIssued(sessionId, tenantId, archiveAt, now), BY_THE_SESSION);
+        deadlines.schedule(archiveAt, Deadlines.ARCHIVE, new ArchiveDeadline(archiveAt));
     }
 
     /**
@@ -348,10 +360,12 @@ class LiveSession {
         }
         Instant at = policy.archiveAt(idleSince, now);
         apply(new ArchiveScheduled(sessionId, tenantId, at), metaData);
-        deadlines.schedule(at, Deadlines.ARCHIVE, new ArchiveDeadline(at));
         if (policy.archiveNotice().compareTo(Duration.ZERO) > 0) {
+            // The archive itself is scheduled by its notice: a closing session writes one deadline, not two.
             Instant noticeAt = at.minus(policy.archiveNotice());
             deadlines.schedule(noticeAt, Deadlines.ARCHIVE_NOTICE, new ArchiveNoticeDeadline(at, noticeAt));
+        } else {
+            deadlines.schedule(at, Deadlines.ARCHIVE, new ArchiveDeadline(at));
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.livesessions.session;
 
+import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
+import com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider;
 import org.axonframework.common.caching.Cache;
-import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.common.caching.JCacheAdapter;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
@@ -11,13 +13,39 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import java.net.URI;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.UUID;
+
 @Configuration(proxyBeanMethods = false)
 class SessionConfiguration {
 
-    /** Sessions stay in memory while in use, so a hot session is not read back from the store for every batch. */
+    /** Enough for every session of a busy evening; an idle one leaves after two hours and is read back if needed. */
+    private static final long CACHED_SESSIONS = 100_000;
+    private static final Duration CACHED_WHILE_IDLE = Duration.ofHours(2);
+
+    /** A cache manager of this application context's own (JCache's default one is shared by the whole JVM). */
+    @Bean(destroyMethod = "close")
+    CacheManager liveSessionCacheManager() {
+        return Caching.getCachingProvider(CaffeineCachingProvider.class.getName())
+                      .getCacheManager(URI.create("live-sessions-" + UUID.randomUUID()), getClass().getClassLoader());
+    }
+
+    /**
+     * Sessions stay in memory while in use, so a hot session is not read back from the store for every batch, and a
+     * closing one not for its deadline. Bounded and strongly held: a cache of weak references is emptied by every
+     * garbage collection, which under load means reading sessions back all the time.
+     */
     @Bean
-    Cache liveSessionCache() {
-        return new WeakReferenceCache();
+    Cache liveSessionCache(CacheManager liveSessionCacheManager) {
+        CaffeineConfiguration<Object, Object> configuration = new CaffeineConfiguration<>()
+                .setStoreByValue(false)
+                .setMaximumSize(OptionalLong.of(CACHED_SESSIONS))
+                .setExpireAfterAccess(OptionalLong.of(CACHED_WHILE_IDLE.toNanos()));
+        return new JCacheAdapter(liveSessionCacheManager.createCache("live-sessions", configuration));
     }
 
     /** A long live, reloaded after a restart, starts from its latest snapshot instead of its whole stream. */

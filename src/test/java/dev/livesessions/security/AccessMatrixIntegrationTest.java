@@ -46,6 +46,8 @@ class AccessMatrixIntegrationTest {
         admin.createTenant(b, null, SELLER);
         sessionOfA = admin.message(a, "m1", SELLER, "live").body().get("sessionId").asText();
         admin.message(b, "m1", SELLER, "live");
+        // The read models follow the stream a moment later: every row below finds A's session there.
+        await().until(() -> admin.get("/api/sessions/" + sessionOfA).status() == 200);
         callers = new LinkedHashMap<>();
         callers.put("anonymous", new Http(port, null));
         callers.put("viewer of A", new Http(port, token(admin, "VIEWER", a)));

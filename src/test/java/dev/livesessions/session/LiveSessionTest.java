@@ -24,6 +24,7 @@ import dev.livesessions.api.SessionRestored;
 import dev.livesessions.api.SessionTerms;
 import dev.livesessions.api.SignalSource;
 import dev.livesessions.session.Deadlines.ArchiveDeadline;
+import dev.livesessions.session.Deadlines.ArchiveNoticeDeadline;
 import dev.livesessions.session.Deadlines.InactivityDeadline;
 import dev.livesessions.session.Deadlines.LifespanDeadline;
 import org.axonframework.eventhandling.EventMessage;
@@ -110,13 +111,16 @@ class LiveSessionTest {
     class ClosingByInactivity {
 
         @Test
-        void aSessionWithoutActivityClosesWhenItsWindowPassesAndSchedulesItsArchive() {
+        void aSessionWithoutActivityClosesWhenItsWindowPassesAndSchedulesTheNoticeOfItsArchive() {
+            Instant archiveAt = T0.plus(ARCHIVE_AFTER);
             fixture.givenCurrentTime(T0)
                    .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)))
                    .whenTimeElapses(WINDOW)
                    .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
-                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)))
-                   .expectScheduledDeadline(ARCHIVE_AFTER.minus(WINDOW), new ArchiveDeadline(T0.plus(ARCHIVE_AFTER)));
+                                 new ArchiveScheduled("acme.1", "acme", archiveAt))
+                   .expectScheduledDeadline(ARCHIVE_AFTER.minus(WINDOW).minus(NOTICE),
+                                            new ArchiveNoticeDeadline(archiveAt, archiveAt.minus(NOTICE)))
+                   .expectNoScheduledDeadlineOfType(T0, T0.plus(Duration.ofDays(365)), ArchiveDeadline.class);
         }
 
         @Test
@@ -435,6 +439,18 @@ class LiveSessionTest {
                    .expectNoEvents()
                    .expectResultMessagePayload(false);
         }
+        @Test
+        void theNoticeSchedulesTheArchiveItAnnounces() {
+            Instant archiveAt = T0.plus(ARCHIVE_AFTER);
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)))
+                   .whenTimeElapses(ARCHIVE_AFTER.minus(NOTICE))
+                   .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", archiveAt),
+                                 new ArchiveNoticeIssued("acme.1", "acme", archiveAt, archiveAt.minus(NOTICE)))
+                   .expectScheduledDeadline(NOTICE, new ArchiveDeadline(archiveAt));
+        }
+
         @Test
         void anArchiveThatFallsDueBeforeItsNoticeWasGivenGivesTheNoticeThenAndArchivesAFullNoticeLater() {
             // Archives were scheduled without notice; notices are switched on before this one falls due. (After
