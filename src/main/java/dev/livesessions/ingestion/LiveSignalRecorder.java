@@ -1,5 +1,6 @@
 package dev.livesessions.ingestion;
 
+import dev.livesessions.DatabaseFailures;
 import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.api.LiveSignal;
 import dev.livesessions.api.RecordedSignal;
@@ -14,12 +15,8 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.CannotCreateTransactionException;
 
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -195,7 +192,7 @@ class LiveSignalRecorder implements SmartLifecycle {
         if (failure == null) {
             return;
         }
-        if (databaseUnreachable(failure)) {
+        if (DatabaseFailures.unreachable(failure)) {
             // Retrying now would only make the senders wait longer for the same 503.
             logger.warn("Could not store {} live signal(s): the database is unreachable", batch.size());
             SignalsNotRecordedException notRecorded = new SignalsNotRecordedException(failure);
@@ -260,19 +257,6 @@ class LiveSignalRecorder implements SmartLifecycle {
             inBatchOrder.add(recording != null ? recording : Recording.DUPLICATE);
         }
         return inBatchOrder;
-    }
-
-    private static boolean databaseUnreachable(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof CannotCreateTransactionException
-                    || cause instanceof DataAccessResourceFailureException
-                    || cause instanceof SQLTransientConnectionException
-                    || cause instanceof SQLException sql && sql.getSQLState() != null
-                                                      && sql.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Map<String, List<Pending>> byTenant(List<Pending> batch) {

@@ -1,8 +1,9 @@
 package dev.livesessions.platform;
 
+import dev.livesessions.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
@@ -11,7 +12,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.lang.NonNull;
-import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -59,8 +60,13 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(exception, invalid(errors), headers, HttpStatus.BAD_REQUEST, request);
     }
 
-    @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class})
-    ResponseEntity<ProblemDetail> databaseUnavailable(Exception exception) {
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<ProblemDetail> databaseFailed(Exception exception) {
+        if (!DatabaseFailures.unreachable(exception)) {
+            logger.error("Request failed in the database", exception);
+            return ResponseEntity.internalServerError().body(ProblemDetail.forStatusAndDetail(
+                    HttpStatus.INTERNAL_SERVER_ERROR, "The request failed in the database."));
+        }
         logger.warn("Database unavailable: {}", exception.getMessage());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                                                                  "The database is unavailable; try again shortly.");
