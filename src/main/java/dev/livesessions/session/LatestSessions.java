@@ -24,19 +24,16 @@ class LatestSessions {
 
     static final String PROCESSING_GROUP = "latest-sessions";
 
-    record LatestSession(String sessionId, long number, boolean active) {
-    }
-
     private final JdbcTemplate jdbc;
 
     LatestSessions(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
-    Optional<LatestSession> of(String tenantId) {
-        return jdbc.query("SELECT session_id, number, active FROM tenant_latest_session WHERE tenant_id = ?",
-                          (row, i) -> new LatestSession(row.getString(1), row.getLong(2), row.getBoolean(3)),
-                          tenantId)
+    /** The id of the tenant's latest session, active or not; empty before its first. */
+    Optional<String> of(String tenantId) {
+        return jdbc.queryForList("SELECT session_id FROM tenant_latest_session WHERE tenant_id = ?", String.class,
+                                 tenantId)
                    .stream().findFirst();
     }
 

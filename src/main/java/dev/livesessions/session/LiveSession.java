@@ -73,7 +73,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
  * ignores snapshots of another revision and rebuilds the session from its events.
  */
 @Aggregate(cache = "liveSessionCache", snapshotTriggerDefinition = "liveSessionSnapshotTrigger")
-@Revision("3")
+@Revision("4")
 class LiveSession {
 
     enum Lifecycle { ACTIVE, CLOSED, ARCHIVED, DELETED }
@@ -98,6 +98,9 @@ class LiveSession {
     private Instant lastActivityAt;
     @JsonProperty
     private Lifecycle lifecycle;
+    /** When it closed; null while active. */
+    @JsonProperty
+    private Instant closedAt;
     @JsonProperty
     private boolean autoCleanup;
     @JsonProperty
@@ -110,9 +113,13 @@ class LiveSession {
         // for Axon and Jackson
     }
 
-    /** The constructor of a session opened by its predecessor; the rest of its opening runs once it exists. */
-    private LiveSession(String sessionId, String tenantId, long number, SessionTerms terms, LiveSignal first) {
-        announceOpening(sessionId, tenantId, number, terms, first);
+    /**
+     * The constructor of a session opened by its predecessor, at {@code opensAt}; the rest of its opening runs once
+     * it exists.
+     */
+    private LiveSession(String sessionId, String tenantId, long number, SessionTerms terms, LiveSignal first,
+                        Instant opensAt) {
+        announceOpening(sessionId, tenantId, number, terms, first, opensAt);
     }
 
     // Live signals
@@ -120,8 +127,9 @@ class LiveSession {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
     List<RecordedSignal> handle(OpenLiveSession command, DeadlineManager deadlines, RetentionPolicies retention) {
-        announceOpening(command.sessionId(), command.tenantId(), command.number(), command.terms(),
-                        command.signals().get(0));
+        LiveSignal first = command.signals().get(0);
+        announceOpening(command.sessionId(), command.tenantId(), command.number(), command.terms(), first,
+                        first.receivedAt());
         return opened(command.signals(), command.terms(), deadlines, retention);
     }
 
@@ -263,8 +271,8 @@ class LiveSession {
     // How the rules are carried out
 
     private static void announceOpening(String sessionId, String tenantId, long number, SessionTerms terms,
-                                        LiveSignal first) {
-        apply(new LiveSessionCreated(sessionId, tenantId, number, terms.inactivityWindow(), first.receivedAt(),
+                                        LiveSignal first, Instant opensAt) {
+        apply(new LiveSessionCreated(sessionId, tenantId, number, terms.inactivityWindow(), opensAt,
                                      terms.autoCleanup(), terms.maxLifespan()), metaDataOf(first));
     }
 
@@ -301,9 +309,12 @@ class LiveSession {
         if (lifecycle == Lifecycle.ACTIVE) {
             closeAtNaturalEnd(metaDataOf(first), first.receivedAt(), deadlines, retention);
         }
+        // A signal received before this session closed, but stored after (it waited in the write queue while the
+        // closure ran), opens the next session when this one closed: a tenant's sessions never overlap.
+        Instant opensAt = first.receivedAt().isBefore(closedAt) ? closedAt : first.receivedAt();
         long nextNumber = number + 1;
-        return createNextSession(
-                () -> new LiveSession(SessionIds.of(tenantId, nextNumber), tenantId, nextNumber, terms, first))
+        return createNextSession(() -> new LiveSession(SessionIds.of(tenantId, nextNumber), tenantId, nextNumber,
+                                                       terms, first, opensAt))
                 .invoke(next -> next.opened(signals, terms, deadlines, retention));
     }
 
@@ -421,6 +432,7 @@ class LiveSession {
     @EventSourcingHandler
     void on(LiveSessionClosed event) {
         lifecycle = Lifecycle.CLOSED;
+        closedAt = event.closedAt();
     }
 
     @EventSourcingHandler

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 import java.util.List;
 
 /**
- * Sends a tenant's live signals to its current session, or opens the tenant's next session when it has none.
+ * Sends a tenant's live signals to its latest session, which records them or opens the tenant's next session; a
+ * tenant's first signals open its first session.
  * It runs inside the caller's unit of work, so that the signals, their events and the caller's own writes commit (or
  * roll back) together.
  */
@@ -33,14 +34,11 @@ public class LiveSignalRouter {
      * @return where each signal was recorded
      */
     public List<RecordedSignal> route(String tenantId, SessionTerms terms, List<LiveSignal> signals) {
-        var latest = latestSessions.of(tenantId);
-        Object command;
-        if (latest.isPresent() && latest.get().active()) {
-            command = new RecordActivity(latest.get().sessionId(), terms, signals);
-        } else {
-            long next = latest.map(session -> session.number() + 1).orElse(1L);
-            command = new OpenLiveSession(SessionIds.of(tenantId, next), tenantId, next, terms, signals);
-        }
+        // The latest session, active or not, decides: it records the signals, or opens its successor no earlier
+        // than it closed itself. Only a tenant's first session is opened from here.
+        Object command = latestSessions.of(tenantId)
+                .<Object>map(latest -> new RecordActivity(latest, terms, signals))
+                .orElseGet(() -> new OpenLiveSession(SessionIds.of(tenantId, 1), tenantId, 1, terms, signals));
         return commandGateway.sendAndWait(command);
     }
 }

@@ -204,6 +204,19 @@ class LiveSessionTest {
         }
 
         @Test
+        void aSignalReceivedBeforeTheClosureButStoredAfterItOpensTheNextSessionWhenTheFirstClosed() {
+            Instant windowEnd = T0.plus(WINDOW);
+            Instant receivedJustBefore = windowEnd.minusMillis(5);
+            fixture.givenCurrentTime(windowEnd.plusMillis(20))
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0),
+                             closed("acme.1", windowEnd, CloseReason.INACTIVITY))
+                   .when(record("acme.1", client("m2", "A12", receivedJustBefore)))
+                   .expectEvents(created("acme.2", 2, TERMS, windowEnd),
+                                 new ActivityRecorded("acme.2", "acme", "m2", SignalSource.CLIENT, "A12",
+                                                      receivedJustBefore, receivedJustBefore));
+        }
+
+        @Test
         void aLiveSignalThatFindsTheSessionAlreadyClosedOpensTheNextOne() {
             Instant later = T0.plus(Duration.ofHours(2));
             fixture.givenCurrentTime(later)
