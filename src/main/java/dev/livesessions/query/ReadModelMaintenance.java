@@ -4,14 +4,17 @@ import dev.livesessions.api.LiveSessionEvent;
 import dev.livesessions.api.SessionIds;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.deadletter.Cause;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterProcessor;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -62,17 +65,19 @@ class ReadModelMaintenance {
     private final SessionEntryRepository sessions;
     private final TenantStatsRepository stats;
     private final JdbcTemplate jdbc;
+    private final Serializer serializer;
     private final Clock clock;
     private volatile Sample lastSample;
 
     ReadModelMaintenance(EventProcessingConfiguration processing, EventStorageEngine eventStorage,
                          SessionEntryRepository sessions, TenantStatsRepository stats, JdbcTemplate jdbc,
-                         Clock clock) {
+                         Serializer serializer, Clock clock) {
         this.processing = processing;
         this.eventStorage = eventStorage;
         this.sessions = sessions;
         this.stats = stats;
         this.jdbc = jdbc;
+        this.serializer = serializer;
         this.clock = clock;
     }
 
@@ -85,25 +90,33 @@ class ReadModelMaintenance {
         return progress();
     }
 
+    /**
+     * Where the read models are, from the token store: every segment, whichever node holds it, so that any node
+     * answers for the whole cluster.
+     */
     Progress progress() {
-        StreamingEventProcessor processor = processor();
-        Map<Integer, EventTrackerStatus> segments = processor.processingStatus();
+        List<TrackingToken> tokens = jdbc.query(
+                "SELECT token, token_type FROM token_entry WHERE processor_name = ? ORDER BY segment",
+                (row, i) -> row.getBytes(1) == null ? null : serializer.deserialize(
+                        new SimpleSerializedObject<>(row.getBytes(1), byte[].class, row.getString(2), null)),
+                ReadModels.PROCESSING_GROUP);
         long head = head();
-        Long position = segments.isEmpty() ? null : segments.values().stream()
-                .mapToLong(status -> status.getCurrentPosition().orElse(0L)).min().orElse(0L);
-        boolean replaying = segments.values().stream().anyMatch(ReadModelMaintenance::replaying);
+        Long position = tokens.isEmpty() ? null : tokens.stream()
+                .mapToLong(token -> token == null ? 0L : token.position().orElse(0L)).min().orElse(0L);
+        boolean replaying = tokens.stream().anyMatch(ReadModelMaintenance::replaying);
         Double rate = measureRate(position);
         Long secondsToGo = rate == null || rate == 0 || position == null ? null : Math.round((head - position) / rate);
-        return new Progress(processor.isRunning(), replaying, position, head, rate, secondsToGo, deadLetterCount());
+        return new Progress(processor().isRunning(), replaying, position, head, rate, secondsToGo,
+                            deadLetterCount());
     }
 
     /**
-     * A segment replays until it reaches where the stream was when the replay began. (Axon keeps the segment flagged
-     * as replaying until the first event after that point, which may be long in coming on a quiet stream.)
+     * A segment replays until it reaches where the stream was when the replay began. (Axon keeps the segment's token
+     * a replay token until the first event after that point, which may be long in coming on a quiet stream.)
      */
-    private static boolean replaying(EventTrackerStatus segment) {
-        return segment.isReplaying()
-               && segment.getCurrentPosition().orElse(0L) < segment.getResetPosition().orElse(Long.MAX_VALUE);
+    private static boolean replaying(TrackingToken token) {
+        return token instanceof ReplayToken replay
+               && replay.position().orElse(0L) < replay.getTokenAtReset().position().orElse(Long.MAX_VALUE);
     }
 
     /** Events per second since the last sample at least a second old (callers may ask often). */
