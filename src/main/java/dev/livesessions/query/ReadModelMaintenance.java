@@ -3,6 +3,7 @@ package dev.livesessions.query;
 import dev.livesessions.api.LiveSessionEvent;
 import dev.livesessions.api.SessionIds;
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.ReplayToken;
@@ -155,8 +156,9 @@ class ReadModelMaintenance {
                     unseen.clear();
                     unseen.addAll(token.getGaps());
                 }
-                if (event.getPayload() instanceof LiveSessionEvent payload) {
-                    updater.apply(payload);
+                if (event instanceof DomainEventMessage<?> domainEvent
+                        && domainEvent.getPayload() instanceof LiveSessionEvent payload) {
+                    updater.apply(payload, domainEvent.getSequenceNumber());
                 }
             });
         }

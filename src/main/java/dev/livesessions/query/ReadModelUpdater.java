@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.Optional;
 
 /**
  * What each event does to the read models: the session's row, and its tenant's statistics as the session moves from
@@ -30,40 +30,51 @@ final class ReadModelUpdater {
         this.store = store;
     }
 
-    void apply(LiveSessionEvent event) {
+    /**
+     * Applies the session's event with the given sequence number. An event delivered again (streaming processors
+     * deliver at least once) is recognised by its sequence number and changes nothing.
+     */
+    void apply(LiveSessionEvent event, long sequence) {
+        Optional<SessionEntry> existing = store.session(event.sessionId());
+        if (existing.isPresent() && existing.get().hasApplied(sequence)) {
+            return;
+        }
         if (event instanceof LiveSessionCreated created) {
             SessionEntry session = store.addSession(new SessionEntry(
                     created.sessionId(), created.tenantId(), created.number(), created.inactivityWindow(),
                     created.maxLifespan(), created.createdAt(), created.autoCleanup()));
+            session.applied(sequence);
             moved(null, session.standing());
-        } else if (event instanceof ActivityRecorded activity) {
-            change(activity, session -> session.recordActivity(activity.source(), activity.at()));
-            store.statsOf(activity.tenantId()).liveMessage();
-        } else if (event instanceof LiveSessionClosed closed) {
-            SessionEntry session = change(closed, entry -> entry.close(closed.closedAt(), closed.reason()));
-            store.statsOf(closed.tenantId()).closing(Duration.between(session.createdAt(), closed.closedAt()));
-        } else if (event instanceof ArchiveScheduled scheduled) {
-            change(scheduled, session -> session.archiveScheduled(scheduled.archiveAt()));
-        } else if (event instanceof ArchiveNoticeIssued notice) {
-            change(notice, session -> session.archiveNoticeIssued(notice.issuedAt()));
-        } else if (event instanceof SessionArchived archived) {
-            change(archived, session -> session.archived(archived.archivedAt()));
-        } else if (event instanceof SessionDeleted deleted) {
-            change(deleted, session -> session.deleted(deleted.deletedAt()));
-        } else if (event instanceof SessionRestored restored) {
-            change(restored, SessionEntry::restored);
-        } else if (event instanceof AutoCleanupChanged changed) {
-            change(changed, session -> session.autoCleanup(changed.enabled()));
+            return;
         }
-    }
-
-    private SessionEntry change(LiveSessionEvent event, Consumer<SessionEntry> change) {
-        SessionEntry session = store.session(event.sessionId()).orElseThrow(
+        SessionEntry session = existing.orElseThrow(
                 () -> new IllegalStateException("No read model row for session " + event.sessionId()));
         Standing before = session.standing();
-        change.accept(session);
+        change(session, event);
+        session.applied(sequence);
         moved(before, session.standing());
-        return session;
+    }
+
+    private void change(SessionEntry session, LiveSessionEvent event) {
+        if (event instanceof ActivityRecorded activity) {
+            session.recordActivity(activity.source(), activity.at());
+            store.statsOf(activity.tenantId()).liveMessage();
+        } else if (event instanceof LiveSessionClosed closed) {
+            session.close(closed.closedAt(), closed.reason());
+            store.statsOf(closed.tenantId()).closing(Duration.between(session.createdAt(), closed.closedAt()));
+        } else if (event instanceof ArchiveScheduled scheduled) {
+            session.archiveScheduled(scheduled.archiveAt());
+        } else if (event instanceof ArchiveNoticeIssued notice) {
+            session.archiveNoticeIssued(notice.issuedAt());
+        } else if (event instanceof SessionArchived archived) {
+            session.archived(archived.archivedAt());
+        } else if (event instanceof SessionDeleted deleted) {
+            session.deleted(deleted.deletedAt());
+        } else if (event instanceof SessionRestored) {
+            session.restored();
+        } else if (event instanceof AutoCleanupChanged changed) {
+            session.autoCleanup(changed.enabled());
+        }
     }
 
     /** Moves a session's counts from one standing ({@code null} when it is new) to another. */

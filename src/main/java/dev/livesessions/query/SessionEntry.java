@@ -41,6 +41,8 @@ class SessionEntry {
     private Instant archiveNoticeAt;
     private Instant archivedAt;
     private Instant deletedAt;
+    /** The sequence number of the last of the session's events applied to this row. */
+    private long lastEventSequence;
 
     protected SessionEntry() {
         // for JPA
@@ -59,6 +61,15 @@ class SessionEntry {
         this.lifespanEndsAt = maxLifespan == null ? null : this.createdAt.plus(maxLifespan);
         this.expiresAt = naturalEnd();
         this.autoCleanup = autoCleanup;
+    }
+
+    /** Whether the session's event with this sequence number was applied already (it is delivered again). */
+    boolean hasApplied(long eventSequence) {
+        return eventSequence <= lastEventSequence;
+    }
+
+    void applied(long eventSequence) {
+        lastEventSequence = eventSequence;
     }
 
     /** When the session closes if nothing happens: the end of its window, or of its lifespan if that comes first. */

@@ -13,6 +13,7 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.data.domain.Page;
@@ -54,8 +55,8 @@ class SessionProjection {
      * session is now. The update goes out once the read models are committed; a replay tells no one.
      */
     @EventHandler
-    void on(LiveSessionEvent event, ReplayStatus replay) {
-        updater.apply(event);
+    void on(LiveSessionEvent event, @SequenceNumber long sequence, ReplayStatus replay) {
+        updater.apply(event, sequence);
         if (replay.isReplay() || updates.activeSubscriptions().isEmpty()) {
             return;
         }

@@ -169,9 +169,10 @@ class CleanupRunIntegrationTest {
     void aSessionThatCannotBeCleanedUpFailsTheRunVisibly() {
         jdbc.update("""
                 INSERT INTO live_session (session_id, tenant_id, number, status, created_at, last_activity_at,
-                    inactivity_window_seconds, expires_at, seller_messages, client_codes, auto_cleanup)
+                    inactivity_window_seconds, expires_at, seller_messages, client_codes, auto_cleanup,
+                    last_event_sequence)
                 VALUES (?, ?, 9, 'ACTIVE', now() - interval '3 days', now() - interval '3 days', 604800,
-                    now() + interval '4 days', 0, 0, true)
+                    now() + interval '4 days', 0, 0, true, 0)
                 """, tenant + ".9", tenant);
 
         JsonNode run = run(Map.of()).body();
