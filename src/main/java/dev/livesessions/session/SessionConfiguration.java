@@ -2,23 +2,33 @@ package dev.livesessions.session;
 
 import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
 import com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider;
+import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.JCacheAdapter;
 import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.deadline.dbscheduler.DbSchedulerBinaryDeadlineDetails;
+import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import javax.cache.CacheManager;
-import javax.cache.Caching;
 import java.net.URI;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.UUID;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
 
 @Configuration(proxyBeanMethods = false)
 class SessionConfiguration {
@@ -60,4 +70,26 @@ class SessionConfiguration {
         processing.registerListenerInvocationErrorHandler(LatestSessions.PROCESSING_GROUP,
                                                           configuration -> PropagatingErrorHandler.instance());
     }
+
+    /**
+     * Axon's deadline task, but a deadline that fails (its session was changed by another node a moment before, or
+     * the database did not answer) is tried again within seconds rather than db-scheduler's five minutes: a closure
+     * must not wait that long. The retries back off (1 s, 2 s, 4 s, ...), and a deadline is never dropped.
+     */
+    @Bean
+    @Qualifier("deadlineDetailsTask")
+    Task<DbSchedulerBinaryDeadlineDetails> deadlineTaskRetriedPromptly(ApplicationContext context) {
+        Task<DbSchedulerBinaryDeadlineDetails> axonTask =
+                DbSchedulerDeadlineManager.binaryTask(() -> context.getBean(DbSchedulerDeadlineManager.class));
+        return new OneTimeTask<>(axonTask.getName(), DbSchedulerBinaryDeadlineDetails.class,
+                                 new FailureHandler.ExponentialBackoffFailureHandler<>(Duration.ofSeconds(1), 2),
+                                 new DeadExecutionHandler.ReviveDeadExecution<>()) {
+            @Override
+            public void executeOnce(TaskInstance<DbSchedulerBinaryDeadlineDetails> instance,
+                                    ExecutionContext execution) {
+                axonTask.execute(instance, execution);
+            }
+        };
+    }
 }
+
