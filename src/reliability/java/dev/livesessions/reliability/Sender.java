@@ -1,0 +1,177 @@
+package dev.livesessions.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Talks to a node over HTTP as the outside world does: signed webhook requests as a messaging provider, and admin
+ * API calls with the admin bearer token.
+ */
+final class Sender {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Status of an answer that never came: the connection failed (refused, reset by a killed node). */
+    static final int CONNECTION_FAILED = -1;
+    /** Status of an answer that did not come in time. */
+    static final int TIMED_OUT = -2;
+
+    /** The node's answer to a webhook request; {@code latencyNanos} is how long it took. */
+    record Answer(int status, boolean duplicate, String sessionId, boolean created, long latencyNanos) {
+
+        boolean acknowledged() {
+            return status == 200;
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder()
+                                              .version(HttpClient.Version.HTTP_1_1)
+                                              .connectTimeout(Duration.ofSeconds(2))
+                                              .build();
+
+    /** Posts a message to the node's generic webhook, signed with its tenant's secret as it is sent. */
+    Answer deliver(ServiceNode node, Message message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("messageId", message.id());
+        body.put("tenantId", message.tenantId());
+        body.put("sender", message.sender());
+        body.put("text", message.text());
+        String json = write(body);
+        long t = Instant.now().getEpochSecond();
+        String signature = "tenant=" + message.tenantId() + ",t=" + t + ",v1="
+                           + hmacHex(Tenants.secretOf(message.tenantId()), t + "." + json);
+        HttpRequest request = HttpRequest.newBuilder(node.url("/webhooks/messages"))
+                                         .timeout(Duration.ofSeconds(20))
+                                         .header("Content-Type", "application/json")
+                                         .header("X-Live-Sessions-Signature", signature)
+                                         .POST(HttpRequest.BodyPublishers.ofString(json))
+                                         .build();
+        long start = System.nanoTime();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            long latency = System.nanoTime() - start;
+            if (response.statusCode() != 200) {
+                return new Answer(response.statusCode(), false, null, false, latency);
+            }
+            JsonNode answer = JSON.readTree(response.body());
+            return new Answer(200, answer.path("duplicate").asBoolean(), answer.path("sessionId").asText(null),
+                              answer.path("created").asBoolean(), latency);
+        } catch (HttpTimeoutException e) {
+            return new Answer(TIMED_OUT, false, null, false, System.nanoTime() - start);
+        } catch (IOException e) {
+            return new Answer(CONNECTION_FAILED, false, null, false, System.nanoTime() - start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(CONNECTION_FAILED, false, null, false, System.nanoTime() - start);
+        }
+    }
+
+    /** Registers a tenant whose seller is {@link Message#SELLER_PHONE}. */
+    void createTenant(ServiceNode node, String tenantId, Duration inactivityWindow) {
+        Map<String, Object> tenant = new LinkedHashMap<>();
+        tenant.put("id", tenantId);
+        tenant.put("name", "Reliability " + tenantId);
+        tenant.put("sellerPhones", List.of(Message.SELLER_PHONE));
+        tenant.put("webhookSecret", Tenants.secretOf(tenantId));
+        tenant.put("inactivityWindow", inactivityWindow.toString());
+        api(node, "POST", "/api/tenants", tenant);
+    }
+
+    /** Asks the node to rebuild the read models in memory and compare: @return the differences it found */
+    List<String> verifyReadModels(ServiceNode node) {
+        JsonNode verification = api(node, "POST", "/api/replays/verification", Map.of());
+        return JSON.convertValue(verification.path("differences"),
+                                 JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+    }
+
+    /** An admin API call that must succeed. @return the answer's JSON */
+    JsonNode api(ServiceNode node, String method, String path, Object body) {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                                                           : HttpRequest.BodyPublishers.ofString(write(body));
+        HttpRequest request = HttpRequest.newBuilder(node.url(path))
+                                         .timeout(Duration.ofMinutes(2))
+                                         .header("Authorization", "Bearer " + ServiceNode.ADMIN_TOKEN)
+                                         .header("Content-Type", "application/json")
+                                         .method(method, publisher)
+                                         .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(method + " " + path + " on " + node.name() + " answered "
+                                                + response.statusCode() + ": " + response.body());
+            }
+            return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " on " + node.name() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A node's Prometheus metrics, as text. */
+    String metrics(ServiceNode node) {
+        try {
+            return http.send(HttpRequest.newBuilder(node.url("/actuator/prometheus")).timeout(Duration.ofSeconds(60))
+                                        .build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The sum of the values of a metric's series whose line contains every one of the given fragments. */
+    static double metric(String prometheusText, String name, String... fragments) {
+        double sum = 0;
+        for (String line : prometheusText.split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            boolean matches = true;
+            for (String fragment : fragments) {
+                matches &= line.contains(fragment);
+            }
+            if (matches) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private static String hmacHex(String secret, String content) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
