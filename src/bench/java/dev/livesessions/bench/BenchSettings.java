@@ -1,0 +1,51 @@
+package dev.livesessions.bench;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The sizes of a run. {@code full} is what the issue asks for; {@code smoke} is tiny, only to show that every
+ * scenario runs to its end and writes its results (CI). A few can be overridden with system properties for
+ * experiments ({@code -Dbench.duration=...} and so on; see BENCHMARKS.md).
+ */
+record BenchSettings(String mode,
+                     List<Integer> concurrencies, int spreadTenants, double jitWarmupSeconds, double warmupSeconds,
+                     double durationSeconds,
+                     List<Integer> priorEvents, double streamRate, double streamSeconds,
+                     int closureTenants, Duration closureWindow, int closurePasses, Duration closureTimeout,
+                     long replayEvents,
+                     String serviceHeap, boolean flightRecording) {
+
+    static BenchSettings of(String mode) {
+        BenchSettings settings = switch (mode) {
+            case "full" -> new BenchSettings("full", List.of(16, 64), 1_000, 10, 5, 20,
+                                             List.of(10, 1_000, 10_000), 150, 20,
+                                             100_000, Duration.ofMinutes(10), 2, Duration.ofMinutes(15),
+                                             1_000_000, "512m", false);
+            case "smoke" -> new BenchSettings("smoke", List.of(8), 20, 0, 0.5, 1,
+                                              List.of(10, 50, 200), 60, 2,
+                                              300, Duration.ofSeconds(3), 2, Duration.ofMinutes(1),
+                                              3_000, "512m", false);
+            default -> throw new IllegalArgumentException("bench.mode is full or smoke, not " + mode);
+        };
+        return settings.withOverrides();
+    }
+
+    private BenchSettings withOverrides() {
+        return new BenchSettings(mode, concurrencies, spreadTenants, jitWarmupSeconds, warmupSeconds,
+                                 Double.parseDouble(property("bench.duration", durationSeconds)),
+                                 priorEvents, streamRate, streamSeconds,
+                                 Integer.parseInt(property("bench.closure.tenants", closureTenants)),
+                                 Duration.parse(property("bench.closure.window", closureWindow)),
+                                 closurePasses, closureTimeout,
+                                 Long.parseLong(property("bench.replay.events", replayEvents)),
+                                 property("bench.service.heap", serviceHeap),
+                                 Boolean.parseBoolean(property("bench.jfr", flightRecording)));
+    }
+
+    /** A system property, or the mode's value when it is not set or blank (Maven passes unset ones as blank). */
+    private static String property(String name, Object modeValue) {
+        String value = System.getProperty(name, "");
+        return value.isBlank() ? String.valueOf(modeValue) : value.strip();
+    }
+}

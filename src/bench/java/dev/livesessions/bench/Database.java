@@ -1,0 +1,159 @@
+package dev.livesessions.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The run's PostgreSQL: a fresh embedded server (real binaries) with its data in the run's temporary directory, and
+ * the one server that the service and every baseline use. Also the orchestrator's connection to it, for set-up and
+ * checks.
+ * <p>
+ * Commits are durable: {@code synchronous_commit=on} <em>and</em> {@code fsync=on}. zonky starts PostgreSQL with
+ * {@code -F} (fsync off) for speed; without turning it back on, a commit would not wait for the disk and "200 =
+ * durable" would be measured without its cost.
+ */
+final class Database implements AutoCloseable {
+
+    private final EmbeddedPostgres server;
+    private final Connection connection;
+
+    private Database(EmbeddedPostgres server) throws SQLException {
+        this.server = server;
+        this.connection = server.getPostgresDatabase().getConnection();
+    }
+
+    static Database start(Path dataDirectory) throws IOException, SQLException {
+        EmbeddedPostgres server = EmbeddedPostgres.builder()
+                                                  .setDataDirectory(dataDirectory)
+                                                  .setCleanDataDirectory(true)
+                                                  .setServerConfig("synchronous_commit", "on")
+                                                  .setServerConfig("fsync", "on")
+                                                  .start();
+        return new Database(server);
+    }
+
+    String jdbcUrl() {
+        return server.getJdbcUrl("postgres", "postgres");
+    }
+
+    /** The postmaster's process id, so that the service can stop the server if the orchestrator dies. */
+    long pid(Path dataDirectory) throws IOException {
+        return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).strip());
+    }
+
+    /** The baselines' tables, in a schema of their own next to the service's (Flyway's) tables. */
+    void createBaselineTables() throws SQLException {
+        execute("""
+                CREATE SCHEMA bench;
+                -- raw-http: one event-sized row per request.
+                CREATE TABLE bench.raw_event (
+                    id          bigserial PRIMARY KEY,
+                    tenant_id   varchar(40)  NOT NULL,
+                    message_id  varchar(200) NOT NULL,
+                    payload     bytea        NOT NULL,
+                    meta_data   bytea,
+                    received_at timestamptz  NOT NULL
+                );
+                -- crud-http: the seed's LiveSession table (one active session per tenant) and its EventLog.
+                CREATE TABLE bench.live_session (
+                    id               bigserial PRIMARY KEY,
+                    tenant_id        varchar(40) NOT NULL,
+                    status           varchar(10) NOT NULL,
+                    last_activity_at timestamptz NOT NULL,
+                    created_at       timestamptz NOT NULL,
+                    updated_at       timestamptz NOT NULL
+                );
+                CREATE INDEX live_session_tenant_status_idx ON bench.live_session (tenant_id, status);
+                CREATE UNIQUE INDEX live_session_one_active_idx ON bench.live_session (tenant_id)
+                    WHERE status = 'active';
+                CREATE TABLE bench.event_log (
+                    id              bigserial PRIMARY KEY,
+                    tenant_id       varchar(40)  NOT NULL,
+                    type            varchar(60)  NOT NULL,
+                    live_session_id bigint,
+                    message_id      varchar(200),
+                    payload         bytea,
+                    created_at      timestamptz  NOT NULL
+                );
+                """);
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    long count(String sql, Object... parameters) throws SQLException {
+        return ((Number) row(sql, parameters).get(0)).longValue();
+    }
+
+    String text(String sql, Object... parameters) throws SQLException {
+        return String.valueOf(row(sql, parameters).get(0));
+    }
+
+    List<Object> row(String sql, Object... parameters) throws SQLException {
+        List<List<Object>> rows = rows(sql, parameters);
+        if (rows.isEmpty()) {
+            throw new SQLException("no row from " + sql);
+        }
+        return rows.get(0);
+    }
+
+    List<List<Object>> rows(String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.setFetchSize(10_000);
+            List<List<Object>> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                int columns = result.getMetaData().getColumnCount();
+                while (result.next()) {
+                    List<Object> row = new ArrayList<>(columns);
+                    for (int c = 1; c <= columns; c++) {
+                        row.add(result.getObject(c));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** The highest global index of the event table: events appended after it belong to what runs next. */
+    long eventHead() throws SQLException {
+        return count("SELECT coalesce(max(global_index), 0) FROM domain_event_entry");
+    }
+
+    /**
+     * Rows written to the deadline table (inserted + updated + deleted) since the server started, from PostgreSQL's
+     * table statistics. They are flushed with a delay, so the snapshot is cleared and taken a moment later.
+     */
+    long deadlineWrites() throws SQLException, InterruptedException {
+        Thread.sleep(1_500);
+        execute("SELECT pg_stat_clear_snapshot()");
+        return count("SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables "
+                     + "WHERE relname = 'scheduled_tasks'");
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // the server goes anyway
+        }
+        server.close();
+    }
+}

@@ -1,0 +1,236 @@
+package dev.livesessions.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenario 1, ingestion: the same messages through four variants, in two shapes, at each concurrency.
+ * <ul>
+ *     <li>raw-http: one event-sized row INSERT + COMMIT per request (the limit of "durable per request");</li>
+ *     <li>crud-http: the seed's design, one transaction per message with a row lock on the tenant's session;</li>
+ *     <li>ours-http: signed webhooks through the real endpoint, 200 meaning stored;</li>
+ *     <li>ours-inproc: the same write path inside the service's JVM, without HTTP (see {@link InProcessWritePath}).</li>
+ * </ul>
+ * Variants run one after the other for each shape and concurrency, so that drift of a shared machine touches them
+ * alike. After each run of a service variant, the database is checked: every acknowledged live signal stored exactly
+ * once. Then, per shape, a paced run at half of the highest ours-http rate gives the latency a service sees at a
+ * sustainable load.
+ */
+final class IngestionScenario {
+
+    static final String NAME = "ingestion";
+    private static final String SPREAD_PREFIX = "s";
+    private static final String HOT_PREFIX = "hot";
+    private static final List<String> VARIANTS = List.of("raw-http", "crud-http", "ours-http", "ours-inproc");
+
+    /** What one measured run gave, and whether the database holds exactly what was acknowledged. */
+    record Row(String shape, int senders, String variant, double ratePerSecond, LoadResult result, Check check) {
+    }
+
+    /** Acknowledged live signals against stored rows (events for the service, rows for the baselines). */
+    record Check(long acknowledged, long stored, long distinct, long lost, long doubled) {
+
+        boolean exact() {
+            return lost == 0 && doubled == 0;
+        }
+    }
+
+    private final Run run;
+    private long liveSignalsStoredByTheService;
+
+    IngestionScenario(Run run) {
+        this.run = run;
+    }
+
+    static String spreadPrefix() {
+        return SPREAD_PREFIX;
+    }
+
+    void run() throws Exception {
+        BenchSettings settings = run.settings;
+        for (int i = 0; i < settings.spreadTenants(); i++) {
+            run.service.createTenant(BenchTenants.id(SPREAD_PREFIX, i), BenchTenants.sellerPhone(i), null);
+        }
+        run.service.createTenant(BenchTenants.id(HOT_PREFIX, 0), BenchTenants.sellerPhone(0), null);
+        Map<String, Workload> shapes = new LinkedHashMap<>();
+        shapes.put("spread", Workload.spread(SPREAD_PREFIX, settings.spreadTenants()));
+        shapes.put("hot", Workload.hot(HOT_PREFIX, 0));
+        long deadlineWritesBefore = run.database.deadlineWrites();
+
+        if (settings.jitWarmupSeconds() > 0) {
+            // Compiles every variant's code path once before anything is measured.
+            for (String variant : VARIANTS) {
+                measure("jit", shapes.get("spread"), variant, 16, settings.jitWarmupSeconds(), 0);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, Workload> shape : shapes.entrySet()) {
+            for (int senders : settings.concurrencies()) {
+                for (String variant : VARIANTS) {
+                    rows.add(measure(shape.getKey(), shape.getValue(), variant, senders, settings.warmupSeconds(), 0));
+                }
+            }
+        }
+        List<Row> paced = new ArrayList<>();
+        int mostSenders = settings.concurrencies().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        for (Map.Entry<String, Workload> shape : shapes.entrySet()) {
+            double highest = rows.stream().filter(row -> row.shape().equals(shape.getKey())
+                                                         && row.variant().equals("ours-http"))
+                                 .mapToDouble(row -> row.result().messagesPerSecond()).max().orElseThrow();
+            paced.add(measure(shape.getKey(), shape.getValue(), "ours-http", mostSenders, settings.warmupSeconds(),
+                              highest / 2));
+        }
+        long deadlineWrites = run.database.deadlineWrites() - deadlineWritesBefore;
+        report(rows, paced, deadlineWrites);
+    }
+
+    private Row measure(String shapeName, Workload workload, String variant, int senders, double warmup, double rate)
+            throws Exception {
+        String runId = "%s-%s-%d-%s%s".formatted(shapeName, variant, senders, rate > 0 ? "paced-" : "",
+                                                Long.toString(System.nanoTime() % 1_000_000, 36));
+        double duration = shapeName.equals("jit") ? 0 : run.settings.durationSeconds();
+        LoadPlan plan = rate > 0
+                ? LoadPlan.paced(runId, null, workload, senders, warmup, duration, rate)
+                : LoadPlan.timed(runId, null, workload, senders, warmup, duration);
+        long head = run.database.eventHead();
+        LoadResult result = switch (variant) {
+            case "raw-http" -> run.overHttp(withUrl(plan, "/webhooks/bench-raw"));
+            case "crud-http" -> run.overHttp(withUrl(plan, "/webhooks/bench-crud"));
+            case "ours-http" -> run.checked(run.overHttp(withUrl(plan, "/webhooks/messages")));
+            case "ours-inproc" -> run.checked(run.inProcess(plan));
+            default -> throw new IllegalArgumentException(variant);
+        };
+        Check check = check(variant, runId, head, result);
+        if (variant.startsWith("ours")) {
+            liveSignalsStoredByTheService += check.stored();
+        }
+        System.out.printf("  ingestion %-6s %-11s %3d senders%s: %,9.0f msg/s  p50 %6.2f ms  p99 %7.2f ms  %s%n",
+                          shapeName, variant, senders, rate > 0 ? " paced " + Math.round(rate) + "/s" : "",
+                          result.messagesPerSecond(), result.latency().p50(), result.latency().p99(),
+                          check.exact() ? "stored = acknowledged" : "CHECK FAILED " + check);
+        return new Row(shapeName, senders, variant, rate, result, check);
+    }
+
+    private LoadPlan withUrl(LoadPlan plan, String path) {
+        return new LoadPlan(plan.runId(), run.url(path), plan.workload(), plan.senders(), plan.warmupSeconds(),
+                            plan.durationSeconds(), plan.maxMessages(), plan.ratePerSecond());
+    }
+
+    /** Every acknowledged live signal of the run (warm-up included) must be stored once, and nothing else. */
+    private Check check(String variant, String runId, long head, LoadResult result) throws Exception {
+        String pattern = runId + "-%";
+        List<Object> counts = switch (variant) {
+            case "raw-http" -> run.database.row(
+                    "SELECT count(*), count(DISTINCT message_id) FROM bench.raw_event WHERE message_id LIKE ?",
+                    pattern);
+            case "crud-http" -> run.database.row(
+                    "SELECT count(*), count(DISTINCT message_id) FROM bench.event_log WHERE message_id LIKE ?",
+                    pattern);
+            default -> run.database.row(
+                    "SELECT count(*), count(DISTINCT message_id) FROM (SELECT convert_from(payload, 'UTF8')::jsonb "
+                    + "->> 'messageId' AS message_id FROM domain_event_entry WHERE global_index > ? "
+                    + "AND payload_type = 'dev.livesessions.api.ActivityRecorded') events WHERE message_id LIKE ?",
+                    head, pattern);
+        };
+        long stored = ((Number) counts.get(0)).longValue();
+        long distinct = ((Number) counts.get(1)).longValue();
+        long acknowledged = result.liveAcknowledged();
+        return new Check(acknowledged, stored, distinct, Math.max(0, acknowledged - distinct), stored - distinct);
+    }
+
+    private void report(List<Row> rows, List<Row> paced, long deadlineWrites) {
+        Report report = run.report;
+        List<String> md = Run.header("Ingestion",
+                "Closed loop: each sender sends its next message when its previous one is answered. Latency in "
+                + "milliseconds, from sending to the answer (200 = stored). Ratios compare ours-http with the "
+                + "baselines of the same shape and concurrency; ours-inproc/http shows what HTTP, the signature and "
+                + "JSON cost. `stored = ack` checks the database: each acknowledged live signal stored exactly once.");
+        md.add("| shape | senders | variant | msg/s | p50 | p99 | p99.9 | max | ours/crud | ours/raw | stored = ack |");
+        md.add("|---|---|---|---|---|---|---|---|---|---|---|");
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        for (Row row : rows) {
+            Row crud = find(rows, row.shape(), row.senders(), "crud-http");
+            Row raw = find(rows, row.shape(), row.senders(), "raw-http");
+            Row ours = find(rows, row.shape(), row.senders(), "ours-http");
+            boolean isOurs = row.variant().startsWith("ours");
+            double overCrud = row.result().messagesPerSecond() / crud.result().messagesPerSecond();
+            double overRaw = row.result().messagesPerSecond() / raw.result().messagesPerSecond();
+            LoadResult.Latency latency = row.result().latency();
+            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |".formatted(
+                    row.shape(), row.senders(), row.variant(), Report.number(row.result().messagesPerSecond()),
+                    Report.number(latency.p50()), Report.number(latency.p99()), Report.number(latency.p999()),
+                    Report.number(latency.max()), isOurs ? Report.ratio(overCrud) : "", isOurs ? Report.ratio(overRaw) : "",
+                    checkText(row)));
+            if (row.variant().equals("ours-http")) {
+                ratios.put(row.shape() + "-" + row.senders(), Map.of(
+                        "oursOverCrud", overCrud, "oursOverRaw", overRaw,
+                        "inprocOverHttp", find(rows, row.shape(), row.senders(), "ours-inproc").result()
+                                .messagesPerSecond() / ours.result().messagesPerSecond()));
+                double needed = row.shape().equals("hot") ? 3.0 : 1.0;
+                report.target(NAME, "%s, %d senders: ours-http ≥ %.0f× crud-http".formatted(row.shape(),
+                                                                                           row.senders(), needed),
+                              Report.ratio(overCrud), overCrud >= needed);
+                report.target(NAME, "%s, %d senders: ours-http ≥ 0.5× raw-http".formatted(row.shape(), row.senders()),
+                              Report.ratio(overRaw), overRaw >= 0.5);
+            }
+        }
+        md.add("");
+        md.add("Paced (open loop) at half of the highest ours-http rate of the shape; latency counts from when each "
+               + "message was due, so a stall also counts for the messages queued behind it.");
+        md.add("");
+        md.add("| shape | senders | rate asked | rate reached | p50 | p99 | p99.9 | max | stored = ack |");
+        md.add("|---|---|---|---|---|---|---|---|---|");
+        for (Row row : paced) {
+            LoadResult.Latency latency = row.result().latency();
+            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s |".formatted(
+                    row.shape(), row.senders(), Report.number(row.ratePerSecond()),
+                    Report.number(row.result().messagesPerSecond()), Report.number(latency.p50()),
+                    Report.number(latency.p99()), Report.number(latency.p999()), Report.number(latency.max()),
+                    checkText(row)));
+            report.target(NAME, "%s: p99 ≤ 25 ms at half of the highest rate (%s msg/s)".formatted(
+                    row.shape(), Report.number(row.ratePerSecond())), Report.number(latency.p99()) + " ms",
+                          latency.p99() <= 25);
+        }
+        boolean allExact = rows.stream().allMatch(row -> row.check().exact())
+                           && paced.stream().allMatch(row -> row.check().exact());
+        long lost = rows.stream().mapToLong(row -> row.check().lost()).sum()
+                    + paced.stream().mapToLong(row -> row.check().lost()).sum();
+        long doubled = rows.stream().mapToLong(row -> row.check().doubled()).sum()
+                       + paced.stream().mapToLong(row -> row.check().doubled()).sum();
+        long missed = rows.stream().filter(row -> row.variant().startsWith("ours"))
+                          .mapToLong(row -> row.result().liveSignalsMissed()).sum()
+                      + paced.stream().mapToLong(row -> row.result().liveSignalsMissed()).sum();
+        report.target(NAME, "no message lost or double-counted, at any rate",
+                      "%d acknowledged but not stored, %d stored twice, %d live signals answered as chat"
+                              .formatted(lost, doubled, missed), allExact && missed == 0);
+        double writesPerMessage = deadlineWrites / (double) Math.max(1, liveSignalsStoredByTheService);
+        md.add("");
+        md.add("Deadline-store writes during ingestion (rows inserted + updated + deleted in `scheduled_tasks`, from "
+               + "`pg_stat_user_tables`): %d for %d live signals stored by the service, %.5f per live message."
+                       .formatted(deadlineWrites, liveSignalsStoredByTheService, writesPerMessage));
+        report.target(NAME, "deadline-store writes per live message ≤ 0.01 (long-lived sessions)",
+                      String.format(java.util.Locale.ROOT, "%.5f", writesPerMessage), writesPerMessage <= 0.01);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("runs", rows);
+        results.put("paced", paced);
+        results.put("ratios", ratios);
+        results.put("deadlineWrites", deadlineWrites);
+        results.put("liveSignalsStoredByTheService", liveSignalsStoredByTheService);
+        results.put("deadlineWritesPerLiveMessage", writesPerMessage);
+        report.scenario(NAME, results, md);
+    }
+
+    private static String checkText(Row row) {
+        Check check = row.check();
+        return check.exact() ? "yes (" + check.stored() + ")"
+                : "**no**: %d acknowledged, %d stored, %d distinct".formatted(check.acknowledged(), check.stored(),
+                                                                           check.distinct());
+    }
+
+    private static Row find(List<Row> rows, String shape, int senders, String variant) {
+        return rows.stream().filter(row -> row.shape().equals(shape) && row.senders() == senders
+                                           && row.variant().equals(variant)).findFirst().orElseThrow();
+    }
+}

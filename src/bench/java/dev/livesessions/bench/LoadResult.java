@@ -1,0 +1,32 @@
+package dev.livesessions.bench;
+
+import java.util.Map;
+
+/**
+ * What a load run measured. Throughput and latency cover the measured part only; the counts cover every message
+ * sent (warm-up included), so that they can be checked against what the database holds.
+ *
+ * @param measuredMessages  answered messages in the measured part
+ * @param messagesPerSecond measured messages per second
+ * @param latency           of the measured messages, in milliseconds
+ * @param sent              every message sent
+ * @param acknowledged      answered 200
+ * @param liveAcknowledged  answered 200 as a stored live signal (not a duplicate): each must be stored exactly once
+ * @param duplicates        answered 200 as a redelivery
+ * @param liveSignalsMissed live signals (a seller's message, a client's code) answered 200 as not being one: the
+ *                          service dropped them, a lost message as much as one acknowledged and not stored
+ * @param failures          the others, by status ("503", "io" for a connection failure)
+ * @param latencyByTenant   per tenant, for loads on a few tenants ({@link Workload.Shape#CYCLE} on up to 10)
+ */
+public record LoadResult(String runId, long measuredMessages, double measuredSeconds, double messagesPerSecond,
+                         Latency latency, long sent, long acknowledged, long liveAcknowledged, long duplicates,
+                         long liveSignalsMissed, Map<String, Long> failures, Map<String, Latency> latencyByTenant) {
+
+    /** A latency distribution, in milliseconds. */
+    public record Latency(long count, double mean, double p50, double p90, double p99, double p999, double max) {
+    }
+
+    long failed() {
+        return failures.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

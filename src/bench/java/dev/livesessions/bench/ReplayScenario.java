@@ -1,0 +1,107 @@
+package dev.livesessions.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenario 3, replay: rebuild every read model from the whole event stream through the API
+ * ({@code POST /api/replays}, then {@code GET /api/replays/progress} until it has caught up), against the limit: a
+ * raw ordered read of the event table over JDBC with every payload deserialized, in the service's JVM.
+ * <p>
+ * The stream holds what the earlier scenarios stored; when that is fewer events than asked, live signals are added
+ * through the in-process write path (client codes over the spread tenants) until it is not.
+ */
+final class ReplayScenario {
+
+    static final String NAME = "replay";
+
+    private final Run run;
+
+    ReplayScenario(Run run) {
+        this.run = run;
+    }
+
+    void run() throws Exception {
+        long wanted = run.settings.replayEvents();
+        long events = run.database.count("SELECT count(*) FROM domain_event_entry");
+        for (int round = 1; events < wanted && round <= 5; round++) {
+            run.checked(run.inProcess(LoadPlan.counted("replay-fill-" + round, null,
+                                                       Workload.cycle(IngestionScenario.spreadPrefix(), 0,
+                                                                      run.settings.spreadTenants()),
+                                                       16, wanted - events)));
+            events = run.database.count("SELECT count(*) FROM domain_event_entry");
+        }
+        awaitCaughtUp(Duration.ofMinutes(15));
+
+        BenchEndpoints.RawRead firstRead = run.service.post("/bench/control/raw-read", null,
+                                                            BenchEndpoints.RawRead.class);
+        long started = System.nanoTime();
+        run.service.post("/api/replays", null);
+        JsonNode finished = awaitReplayed(run.database.eventHead(), Duration.ofMinutes(30));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        BenchEndpoints.RawRead secondRead = run.service.post("/bench/control/raw-read", null,
+                                                             BenchEndpoints.RawRead.class);
+
+        double replayRate = events / seconds;
+        double rawRate = Math.max(firstRead.eventsPerSecond(), secondRead.eventsPerSecond());
+        double ratio = replayRate / rawRate;
+        System.out.printf("  replay: %,d events in %.1f s = %,.0f events/s; raw read %,.0f events/s (%s)%n", events,
+                          seconds, replayRate, rawRate, Report.ratio(ratio));
+        List<String> md = Run.header("Replay",
+                "Rebuild of every read model from the whole stream (`POST /api/replays`, polling "
+                + "`GET /api/replays/progress`), against a raw ordered JDBC read of `domain_event_entry` with Jackson "
+                + "deserialization of every payload, in the service's JVM (before and after the replay; the faster "
+                + "counts).");
+        md.add("| events | replay time | replay events/s | raw read events/s (before, after) | replay / raw | parked events |");
+        md.add("|---|---|---|---|---|---|");
+        md.add("| %,d | %s s | %s | %s, %s | %s | %s |".formatted(events, Report.number(seconds),
+                Report.number(replayRate), Report.number(firstRead.eventsPerSecond()),
+                Report.number(secondRead.eventsPerSecond()), Report.ratio(ratio), finished.path("deadLetters").asText()));
+        run.report.target(NAME, "replay ≥ 20 000 events/s (%,d events)".formatted(events),
+                          Report.number(replayRate) + " events/s", replayRate >= 20_000);
+        run.report.target(NAME, "replay ≥ 0.25× the raw read", Report.ratio(ratio), ratio >= 0.25);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("events", events);
+        results.put("seconds", seconds);
+        results.put("eventsPerSecond", replayRate);
+        results.put("rawReadBefore", firstRead);
+        results.put("rawReadAfter", secondRead);
+        results.put("replayOverRaw", ratio);
+        results.put("finalProgress", finished);
+        run.report.scenario(NAME, results, md);
+    }
+
+    /** The read models have taken every event there is (nothing else is writing now). */
+    private void awaitCaughtUp(Duration patience) throws Exception {
+        long giveUpAt = System.nanoTime() + patience.toNanos();
+        long head = run.database.eventHead();
+        while (System.nanoTime() < giveUpAt) {
+            JsonNode progress = run.service.get("/api/replays/progress");
+            if (!progress.path("position").isNull() && progress.path("position").asLong() >= head) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("The read models did not catch up with the stream in " + patience);
+    }
+
+    /** Polls the replay's progress until it has passed the head of the stream as it was when it began. */
+    private JsonNode awaitReplayed(long head, Duration patience) throws Exception {
+        long giveUpAt = System.nanoTime() + patience.toNanos();
+        long poll = run.settings.mode().equals("smoke") ? 100 : 500;
+        while (System.nanoTime() < giveUpAt) {
+            JsonNode progress = run.service.get("/api/replays/progress");
+            boolean done = !progress.path("replaying").asBoolean()
+                           && !progress.path("position").isNull() && progress.path("position").asLong() >= head;
+            if (done) {
+                return progress;
+            }
+            Thread.sleep(poll);
+        }
+        throw new IllegalStateException("The replay did not finish in " + patience);
+    }
+}

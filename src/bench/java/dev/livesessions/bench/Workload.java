@@ -1,0 +1,80 @@
+package dev.livesessions.bench;
+
+import java.util.Random;
+
+/**
+ * Which messages a load sends. One generator feeds every variant (HTTP baselines, the webhook, the in-process write
+ * path), so they all see the same kind of messages.
+ *
+ * @param shape        how messages spread over tenants
+ * @param tenantPrefix tenants are named {@code <prefix>-<number>} (see {@link BenchTenants})
+ * @param firstTenant  the number of the first tenant the load uses
+ * @param tenantCount  how many tenants, numbered from {@code firstTenant} on (1 for {@link Shape#HOT})
+ */
+public record Workload(Shape shape, String tenantPrefix, int firstTenant, int tenantCount) {
+
+    static Workload spread(String tenantPrefix, int tenantCount) {
+        return new Workload(Shape.SPREAD, tenantPrefix, 0, tenantCount);
+    }
+
+    static Workload hot(String tenantPrefix, int tenant) {
+        return new Workload(Shape.HOT, tenantPrefix, tenant, 1);
+    }
+
+    static Workload cycle(String tenantPrefix, int firstTenant, int tenantCount) {
+        return new Workload(Shape.CYCLE, tenantPrefix, firstTenant, tenantCount);
+    }
+
+
+    public enum Shape {
+        /** A random tenant per message; 10 % seller messages, 60 % client codes, 30 % chat (not a live signal). */
+        SPREAD,
+        /** One tenant's live: every sender posts product codes into the same session. */
+        HOT,
+        /** Client codes to each tenant in turn: message n goes to tenant n mod count. */
+        CYCLE
+    }
+
+    /** What kind of text a message carries. */
+    enum Kind { SELLER, CODE, CHAT }
+
+    /**
+     * One message, ready to be sent as the generic webhook's JSON body.
+     *
+     * @param liveSignal whether the service must take it as a live signal (a seller's message or a client's code)
+     */
+    public record Message(int tenantIndex, String tenantId, String messageId, String sender, String text,
+                          boolean liveSignal) {
+
+        /** The generic webhook's body; the harness's ids, phones and texts need no JSON escaping. */
+        public String json() {
+            return "{\"messageId\":\"" + messageId + "\",\"tenantId\":\"" + tenantId + "\",\"sender\":\"" + sender
+                   + "\",\"text\":\"" + text + "\"}";
+        }
+    }
+
+    /** The message with this sequence number of the run; {@code random} picks tenants, senders and codes. */
+    Message message(String runId, long sequence, Random random) {
+        int tenantIndex = firstTenant + switch (shape) {
+            case SPREAD -> random.nextInt(tenantCount);
+            case HOT -> 0;
+            case CYCLE -> (int) (sequence % tenantCount);
+        };
+        Kind kind = Kind.CODE;
+        if (shape == Shape.SPREAD) {
+            int dice = random.nextInt(100);
+            kind = dice < 10 ? Kind.SELLER : dice < 70 ? Kind.CODE : Kind.CHAT;
+        }
+        String code = (char) ('A' + random.nextInt(26)) + Integer.toString(1 + random.nextInt(999));
+        String clientPhone = "+3370" + String.format("%07d", random.nextInt(10_000_000));
+        String messageId = runId + "-" + sequence;
+        String tenantId = BenchTenants.id(tenantPrefix, tenantIndex);
+        return switch (kind) {
+            case SELLER -> new Message(tenantIndex, tenantId, messageId, BenchTenants.sellerPhone(tenantIndex),
+                                       "New item: code " + code + ", 20 EUR", true);
+            case CODE -> new Message(tenantIndex, tenantId, messageId, clientPhone, code, true);
+            case CHAT -> new Message(tenantIndex, tenantId, messageId, clientPhone, "hello, is it still available?",
+                                     false);
+        };
+    }
+}
