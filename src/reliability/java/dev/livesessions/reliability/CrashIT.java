@@ -51,21 +51,14 @@ class CrashIT extends ReliabilityScenario {
             rotation.add(node);
         }
         ServiceNode.sleep(Duration.ofSeconds(3));
-        load.stopNewMessages();
-        boolean drained = load.awaitAllAcknowledged(Duration.ofSeconds(90));
-        load.close();
-        List<Message> neverAcknowledged = Load.deliverUntilAcknowledged(
-                sender, ledger, rotation, ledger.unacknowledged(), Duration.ofSeconds(60));
-        List<Message> finalRound = List.copyOf(ledger.sent());
-        List<Message> notAcknowledgedAgain = Load.deliverUntilAcknowledged(sender, ledger, rotation, finalRound,
-                                                                           Duration.ofMinutes(5));
+        Load.Ending ending = load.finishAndDeliverEverythingAgain();
         EventStream stream = awaitClosures(database, WINDOW.plusSeconds(30));
 
         SoftAssertions softly = new SoftAssertions();
         report.put("kills (kill -9)", mode.crashKills())
               .put("first start to ready", Reports.seconds(firstStart))
               .put("restart to ready after each kill", restarts.stream().map(Reports::seconds).toList())
-              .put("final redelivery of every message", finalRound.size() + " messages");
+              .put("final redelivery of every message", ending.deliveredAgain() + " messages");
         checkMessages(report, ledger, stream, softly);
         int violations = checkSessions(report, database, stream, true, softly);
         report.put("invariant violations", violations);
@@ -73,9 +66,7 @@ class CrashIT extends ReliabilityScenario {
         checkReadModels(report, node, database, stream, softly);
         report.finish();
 
-        softly.assertThat(drained).as("the senders' redeliveries were all acknowledged").isTrue();
-        softly.assertThat(neverAcknowledged).as("messages never acknowledged").isEmpty();
-        softly.assertThat(notAcknowledgedAgain).as("messages not acknowledged on the final redelivery").isEmpty();
+        ending.check(softly);
         softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503").isZero();
         softly.assertAll();
     }

@@ -1,5 +1,7 @@
 package dev.livesessions.reliability;
 
+import org.assertj.core.api.SoftAssertions;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -174,6 +176,33 @@ final class Load implements AutoCloseable {
     public void close() {
         stopped = true;
         pool.shutdownNow();
+    }
+
+    /** How the end of a load went: see {@link #finishAndDeliverEverythingAgain()}. */
+    record Ending(boolean drained, List<Message> neverAcknowledged, List<Message> notAcknowledgedAgain,
+                  int deliveredAgain) {
+
+        void check(SoftAssertions softly) {
+            softly.assertThat(drained).as("the senders' redeliveries were all acknowledged").isTrue();
+            softly.assertThat(neverAcknowledged).as("messages never acknowledged").isEmpty();
+            softly.assertThat(notAcknowledgedAgain).as("messages not acknowledged on the final redelivery").isEmpty();
+        }
+    }
+
+    /**
+     * Ends the load as a provider would: no new messages, the senders' pending redeliveries acknowledged, what is
+     * still unacknowledged delivered until it is, then every message sent delivered once more.
+     */
+    Ending finishAndDeliverEverythingAgain() {
+        stopNewMessages();
+        boolean drained = awaitAllAcknowledged(Duration.ofSeconds(90));
+        close();
+        List<Message> neverAcknowledged = deliverUntilAcknowledged(sender, ledger, rotation, ledger.unacknowledged(),
+                                                                   Duration.ofSeconds(60));
+        List<Message> everything = List.copyOf(ledger.sent());
+        List<Message> notAcknowledgedAgain = deliverUntilAcknowledged(sender, ledger, rotation, everything,
+                                                                      Duration.ofMinutes(5));
+        return new Ending(drained, neverAcknowledged, notAcknowledgedAgain, everything.size());
     }
 
     /**

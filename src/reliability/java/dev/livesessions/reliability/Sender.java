@@ -2,20 +2,16 @@ package dev.livesessions.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.livesessions.Http;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +52,7 @@ final class Sender {
         String json = write(body);
         long t = Instant.now().getEpochSecond();
         String signature = "tenant=" + message.tenantId() + ",t=" + t + ",v1="
-                           + hmacHex(Tenants.secretOf(message.tenantId()), t + "." + json);
+                           + Http.hmacHex(Tenants.secretOf(message.tenantId()), t + "." + json);
         HttpRequest request = HttpRequest.newBuilder(node.url("/webhooks/messages"))
                                          .timeout(Duration.ofSeconds(20))
                                          .header("Content-Type", "application/json")
@@ -155,16 +151,6 @@ final class Sender {
             }
         }
         return sum;
-    }
-
-    private static String hmacHex(String secret, String content) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static String write(Object value) {

@@ -88,14 +88,7 @@ class SeveralNodesIT extends ReliabilityScenario {
         rotation.add(victim);
         ServiceNode.sleep(Duration.between(Instant.now(), loadStarted.plus(run)));
 
-        load.stopNewMessages();
-        boolean drained = load.awaitAllAcknowledged(Duration.ofSeconds(90));
-        load.close();
-        List<Message> neverAcknowledged = Load.deliverUntilAcknowledged(
-                sender, ledger, rotation, ledger.unacknowledged(), Duration.ofSeconds(60));
-        List<Message> finalRound = List.copyOf(ledger.sent());
-        List<Message> notAcknowledgedAgain = Load.deliverUntilAcknowledged(sender, ledger, rotation, finalRound,
-                                                                           Duration.ofMinutes(5));
+        Load.Ending ending = load.finishAndDeliverEverythingAgain();
         EventStream stream = awaitClosures(database, WINDOW.plusSeconds(30));
         watch.close();
         claims.close();
@@ -129,9 +122,7 @@ class SeveralNodesIT extends ReliabilityScenario {
         softly.assertThat(segmentsTakenOver).as("time for the killed node's segments to be taken over")
               .isLessThan(Duration.ofSeconds(60));
         softly.assertThat(watch.violations()).as("moments the read model showed two active sessions").isEmpty();
-        softly.assertThat(drained).as("the senders' redeliveries were all acknowledged").isTrue();
-        softly.assertThat(neverAcknowledged).as("messages never acknowledged").isEmpty();
-        softly.assertThat(notAcknowledgedAgain).as("messages not acknowledged on the final redelivery").isEmpty();
+        ending.check(softly);
         softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503").isZero();
         softly.assertAll();
     }
