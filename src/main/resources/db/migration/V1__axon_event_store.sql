@@ -1,5 +1,5 @@
 -- Axon Framework's JPA event store, token store, saga store and dead-letter queue.
--- Serialized payloads, metadata and tokens are bytea (JSON written by Jackson), never oid large objects:
+-- Serialized payloads, metadata and tokens are bytea (JSON written by Jackson), never large objects:
 -- META-INF/orm.xml maps Axon's @Lob fields to these columns.
 
 -- One number at a time: no jumps across restarts, so tracking processors see only the gaps of in-flight commits.
