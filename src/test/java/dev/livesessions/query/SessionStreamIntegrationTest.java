@@ -51,7 +51,7 @@ class SessionStreamIntegrationTest {
         admin = new Http(port);
         tenant = uniqueTenant("sse");
         neighbour = uniqueTenant("sse");
-        admin.createTenant(tenant, "PT2S", SELLER);
+        admin.createTenant(tenant, "PT5S", SELLER);
         admin.createTenant(neighbour, null, SELLER);
         streamerToken = admin.postRaw("/api/tokens", "application/json",
                                       "{\"name\":\"dash\",\"role\":\"STREAMER\",\"tenantId\":\"" + tenant + "\"}")
@@ -73,9 +73,14 @@ class SessionStreamIntegrationTest {
 
         JsonNode opened = sessionIn(events, sessionId, "ACTIVE");
         assertThat(opened.get("sellerMessages").asLong()).isEqualTo(1);
-        assertThat(next(events, "stats").data().get("activeSessions").asLong()).isEqualTo(1);
+        JsonNode statsWithTheSession = next(events, "stats").data();
+        assertThat(statsWithTheSession.get("totalSessions").asLong()).isEqualTo(1);
+        assertThat(statsWithTheSession.get("liveMessages").asLong()).isEqualTo(1);
         JsonNode closed = sessionIn(events, sessionId, "CLOSED");
         assertThat(closed.get("closeReason").asText()).isEqualTo("INACTIVITY");
+        JsonNode statsAfterTheClosure = next(events, "stats").data();
+        assertThat(statsAfterTheClosure.get("activeSessions").asLong()).isZero();
+        assertThat(statsAfterTheClosure.get("inactiveSessions").asLong()).isEqualTo(1);
     }
 
     @Test
