@@ -28,7 +28,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule sessionsAreReachedOnlyThroughTheRouterAndTheApi = classes()
-            .that().resideInAPackage("dev.livesessions.session..").and().arePublic()
+            .that().resideInAPackage("dev.livesessions.session..").and().arePublic().and().areTopLevelClasses()
             .should().haveSimpleName("LiveSignalRouter");
 
     @ArchTest

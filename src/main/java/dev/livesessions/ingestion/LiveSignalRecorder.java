@@ -3,11 +3,13 @@ package dev.livesessions.ingestion;
 import dev.livesessions.DatabaseFailures;
 import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.api.LiveSignal;
-import dev.livesessions.api.RecordedSignal;
 import dev.livesessions.api.SessionTerms;
 import dev.livesessions.ingestion.InboundMessageLog.MessageKey;
 import dev.livesessions.session.LiveSignalRouter;
+import dev.livesessions.session.LiveSignalRouter.TenantSignals;
 import dev.livesessions.tenant.TenantSettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
@@ -50,6 +52,8 @@ class LiveSignalRecorder implements SmartLifecycle {
 
     private static final Logger logger = LoggerFactory.getLogger(LiveSignalRecorder.class);
     private static final int QUEUE_CAPACITY = 20_000;
+    /** Batches rolled back: a lost race with another node on a session, or a failure of the database. */
+    static final String ROLLED_BACK = "live_sessions.writer.rolled_back";
 
     /** Where a live signal went. */
     record Recording(String sessionId, boolean openedSession, boolean duplicate) {
@@ -68,17 +72,22 @@ class LiveSignalRecorder implements SmartLifecycle {
     private final LiveSignalRouter router;
     private final TransactionManager transactionManager;
     private final LiveSessionsProperties.Recorder settings;
+    private final Counter rolledBack;
     private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
     private final List<Thread> writers = new ArrayList<>();
     private final ReadWriteLock acceptance = new ReentrantReadWriteLock();
     private volatile boolean running;
 
     LiveSignalRecorder(InboundMessageLog inboundMessages, LiveSignalRouter router,
-                       TransactionManager transactionManager, LiveSessionsProperties properties) {
+                       TransactionManager transactionManager, LiveSessionsProperties properties,
+                       MeterRegistry meters) {
         this.inboundMessages = inboundMessages;
         this.router = router;
         this.transactionManager = transactionManager;
         this.settings = properties.recorder();
+        this.rolledBack = Counter.builder(ROLLED_BACK)
+                                 .description("Batches of live signals rolled back (and tried again tenant by tenant)")
+                                 .register(meters);
     }
 
     /** A live signal and its tenant, as handed to the recorder. */
@@ -219,6 +228,7 @@ class LiveSignalRecorder implements SmartLifecycle {
         unitOfWork.attachTransaction(transactionManager);
         ResultMessage<List<Recording>> result = unitOfWork.executeWithResult(() -> recordAll(batch));
         if (result.isExceptional()) {
+            rolledBack.increment();
             logger.debug("A batch of {} live signal(s) rolled back", batch.size(), result.exceptionResult());
             return result.exceptionResult();
         }
@@ -240,17 +250,18 @@ class LiveSignalRecorder implements SmartLifecycle {
                                   .add(pending);
             }
         }
-        Map<MessageKey, Recording> recordings = new HashMap<>();
+        List<TenantSignals> tenants = new ArrayList<>(newSignalsByTenant.size());
         newSignalsByTenant.forEach((tenantId, pendings) -> {
             TenantSettings tenant = pendings.get(0).tenant();
-            List<LiveSignal> signals = pendings.stream().map(Pending::signal).toList();
-            SessionTerms terms = new SessionTerms(tenant.inactivityWindow(), tenant.autoCleanupByDefault(),
-                                                  tenant.maxLifespan());
-            for (RecordedSignal recorded : router.route(tenantId, terms, signals)) {
-                recordings.put(new MessageKey(tenantId, recorded.messageId()),
-                               new Recording(recorded.sessionId(), recorded.openedSession(), false));
-            }
+            tenants.add(new TenantSignals(tenantId, new SessionTerms(tenant.inactivityWindow(),
+                                                                     tenant.autoCleanupByDefault(),
+                                                                     tenant.maxLifespan()),
+                                          pendings.stream().map(Pending::signal).toList()));
         });
+        Map<MessageKey, Recording> recordings = new HashMap<>();
+        router.route(tenants).forEach((tenantId, recorded) -> recorded.forEach(
+                signal -> recordings.put(new MessageKey(tenantId, signal.messageId()),
+                                         new Recording(signal.sessionId(), signal.openedSession(), false))));
         List<Recording> inBatchOrder = new ArrayList<>(batch.size());
         for (Pending pending : batch) {
             Recording recording = recordings.remove(pending.key());

@@ -7,7 +7,9 @@ import org.axonframework.eventhandling.EventHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.util.Optional;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Each tenant's latest session, and whether it is still active: the set-based guard that keeps a tenant from ever
@@ -30,11 +32,29 @@ class LatestSessions {
         this.jdbc = jdbc;
     }
 
-    /** The id of the tenant's latest session, active or not; empty before its first. */
-    Optional<String> of(String tenantId) {
-        return jdbc.queryForList("SELECT session_id FROM tenant_latest_session WHERE tenant_id = ?", String.class,
-                                 tenantId)
-                   .stream().findFirst();
+    /** A tenant's latest session, and the sequence number of the last event stored for it. */
+    record Latest(String sessionId, Long lastSequence) {
+    }
+
+    /**
+     * Each tenant's latest session, active or not, in one query for the whole batch.
+     *
+     * @return tenant id to its latest session; a tenant before its first session is absent
+     */
+    Map<String, Latest> of(Collection<String> tenantIds) {
+        Map<String, Latest> latest = new HashMap<>();
+        jdbc.query("""
+                           SELECT l.tenant_id, l.session_id,
+                                  (SELECT max(e.sequence_number) FROM domain_event_entry e
+                                   WHERE e.aggregate_identifier = l.session_id)
+                           FROM tenant_latest_session l WHERE l.tenant_id = ANY (?)
+                           """,
+                   statement -> statement.setArray(1, statement.getConnection()
+                                                               .createArrayOf("varchar", tenantIds.toArray())),
+                   row -> {
+                       latest.put(row.getString(1), new Latest(row.getString(2), row.getObject(3, Long.class)));
+                   });
+        return latest;
     }
 
     @EventHandler

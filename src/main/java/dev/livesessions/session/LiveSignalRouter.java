@@ -7,12 +7,16 @@ import dev.livesessions.api.RecordedSignal;
 import dev.livesessions.api.SessionIds;
 import dev.livesessions.api.SessionTerms;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.caching.Cache;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Sends a tenant's live signals to its latest session, which records them or opens the tenant's next session; a
+ * Sends each tenant's live signals to its latest session, which records them or opens the tenant's next session; a
  * tenant's first signals open its first session.
  * It runs inside the caller's unit of work, so that the signals, their events and the caller's own writes commit (or
  * roll back) together.
@@ -21,24 +25,51 @@ import java.util.List;
 public class LiveSignalRouter {
 
     private final LatestSessions latestSessions;
+    private final SessionsWrittenHere writtenHere;
+    private final Cache cachedSessions;
     private final CommandGateway commandGateway;
 
-    LiveSignalRouter(LatestSessions latestSessions, CommandGateway commandGateway) {
+    LiveSignalRouter(LatestSessions latestSessions, SessionsWrittenHere writtenHere,
+                     @Qualifier("liveSessionCache") Cache cachedSessions, CommandGateway commandGateway) {
         this.latestSessions = latestSessions;
+        this.writtenHere = writtenHere;
+        this.cachedSessions = cachedSessions;
         this.commandGateway = commandGateway;
     }
 
+    /** A tenant's live signals, in arrival order (not empty), and its terms now for a session they open. */
+    public record TenantSignals(String tenantId, SessionTerms terms, List<LiveSignal> signals) {
+    }
+
     /**
-     * @param terms   the tenant's terms now, for a session these signals open
-     * @param signals the tenant's live signals, in arrival order; not empty
-     * @return where each signal was recorded
+     * Routes the signals of several tenants, looking their latest sessions up together.
+     *
+     * @return where each signal was recorded, by tenant
      */
-    public List<RecordedSignal> route(String tenantId, SessionTerms terms, List<LiveSignal> signals) {
-        // The latest session, active or not, decides: it records the signals, or opens its successor no earlier
-        // than it closed itself. Only a tenant's first session is opened from here.
-        Object command = latestSessions.of(tenantId)
-                .<Object>map(latest -> new RecordActivity(latest, terms, signals))
-                .orElseGet(() -> new OpenLiveSession(SessionIds.of(tenantId, 1), tenantId, 1, terms, signals));
-        return commandGateway.sendAndWait(command);
+    public Map<String, List<RecordedSignal>> route(List<TenantSignals> tenants) {
+        if (tenants.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, LatestSessions.Latest> latest = latestSessions.of(tenants.stream().map(TenantSignals::tenantId)
+                                                                             .toList());
+        Map<String, List<RecordedSignal>> recorded = new LinkedHashMap<>();
+        for (TenantSignals tenant : tenants) {
+            // The latest session, active or not, decides: it records the signals, or opens its successor no earlier
+            // than it closed itself. Only a tenant's first session is opened from here.
+            LatestSessions.Latest latestSession = latest.get(tenant.tenantId());
+            Object command;
+            if (latestSession == null) {
+                command = new OpenLiveSession(SessionIds.of(tenant.tenantId(), 1), tenant.tenantId(), 1,
+                                              tenant.terms(), tenant.signals());
+            } else {
+                if (!writtenHere.isLatestWrittenHere(latestSession.sessionId(), latestSession.lastSequence())) {
+                    // Another node wrote to the session since this one did: read it again rather than collide.
+                    cachedSessions.remove(latestSession.sessionId());
+                }
+                command = new RecordActivity(latestSession.sessionId(), tenant.terms(), tenant.signals());
+            }
+            recorded.put(tenant.tenantId(), commandGateway.sendAndWait(command));
+        }
+        return recorded;
     }
 }

@@ -34,8 +34,8 @@ import javax.cache.Caching;
 class SessionConfiguration {
 
     /** Enough for every session of a busy evening; an idle one leaves after two hours and is read back if needed. */
-    private static final long CACHED_SESSIONS = 100_000;
-    private static final Duration CACHED_WHILE_IDLE = Duration.ofHours(2);
+    static final long CACHED_SESSIONS = 100_000;
+    static final Duration CACHED_WHILE_IDLE = Duration.ofHours(2);
 
     /** A cache manager of this application context's own (JCache's default one is shared by the whole JVM). */
     @Bean(destroyMethod = "close")
