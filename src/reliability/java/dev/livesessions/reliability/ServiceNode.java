@@ -64,8 +64,9 @@ final class ServiceNode implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
-                // A node that runs out of memory leaves its heap for a post-mortem, next to its log.
-                "-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + log.getParent(),
+                // A node that runs out of memory leaves its heap for a post-mortem, next to its log, and stops (as
+                // under a supervisor) rather than limping on with threads that died.
+                "-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + log.getParent(), "-XX:+ExitOnOutOfMemoryError",
                 "-Daxoniq.update-checker.disabled=true",
                 "-jar", jar().toString(),
                 "--server.port=" + port,
