@@ -106,10 +106,9 @@ class SeveralNodesIT extends ReliabilityScenario {
         report.put("read-model segments per node (samples: node=segments held)", claims.summary())
               .put("nodes that held read-model segments", claims.owners())
               .put("deadline closures counted per node (metrics of the nodes alive at the end)",
-                   closuresPerNode(nodes))
-              .put("batches that lost a race on a session's sequence number, per node (log lines)",
-                   logLines(nodes, line -> line.contains(" ERROR ")
-                                           && line.contains("domain_event_entry_aggregate_sequence_key")))
+                   counterPerNode(nodes, "live_sessions_sessions_closed_total", "reason=\"inactivity\""))
+              .put("write batches rolled back, per node (lost races; metrics of the nodes alive at the end)",
+                   counterPerNode(nodes, "live_sessions_writer_rolled_back_total"))
               .put("signals answered 503 after 3 lost attempts, per node (log lines)",
                    logLines(nodes, line -> line.contains("Could not store")))
               .put("other ERROR log lines per node",
@@ -127,19 +126,20 @@ class SeveralNodesIT extends ReliabilityScenario {
         softly.assertAll();
     }
 
-    private Map<String, String> closuresPerNode(List<ServiceNode> nodes) {
-        Map<String, String> closures = new TreeMap<>();
+    /** A counter of each node alive at the end, since its last start. */
+    private Map<String, String> counterPerNode(List<ServiceNode> nodes, String counter, String... labels) {
+        Map<String, String> counts = new TreeMap<>();
         for (ServiceNode node : nodes) {
             if (node.isAlive()) {
                 try {
-                    closures.put(node.name(), String.valueOf(Math.round(Sender.metric(sender.metrics(node),
-                            "live_sessions_sessions_closed_total", "reason=\"inactivity\""))));
+                    counts.put(node.name(),
+                               String.valueOf(Math.round(Sender.metric(sender.metrics(node), counter, labels))));
                 } catch (RuntimeException unavailable) {
-                    closures.put(node.name(), "metrics unavailable: " + unavailable.getMessage());
+                    counts.put(node.name(), "metrics unavailable: " + unavailable.getMessage());
                 }
             }
         }
-        return closures;
+        return counts;
     }
 
     /** How many lines of each node's logs (all its runs) match. */
