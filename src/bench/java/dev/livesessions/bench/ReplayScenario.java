@@ -28,12 +28,18 @@ final class ReplayScenario {
     void run() throws Exception {
         long wanted = run.settings.replayEvents();
         long events = run.database.count("SELECT count(*) FROM domain_event_entry");
+        if (events < wanted) {
+            IngestionScenario.createSpreadTenants(run);
+        }
         for (int round = 1; events < wanted && round <= 5; round++) {
             run.checked(run.inProcess(LoadPlan.counted("replay-fill-" + round, null,
                                                        Workload.cycle(IngestionScenario.spreadPrefix(), 0,
                                                                       run.settings.spreadTenants()),
                                                        16, wanted - events)));
             events = run.database.count("SELECT count(*) FROM domain_event_entry");
+        }
+        if (events < wanted) {
+            throw new IllegalStateException("The store holds " + events + " events after filling, not " + wanted);
         }
         awaitCaughtUp(Duration.ofMinutes(15));
 
