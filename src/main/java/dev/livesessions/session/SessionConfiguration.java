@@ -23,12 +23,12 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import javax.cache.CacheManager;
+import javax.cache.Caching;
 import java.net.URI;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.UUID;
-import javax.cache.CacheManager;
-import javax.cache.Caching;
 
 @Configuration(proxyBeanMethods = false)
 class SessionConfiguration {
@@ -92,4 +92,3 @@ class SessionConfiguration {
         };
     }
 }
-
