@@ -117,6 +117,20 @@ class ObservabilityIntegrationTest {
     }
 
     @Test
+    void axonMeasuresTheReadModelsButNotTheProcessorsInsideTheWritersTransaction() {
+        http.message(tenant, "m1", SELLER, "live");
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                Metrics.scrape(http).value("eventProcessor_successCounter_total", "processorName=\"read-models\""))
+                .isPositive());
+        Metrics metrics = Metrics.scrape(http);
+        for (String inTheWritersTransaction : new String[] {"latest-sessions", "session-monitoring"}) {
+            assertThat(metrics.samples().keySet())
+                    .noneMatch(sample -> sample.contains("processorName=\"" + inTheWritersTransaction + "\""));
+        }
+    }
+
+    @Test
     void logsAreJsonLinesCarryingTheCorrelationIdOfTheMessageThatCausedThem(CapturedOutput output) {
         String correlationId = "corr-" + tenant;
         String body = Http.write(Map.of("messageId", "m1", "tenantId", tenant, "sender", SELLER,
