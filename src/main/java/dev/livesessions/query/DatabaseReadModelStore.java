@@ -1,5 +1,6 @@
 package dev.livesessions.query;
 
+import jakarta.persistence.EntityManager;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -8,33 +9,40 @@ import java.time.LocalDate;
 import java.util.Collection;
 import java.util.Optional;
 
-/** The live read models, in PostgreSQL. */
+/**
+ * The live read models, in PostgreSQL. The projection calls it for every event of a batch, in the batch's
+ * transaction: it works on the entity manager itself, where the rows the batch preloaded already are.
+ */
 @Component
 class DatabaseReadModelStore implements ReadModelStore {
 
-    private final SessionEntryRepository sessions;
-    private final TenantStatsRepository stats;
+    private final EntityManager entities;
     private final JdbcTemplate jdbc;
 
-    DatabaseReadModelStore(SessionEntryRepository sessions, TenantStatsRepository stats, JdbcTemplate jdbc) {
-        this.sessions = sessions;
-        this.stats = stats;
+    DatabaseReadModelStore(EntityManager entities, JdbcTemplate jdbc) {
+        this.entities = entities;
         this.jdbc = jdbc;
     }
 
     @Override
     public Optional<SessionEntry> session(String sessionId) {
-        return sessions.findById(sessionId);
+        return Optional.ofNullable(entities.find(SessionEntry.class, sessionId));
     }
 
     @Override
     public SessionEntry addSession(SessionEntry session) {
-        return sessions.save(session);
+        entities.persist(session);
+        return session;
     }
 
     @Override
     public TenantStatsEntry statsOf(String tenantId) {
-        return stats.findById(tenantId).orElseGet(() -> stats.save(new TenantStatsEntry(tenantId)));
+        TenantStatsEntry stats = entities.find(TenantStatsEntry.class, tenantId);
+        if (stats == null) {
+            stats = new TenantStatsEntry(tenantId);
+            entities.persist(stats);
+        }
+        return stats;
     }
 
     @Override
@@ -50,8 +58,13 @@ class DatabaseReadModelStore implements ReadModelStore {
      * in the transaction's persistence context, so the events then find them without a query each.
      */
     void preload(Collection<String> sessionIds, Collection<String> tenantIds) {
-        sessions.findAllById(sessionIds);
-        stats.findAllById(tenantIds);
+        if (sessionIds.isEmpty()) {
+            return;
+        }
+        entities.createQuery("SELECT s FROM SessionEntry s WHERE s.sessionId IN :ids", SessionEntry.class)
+                .setParameter("ids", sessionIds).getResultList();
+        entities.createQuery("SELECT t FROM TenantStatsEntry t WHERE t.tenantId IN :ids", TenantStatsEntry.class)
+                .setParameter("ids", tenantIds).getResultList();
     }
 
     /** Empties every read model, before a replay rebuilds them. */
