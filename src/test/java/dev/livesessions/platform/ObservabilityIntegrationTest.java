@@ -97,7 +97,7 @@ class ObservabilityIntegrationTest {
                 .isGreaterThanOrEqualTo(before.value("live_sessions_sessions_closed_total", "reason=\"inactivity\"") + 1);
         String lateness = "live_sessions_sessions_close_lateness_seconds_count";
         assertThat(after.value(lateness)).isGreaterThanOrEqualTo(before.value(lateness) + 1);
-        // The deadline scheduler looks for due closures every 250 ms: a closure comes within about that.
+        // The deadline scheduler looks for due closures every second: a closure comes within about that.
         assertThat(after.value("live_sessions_sessions_close_lateness_seconds_max")).isLessThan(10);
     }
 
