@@ -47,7 +47,7 @@ public final class Bench {
         try {
             String classpath = copyClasspath(directory.resolve("classpath"));
             Path dataDirectory = directory.resolve("postgres");
-            Database database = Database.start(dataDirectory);
+            Database database = Database.start(dataDirectory, settings.databaseStatements());
             running.add(database);
             database.createBaselineTables();
             report.machine(MachineFacts.collect(database, settings));

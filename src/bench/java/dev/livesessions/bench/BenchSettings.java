@@ -14,18 +14,18 @@ record BenchSettings(String mode,
                      List<Integer> priorEvents, double streamRate, double streamSeconds,
                      int closureTenants, Duration closureWindow, int closurePasses, Duration closureTimeout,
                      long replayEvents,
-                     String serviceHeap, boolean flightRecording) {
+                     String serviceHeap, boolean flightRecording, boolean databaseStatements) {
 
     static BenchSettings of(String mode) {
         BenchSettings settings = switch (mode) {
             case "full" -> new BenchSettings("full", List.of(16, 64), 1_000, 10, 5, 20,
                                              List.of(10, 1_000, 10_000), 150, 20,
                                              100_000, Duration.ofMinutes(10), 2, Duration.ofMinutes(15),
-                                             1_000_000, "512m", false);
+                                             1_000_000, "512m", false, false);
             case "smoke" -> new BenchSettings("smoke", List.of(8), 20, 0, 0.5, 1,
                                               List.of(10, 50, 200), 60, 2,
                                               300, Duration.ofSeconds(3), 2, Duration.ofMinutes(1),
-                                              3_000, "512m", false);
+                                              3_000, "512m", false, true);
             default -> throw new IllegalArgumentException("bench.mode is full or smoke, not " + mode);
         };
         return settings.withOverrides();
@@ -40,7 +40,8 @@ record BenchSettings(String mode,
                                  closurePasses, closureTimeout,
                                  Long.parseLong(property("bench.replay.events", replayEvents)),
                                  property("bench.service.heap", serviceHeap),
-                                 Boolean.parseBoolean(property("bench.jfr", flightRecording)));
+                                 Boolean.parseBoolean(property("bench.jfr", flightRecording)),
+                                 Boolean.parseBoolean(property("bench.pg-statements", databaseStatements)));
     }
 
     /** A system property, or the mode's value when it is not set or blank (Maven passes unset ones as blank). */

@@ -72,7 +72,9 @@ final class ClosureScenario {
         long liveMessages = opening.liveAcknowledged()
                             + activity.stream().mapToLong(LoadResult::liveAcknowledged).sum();
 
+        database.resetStatements();
         long closed = awaitClosures();
+        List<Database.StatementCost> statements = database.costliestStatements(12);
         long sessions = database.count("SELECT count(*) FROM domain_event_entry WHERE payload_type = "
                                        + "'dev.livesessions.api.LiveSessionCreated' AND aggregate_identifier LIKE 'c-%'");
         long deadlineWrites = database.deadlineWrites() - deadlineWritesBefore;
@@ -94,7 +96,7 @@ final class ClosureScenario {
             reasons.put(String.valueOf(row.get(0)), ((Number) row.get(1)).longValue());
         }
         report(tenants, window, opening, openingSeconds, activity, liveMessages, sessions, closed, deadlineWrites,
-               lateness, earliest, reasons, before, withAllOpen);
+               lateness, earliest, reasons, before, withAllOpen, statements);
     }
 
     /**
@@ -126,7 +128,7 @@ final class ClosureScenario {
                         List<LoadResult> activity, long liveMessages, long sessions, long closed,
                         long deadlineWrites,
                         Histogram lateness, double earliest, Map<String, Long> reasons, Memory before,
-                        Memory withAllOpen) {
+                        Memory withAllOpen, List<Database.StatementCost> statements) {
         Report report = run.report;
         LoadResult.Latency late = LoadRunner.latencyOf(lateness);
         // latencyOf reads microseconds; lateness was recorded in milliseconds, so scale back.
@@ -170,6 +172,7 @@ final class ClosureScenario {
         results.put("deadlineWrites", deadlineWrites);
         results.put("deadlineWritesPerLiveMessage", perMessage);
         results.put("deadlineWritesPerSession", deadlineWrites / (double) Math.max(1, sessions));
+        Run.reportStatements("from the last pass until every session had closed", statements, md, results);
         report.scenario(NAME, results, md);
 
         List<String> memory = Run.header("Memory",

@@ -21,25 +21,66 @@ import java.util.List;
  * Commits are durable: {@code synchronous_commit=on} <em>and</em> {@code fsync=on}. zonky starts PostgreSQL with
  * {@code -F} (fsync off) for speed; without turning it back on, a commit would not wait for the disk and "200 =
  * durable" would be measured without its cost.
+ * <p>
+ * With {@code -Dbench.pg-statements=true} the server also loads {@code pg_stat_statements}, so that a scenario can say
+ * which statements PostgreSQL spent its time on ({@link #costliestStatements}).
  */
 final class Database implements AutoCloseable {
 
-    private final EmbeddedPostgres server;
-    private final Connection connection;
-
-    private Database(EmbeddedPostgres server) throws SQLException {
-        this.server = server;
-        this.connection = server.getPostgresDatabase().getConnection();
+    /** A statement as {@code pg_stat_statements} saw it since the last reset; times in milliseconds. */
+    record StatementCost(long calls, double totalMillis, long rows, String statement) {
     }
 
-    static Database start(Path dataDirectory) throws IOException, SQLException {
-        EmbeddedPostgres server = EmbeddedPostgres.builder()
-                                                  .setDataDirectory(dataDirectory)
-                                                  .setCleanDataDirectory(true)
-                                                  .setServerConfig("synchronous_commit", "on")
-                                                  .setServerConfig("fsync", "on")
-                                                  .start();
-        return new Database(server);
+    private final EmbeddedPostgres server;
+    private final Connection connection;
+    private final boolean statementsTracked;
+
+    private Database(EmbeddedPostgres server, boolean statementsTracked) throws SQLException {
+        this.server = server;
+        this.connection = server.getPostgresDatabase().getConnection();
+        this.statementsTracked = statementsTracked;
+    }
+
+    static Database start(Path dataDirectory, boolean trackStatements) throws IOException, SQLException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                                                           .setDataDirectory(dataDirectory)
+                                                           .setCleanDataDirectory(true)
+                                                           .setServerConfig("synchronous_commit", "on")
+                                                           .setServerConfig("fsync", "on");
+        if (trackStatements) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        }
+        Database database = new Database(builder.start(), trackStatements);
+        if (trackStatements) {
+            database.execute("CREATE EXTENSION pg_stat_statements");
+        }
+        return database;
+    }
+
+    /** Starts counting statements afresh (nothing happens unless they are tracked). */
+    void resetStatements() throws SQLException {
+        if (statementsTracked) {
+            execute("SELECT pg_stat_statements_reset()");
+        }
+    }
+
+    /**
+     * The statements PostgreSQL spent the most execution time on since {@link #resetStatements}, whoever ran them;
+     * empty unless statements are tracked. Whitespace is folded and each statement cut to 160 characters.
+     */
+    List<StatementCost> costliestStatements(int limit) throws SQLException {
+        if (!statementsTracked) {
+            return List.of();
+        }
+        List<StatementCost> costs = new ArrayList<>();
+        for (List<Object> row : rows("""
+                SELECT calls, total_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160)
+                FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ?
+                """, limit)) {
+            costs.add(new StatementCost(((Number) row.get(0)).longValue(), ((Number) row.get(1)).doubleValue(),
+                                        ((Number) row.get(2)).longValue(), (String) row.get(3)));
+        }
+        return costs;
     }
 
     String jdbcUrl() {

@@ -45,10 +45,12 @@ final class ReplayScenario {
 
         BenchEndpoints.RawRead firstRead = run.service.post("/bench/control/raw-read", null,
                                                             BenchEndpoints.RawRead.class);
+        run.database.resetStatements();
         long started = System.nanoTime();
         run.service.post("/api/replays", null);
         JsonNode finished = awaitReplayed(run.database.eventHead(), Duration.ofMinutes(30));
         double seconds = (System.nanoTime() - started) / 1e9;
+        List<Database.StatementCost> statements = run.database.costliestStatements(12);
         BenchEndpoints.RawRead secondRead = run.service.post("/bench/control/raw-read", null,
                                                              BenchEndpoints.RawRead.class);
 
@@ -78,6 +80,7 @@ final class ReplayScenario {
         results.put("rawReadAfter", secondRead);
         results.put("replayOverRaw", ratio);
         results.put("finalProgress", finished);
+        Run.reportStatements("during the replay", statements, md, results);
         run.report.scenario(NAME, results, md);
     }
 

@@ -102,6 +102,29 @@ final class Run {
         return result;
     }
 
+    /**
+     * Adds to a scenario's report the statements PostgreSQL spent the most time on {@code during} (from
+     * {@link Database#costliestStatements}); nothing when the run does not track them.
+     */
+    static void reportStatements(String during, List<Database.StatementCost> costs, List<String> md,
+                                 java.util.Map<String, Object> results) {
+        if (costs.isEmpty()) {
+            return;
+        }
+        md.add("");
+        md.add("What PostgreSQL spent its time on " + during + " (`pg_stat_statements`, execution time summed over "
+               + "every connection):");
+        md.add("");
+        md.add("| calls | total ms | ms per call | rows | statement |");
+        md.add("|---|---|---|---|---|");
+        for (Database.StatementCost cost : costs) {
+            md.add("| %,d | %s | %s | %,d | `%s` |".formatted(cost.calls(), Report.number(cost.totalMillis()),
+                    Report.number(cost.totalMillis() / Math.max(1, cost.calls())), cost.rows(),
+                    cost.statement().replace("|", "\\|").replace("`", "'")));
+        }
+        results.put("statements", costs);
+    }
+
     static List<String> header(String title, String... paragraphs) {
         List<String> lines = new java.util.ArrayList<>();
         lines.add("## " + title);
