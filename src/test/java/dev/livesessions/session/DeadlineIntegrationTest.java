@@ -64,6 +64,28 @@ class DeadlineIntegrationTest {
         assertThat(eventsOf(sessionId, "LiveSessionClosed")).isEqualTo(1);
     }
 
+    /**
+     * A closure executing when its node lost the database (or died) stays marked as picked: recording its failure
+     * needed the database too. db-scheduler takes it up again once its heartbeat is 20 s old (ADR 18), and the
+     * session still closes at its exact time. With the former bound (a minute), it would still be waiting.
+     */
+    @Test
+    void aClosureLeftPickedByANodeCutOffFromTheDatabaseIsTakenUpOnceItsHeartbeatIsTwentySecondsOld() {
+        String tenant = tenantWithWindow("PT3S");
+        String sessionId = http.message(tenant, "m1", SELLER, "Live!").body().get("sessionId").asText();
+        Instant lastActivity = activityTimes(sessionId).get(0);
+        Object closure = deadlinesOf(sessionId, "close-if-inactive").get(0).get("task_instance");
+
+        int leftPicked = jdbc.update("UPDATE scheduled_tasks SET picked = true, picked_by = 'a-node-cut-off', "
+                                     + "last_heartbeat = now() - interval '21 seconds' "
+                                     + "WHERE task_instance = ? AND NOT picked", closure);
+
+        assertThat(leftPicked).isEqualTo(1);
+        JsonNode closed = awaitClosed(sessionId);
+        assertThat(Instant.parse(closed.get("closedAt").asText())).isEqualTo(lastActivity.plusSeconds(3));
+        assertThat(eventsOf(sessionId, "LiveSessionClosed")).isEqualTo(1);
+    }
+
     @Test
     void liveMessagesNeitherAddNorRewriteDeadlines() {
         String tenant = tenantWithWindow("PT10M");
