@@ -1,75 +1,197 @@
 package dev.livesessions.query;
 
-import jakarta.persistence.EntityManager;
+import dev.livesessions.api.LiveSessionEvent;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.sql.Array;
+import java.sql.Connection;
 import java.sql.Date;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The live read models, in PostgreSQL. The projection calls it for every event of a batch, in the batch's
- * transaction: it works on the entity manager itself, where the rows the batch preloaded already are.
+ * The live read models, in PostgreSQL, written with plain batched statements (ADR 19). The projection applies a batch
+ * of events in one transaction: the rows the batch is about are read in two queries when it starts, the events change
+ * them in memory, and the rows that changed are written back in one statement batch per table just before the
+ * transaction commits. A batch that fails leaves nothing behind: its rows go with its unit of work.
  */
 @Component
 class DatabaseReadModelStore implements ReadModelStore {
 
-    private final EntityManager entities;
+    private static final String BATCH_ROWS = DatabaseReadModelStore.class.getName() + ".rows";
+    private static final String WRITE_SESSION = Rows.upsert("live_session", SessionEntry.COLUMNS);
+    private static final String WRITE_STATS = Rows.upsert("tenant_stats", TenantStatsEntry.COLUMNS);
+    private static final String COUNT_IDLE_DAY = """
+            INSERT INTO tenant_idle_day (tenant_id, day, sessions) VALUES (?, ?, ?)
+            ON CONFLICT (tenant_id, day) DO UPDATE SET sessions = tenant_idle_day.sessions + excluded.sessions
+            """;
+
     private final JdbcTemplate jdbc;
 
-    DatabaseReadModelStore(EntityManager entities, JdbcTemplate jdbc) {
-        this.entities = entities;
+    DatabaseReadModelStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
     @Override
     public Optional<SessionEntry> session(String sessionId) {
-        return Optional.ofNullable(entities.find(SessionEntry.class, sessionId));
+        return rowsOfTheBatch().session(sessionId);
     }
 
     @Override
     public SessionEntry addSession(SessionEntry session) {
-        entities.persist(session);
-        return session;
+        return rowsOfTheBatch().addSession(session);
     }
 
     @Override
     public TenantStatsEntry statsOf(String tenantId) {
-        TenantStatsEntry stats = entities.find(TenantStatsEntry.class, tenantId);
-        if (stats == null) {
-            stats = new TenantStatsEntry(tenantId);
-            entities.persist(stats);
-        }
-        return stats;
+        return rowsOfTheBatch().statsOf(tenantId);
     }
 
     @Override
     public void countIdleDay(String tenantId, LocalDate day, int delta) {
-        jdbc.update("""
-                INSERT INTO tenant_idle_day (tenant_id, day, sessions) VALUES (?, ?, ?)
-                ON CONFLICT (tenant_id, day) DO UPDATE SET sessions = tenant_idle_day.sessions + excluded.sessions
-                """, tenantId, Date.valueOf(day), delta);
-    }
-
-    /**
-     * Reads the sessions and tenant statistics that a batch of events is about to change, in two queries: they stay
-     * in the transaction's persistence context, so the events then find them without a query each.
-     */
-    void preload(Collection<String> sessionIds, Collection<String> tenantIds) {
-        if (sessionIds.isEmpty()) {
-            return;
-        }
-        // One array parameter: the same statement whatever the batch's size, translated and planned once.
-        entities.createNativeQuery("SELECT * FROM live_session WHERE session_id = ANY(:ids)", SessionEntry.class)
-                .setParameter("ids", sessionIds.toArray(String[]::new)).getResultList();
-        entities.createNativeQuery("SELECT * FROM tenant_stats WHERE tenant_id = ANY(:ids)", TenantStatsEntry.class)
-                .setParameter("ids", tenantIds.toArray(String[]::new)).getResultList();
+        rowsOfTheBatch().idleDays.merge(new IdleDay(tenantId, day), (long) delta, Long::sum);
     }
 
     /** Empties every read model, before a replay rebuilds them. */
     void clear() {
         jdbc.execute("TRUNCATE live_session, tenant_stats, tenant_idle_day");
+    }
+
+    /**
+     * The rows of the batch being applied: read for all its events the first time one asks, and written when it
+     * commits.
+     */
+    private BatchRows rowsOfTheBatch() {
+        if (!CurrentUnitOfWork.isStarted()) {
+            throw new IllegalStateException("The read models change in the unit of work of the events they apply");
+        }
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+        return unitOfWork.getOrComputeResource(BATCH_ROWS, key -> {
+            BatchRows rows = new BatchRows();
+            rows.readRowsOf(unitOfWork instanceof BatchingUnitOfWork<?> batch
+                                    ? batch.getMessages() : List.of(unitOfWork.getMessage()));
+            unitOfWork.onPrepareCommit(committing -> rows.writeChanges());
+            return rows;
+        });
+    }
+
+    /** The rows one batch works on. */
+    private final class BatchRows {
+
+        private final Map<String, SessionEntry> sessions = new HashMap<>();
+        /** The sequence of each session's row as read: a row whose sequence moved has changed. */
+        private final Map<String, Long> sequencesRead = new HashMap<>();
+        private final Set<String> sessionsRead = new HashSet<>();
+        private final Map<String, TenantStatsEntry> stats = new HashMap<>();
+        private final Set<String> tenantsRead = new HashSet<>();
+        private final Set<String> statsChanged = new HashSet<>();
+        private final Map<IdleDay, Long> idleDays = new HashMap<>();
+
+        void readRowsOf(List<? extends Message<?>> messages) {
+            Set<String> sessionIds = new HashSet<>();
+            Set<String> tenantIds = new HashSet<>();
+            for (Message<?> message : messages) {
+                if (message.getPayload() instanceof LiveSessionEvent event) {
+                    sessionIds.add(event.sessionId());
+                    tenantIds.add(event.tenantId());
+                }
+            }
+            readSessions(sessionIds);
+            readStats(tenantIds);
+        }
+
+        Optional<SessionEntry> session(String sessionId) {
+            if (!sessionsRead.contains(sessionId)) {
+                readSessions(List.of(sessionId));
+            }
+            return Optional.ofNullable(sessions.get(sessionId));
+        }
+
+        SessionEntry addSession(SessionEntry session) {
+            sessionsRead.add(session.sessionId());
+            sessions.put(session.sessionId(), session);
+            return session;
+        }
+
+        TenantStatsEntry statsOf(String tenantId) {
+            if (!tenantsRead.contains(tenantId)) {
+                readStats(List.of(tenantId));
+            }
+            statsChanged.add(tenantId);
+            return stats.computeIfAbsent(tenantId, TenantStatsEntry::new);
+        }
+
+        private void readSessions(Collection<String> sessionIds) {
+            if (sessionIds.isEmpty()) {
+                return;
+            }
+            // One array parameter: the same statement whatever the batch's size, planned once.
+            jdbc.query("SELECT * FROM live_session WHERE session_id = ANY(?)",
+                       statement -> statement.setArray(1, textArray(statement.getConnection(), sessionIds)),
+                       row -> {
+                           SessionEntry session = SessionEntry.read(row);
+                           sessions.put(session.sessionId(), session);
+                           sequencesRead.put(session.sessionId(), session.lastEventSequence());
+                       });
+            sessionsRead.addAll(sessionIds);
+        }
+
+        private void readStats(Collection<String> tenantIds) {
+            if (tenantIds.isEmpty()) {
+                return;
+            }
+            jdbc.query("SELECT * FROM tenant_stats WHERE tenant_id = ANY(?)",
+                       statement -> statement.setArray(1, textArray(statement.getConnection(), tenantIds)),
+                       row -> {
+                           TenantStatsEntry entry = TenantStatsEntry.read(row);
+                           stats.put(entry.tenantId(), entry);
+                       });
+            tenantsRead.addAll(tenantIds);
+        }
+
+        void writeChanges() {
+            List<SessionEntry> changedSessions = sessions.values().stream()
+                    .filter(session -> !Objects.equals(sequencesRead.get(session.sessionId()),
+                                                       session.lastEventSequence()))
+                    .toList();
+            if (!changedSessions.isEmpty()) {
+                jdbc.batchUpdate(WRITE_SESSION, changedSessions, changedSessions.size(),
+                                 (statement, session) -> session.write(statement));
+            }
+            List<TenantStatsEntry> changedStats = stats.values().stream()
+                    .filter(entry -> statsChanged.contains(entry.tenantId()))
+                    .toList();
+            if (!changedStats.isEmpty()) {
+                jdbc.batchUpdate(WRITE_STATS, changedStats, changedStats.size(),
+                                 (statement, entry) -> entry.write(statement));
+            }
+            List<Map.Entry<IdleDay, Long>> changedDays = idleDays.entrySet().stream()
+                    .filter(day -> day.getValue() != 0)
+                    .toList();
+            if (!changedDays.isEmpty()) {
+                jdbc.batchUpdate(COUNT_IDLE_DAY, changedDays, changedDays.size(), (statement, day) -> {
+                    statement.setString(1, day.getKey().tenantId());
+                    statement.setDate(2, Date.valueOf(day.getKey().day()));
+                    statement.setLong(3, day.getValue());
+                });
+            }
+        }
+    }
+
+    private static Array textArray(Connection connection, Collection<String> values) throws SQLException {
+        return connection.createArrayOf("text", values.toArray());
     }
 }

@@ -8,9 +8,6 @@ import java.util.Optional;
 /** A shadow copy of the read models in memory, built by a verification from the event stream. */
 final class MemoryReadModelStore implements ReadModelStore {
 
-    record IdleDay(String tenantId, LocalDate day) {
-    }
-
     private final Map<String, SessionEntry> sessions = new HashMap<>();
     private final Map<String, TenantStatsEntry> stats = new HashMap<>();
     private final Map<IdleDay, Long> idleDays = new HashMap<>();

@@ -192,18 +192,18 @@ class ReadModelMaintenance {
                                                                 + " but the stream says " + expected));
             }
         }
-        Map<MemoryReadModelStore.IdleDay, Long> liveDays = new HashMap<>();
+        Map<IdleDay, Long> liveDays = new HashMap<>();
         jdbc.query("SELECT tenant_id, day, sessions FROM tenant_idle_day WHERE sessions <> 0", row -> {
-            liveDays.put(new MemoryReadModelStore.IdleDay(row.getString(1), row.getDate(2).toLocalDate()),
+            liveDays.put(new IdleDay(row.getString(1), row.getDate(2).toLocalDate()),
                          row.getLong(3));
         });
-        Set<MemoryReadModelStore.IdleDay> days = new HashSet<>(liveDays.keySet());
+        Set<IdleDay> days = new HashSet<>(liveDays.keySet());
         shadow.idleDays().forEach((day, count) -> {
             if (count != 0) {
                 days.add(day);
             }
         });
-        for (MemoryReadModelStore.IdleDay day : days) {
+        for (IdleDay day : days) {
             long live = liveDays.getOrDefault(day, 0L);
             long expected = shadow.idleDays().getOrDefault(day, 0L);
             if (live != expected) {

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * Where the read models are kept: the database for the live ones, memory for the shadow copy a verification builds.
- * Entries found here are live objects: changing one changes the read model (JPA writes the changes at commit).
+ * Entries found here are live objects: changing one changes the read model (the database store writes the changes
+ * when the batch of events commits).
  */
 interface ReadModelStore {
 

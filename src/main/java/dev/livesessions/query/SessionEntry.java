@@ -11,11 +11,22 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
-/** The session read model: one row per session, kept by {@link SessionProjection}. */
+import static dev.livesessions.query.Rows.instant;
+import static dev.livesessions.query.Rows.setInstant;
+import static dev.livesessions.query.Rows.setString;
+
+/**
+ * The session read model: one row per session, kept by {@link SessionProjection}. The queries read it through JPA;
+ * the projection reads and writes its row by hand ({@link #read}, {@link #write}), in batches of plain statements.
+ */
 @Entity
 @Table(name = "live_session")
 class SessionEntry {
@@ -44,8 +55,63 @@ class SessionEntry {
     /** The sequence number of the last of the session's events applied to this row. */
     private long lastEventSequence;
 
+    /** The row's columns, in the order {@link #write} sets them. */
+    static final List<String> COLUMNS = List.of(
+            "session_id", "tenant_id", "number", "status", "created_at", "last_activity_at",
+            "inactivity_window_seconds", "expires_at", "lifespan_ends_at", "closed_at", "close_reason",
+            "seller_messages", "client_codes", "auto_cleanup", "archive_at", "archive_notice_at", "archived_at",
+            "deleted_at", "last_event_sequence");
+
     protected SessionEntry() {
         // for JPA
+    }
+
+    static SessionEntry read(ResultSet row) throws SQLException {
+        SessionEntry entry = new SessionEntry();
+        entry.sessionId = row.getString("session_id");
+        entry.tenantId = row.getString("tenant_id");
+        entry.number = row.getLong("number");
+        entry.status = SessionStatus.valueOf(row.getString("status"));
+        entry.createdAt = instant(row, "created_at");
+        entry.lastActivityAt = instant(row, "last_activity_at");
+        entry.inactivityWindowSeconds = row.getLong("inactivity_window_seconds");
+        entry.expiresAt = instant(row, "expires_at");
+        entry.lifespanEndsAt = instant(row, "lifespan_ends_at");
+        entry.closedAt = instant(row, "closed_at");
+        String closeReason = row.getString("close_reason");
+        entry.closeReason = closeReason == null ? null : CloseReason.valueOf(closeReason);
+        entry.sellerMessages = row.getLong("seller_messages");
+        entry.clientCodes = row.getLong("client_codes");
+        entry.autoCleanup = row.getBoolean("auto_cleanup");
+        entry.archiveAt = instant(row, "archive_at");
+        entry.archiveNoticeAt = instant(row, "archive_notice_at");
+        entry.archivedAt = instant(row, "archived_at");
+        entry.deletedAt = instant(row, "deleted_at");
+        entry.lastEventSequence = row.getLong("last_event_sequence");
+        return entry;
+    }
+
+    /** Sets the statement's parameters 1 to {@code COLUMNS.size()} to this row's values. */
+    void write(PreparedStatement statement) throws SQLException {
+        statement.setString(1, sessionId);
+        statement.setString(2, tenantId);
+        statement.setLong(3, number);
+        statement.setString(4, status.name());
+        setInstant(statement, 5, createdAt);
+        setInstant(statement, 6, lastActivityAt);
+        statement.setLong(7, inactivityWindowSeconds);
+        setInstant(statement, 8, expiresAt);
+        setInstant(statement, 9, lifespanEndsAt);
+        setInstant(statement, 10, closedAt);
+        setString(statement, 11, closeReason == null ? null : closeReason.name());
+        statement.setLong(12, sellerMessages);
+        statement.setLong(13, clientCodes);
+        statement.setBoolean(14, autoCleanup);
+        setInstant(statement, 15, archiveAt);
+        setInstant(statement, 16, archiveNoticeAt);
+        setInstant(statement, 17, archivedAt);
+        setInstant(statement, 18, deletedAt);
+        statement.setLong(19, lastEventSequence);
     }
 
     /** @param maxLifespan the session's cap, or null when it has none */
@@ -70,6 +136,11 @@ class SessionEntry {
 
     void applied(long eventSequence) {
         lastEventSequence = eventSequence;
+    }
+
+    /** The sequence number of the last event applied: it moves whenever the row changes. */
+    long lastEventSequence() {
+        return lastEventSequence;
     }
 
     /** When the session closes if nothing happens: the end of its window, or of its lifespan if that comes first. */

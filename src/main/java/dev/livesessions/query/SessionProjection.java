@@ -14,9 +14,6 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.axonframework.messaging.Message;
-import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.data.domain.Page;
@@ -25,10 +22,8 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Builds the read models (sessions and their statistics) from the sessions' events, through a
@@ -38,7 +33,6 @@ import java.util.Set;
 @ProcessingGroup(ReadModels.PROCESSING_GROUP)
 class SessionProjection {
 
-    private static final String PRELOADED = SessionProjection.class.getName() + ".preloaded";
     private static final List<SessionStatus> SHOWN_BY_DEFAULT = List.of(SessionStatus.ACTIVE, SessionStatus.CLOSED);
 
     private final SessionEntryRepository sessions;
@@ -62,36 +56,12 @@ class SessionProjection {
      */
     @EventHandler
     void on(LiveSessionEvent event, @SequenceNumber long sequence, ReplayStatus replay) {
-        preloadTheBatch();
         updater.apply(event, sequence);
         if (replay.isReplay() || updates.activeSubscriptions().isEmpty()) {
             return;
         }
         store.session(event.sessionId()).ifPresent(session -> updates.emit(
                 WatchSessions.class, watch -> watch.covers(event.tenantId()), session.view(clock.instant())));
-    }
-
-    /**
-     * The processor hands events over in batches, one transaction each: the first event of a batch reads every
-     * session and tenant the batch is about, instead of each event reading its own (a replay is mostly this).
-     */
-    private void preloadTheBatch() {
-        if (!CurrentUnitOfWork.isStarted()
-                || !(CurrentUnitOfWork.get().root() instanceof BatchingUnitOfWork<?> batch)) {
-            return;
-        }
-        batch.getOrComputeResource(PRELOADED, key -> {
-            Set<String> sessionIds = new HashSet<>();
-            Set<String> tenantIds = new HashSet<>();
-            for (Message<?> message : batch.getMessages()) {
-                if (message.getPayload() instanceof LiveSessionEvent event) {
-                    sessionIds.add(event.sessionId());
-                    tenantIds.add(event.tenantId());
-                }
-            }
-            store.preload(sessionIds, tenantIds);
-            return Boolean.TRUE;
-        });
     }
 
     /** A replay starts from empty read models. */
