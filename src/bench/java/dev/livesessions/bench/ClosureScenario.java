@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Scenarios 2 and 5, closure timeliness and memory, on one set of sessions: many tenants with a short inactivity
- * window each get a live signal (opening a session each), then more activity; memory is taken while every session is
- * open, and the run waits until every session has closed on its own.
+ * window each get a live signal (opening a session each), then more activity spread evenly over the window; memory is
+ * taken while every session is open, and the run waits until every session has closed on its own.
  * <ul>
  *     <li>Lateness of a closure: when its LiveSessionClosed event was created (the event's {@code time_stamp}) minus
  *     when the session was due to close ({@code closedAt} in the payload, which is last activity + window).</li>
@@ -27,6 +27,8 @@ final class ClosureScenario {
     static final String NAME = "closure";
     static final String MEMORY = "memory";
     private static final String PREFIX = "c";
+    /** The share of the window over which a pass after the first spreads its live signals. */
+    private static final double SPREAD = 0.8;
 
     private final Run run;
 
@@ -62,12 +64,15 @@ final class ClosureScenario {
                           opening.liveAcknowledged(), openingSeconds, activeNow,
                           Report.mib(withAllOpen.heapAfterGc()), Report.mib(withAllOpen.resident()));
 
-        // More activity, spread over time by the load itself: each pass moves every session's last activity.
+        // More activity, spread over time: each later pass moves every session's last activity, at an even pace that
+        // reaches the last session within 80 % of the window. Sessions then fall due one after another at that pace,
+        // as lives end over a day, rather than all at the rate the service takes live signals.
+        double pace = pace(tenants, window);
         List<LoadResult> activity = new ArrayList<>();
         for (int pass = 2; pass <= settings.closurePasses(); pass++) {
-            activity.add(run.checked(run.overHttp(LoadPlan.counted(
+            activity.add(run.checked(run.overHttp(new LoadPlan(
                     "close-pass" + pass, run.url("/webhooks/messages"), Workload.cycle(PREFIX, 0, tenants), senders,
-                    tenants))));
+                    0, 0, tenants, pace))));
         }
         long liveMessages = opening.liveAcknowledged()
                             + activity.stream().mapToLong(LoadResult::liveAcknowledged).sum();
@@ -97,6 +102,11 @@ final class ClosureScenario {
         }
         report(tenants, window, opening, openingSeconds, activity, liveMessages, sessions, closed, deadlineWrites,
                lateness, earliest, reasons, before, withAllOpen, statements);
+    }
+
+    /** Live signals a second of a pass after the first. */
+    private static double pace(int tenants, long windowSeconds) {
+        return tenants / (SPREAD * windowSeconds);
     }
 
     /**
@@ -138,13 +148,14 @@ final class ClosureScenario {
         double max = late.max() * 1000;
         double perMessage = deadlineWrites / (double) Math.max(1, liveMessages);
         List<String> md = Run.header("Closure timeliness",
-                ("%,d tenants (inserted with SQL), window %d s. Each got %d live signal(s) over HTTP (%d senders, "
-                 + "closed loop; the first pass opened the sessions in %.0f s), then the run waited for every "
-                 + "session to close on its own. Lateness = the LiveSessionClosed event's `time_stamp` minus its "
-                 + "`closedAt` (last activity + window).").formatted(tenants, window, 1 + activity.size(),
-                                                                    run.settings.concurrencies().stream()
-                                                                       .mapToInt(Integer::intValue).max().orElse(0),
-                                                                    openingSeconds));
+                ("%,d tenants (inserted with SQL), window %d s. Each got %d live signal(s) over HTTP (%d senders): "
+                 + "the first pass, closed loop, opened the sessions in %.0f s; each later pass, paced at %.0f "
+                 + "signals/s, spread its signals over %.0f %% of the window, so that sessions fell due at that "
+                 + "rate. Then the run waited for every session to close on its own. Lateness = the "
+                 + "LiveSessionClosed event's `time_stamp` minus its `closedAt` (last activity + window).")
+                        .formatted(tenants, window, 1 + activity.size(),
+                                   run.settings.concurrencies().stream().mapToInt(Integer::intValue).max().orElse(0),
+                                   openingSeconds, pace(tenants, window), SPREAD * 100));
         md.add("| sessions opened | closed | reasons | lateness p50 | p99 | p99.9 | max | earliest | deadline writes | per live message | per session |");
         md.add("|---|---|---|---|---|---|---|---|---|---|---|");
         md.add("| %,d | %,d | %s | %s ms | %s ms | %s ms | %s ms | %s ms | %,d | %s | %s |".formatted(sessions, closed,
@@ -163,6 +174,7 @@ final class ClosureScenario {
         results.put("opening", opening);
         results.put("openingSeconds", openingSeconds);
         results.put("activity", activity);
+        results.put("pacePerSecond", pace(tenants, window));
         results.put("liveMessages", liveMessages);
         results.put("sessions", sessions);
         results.put("closed", closed);

@@ -72,9 +72,7 @@ final class ServiceNode implements AutoCloseable {
                 "--server.port=" + port,
                 "--spring.datasource.url=" + database.jdbcUrl(),
                 "--spring.datasource.username=postgres",
-                "--live-sessions.security.admin-token=" + ADMIN_TOKEN,
-                // Due deadlines are looked for twice a second instead of once: closures in the tests come sooner.
-                "--db-scheduler.polling-interval=500ms"));
+                "--live-sessions.security.admin-token=" + ADMIN_TOKEN));
         command.addAll(extraArguments);
         try {
             Files.createDirectories(log.getParent());
