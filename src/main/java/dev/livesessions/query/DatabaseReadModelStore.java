@@ -6,6 +6,7 @@ import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
 import java.sql.Array;
@@ -135,30 +136,19 @@ class DatabaseReadModelStore implements ReadModelStore {
         }
 
         private void readSessions(Collection<String> sessionIds) {
-            if (sessionIds.isEmpty()) {
-                return;
-            }
-            // One array parameter: the same statement whatever the batch's size, planned once.
-            jdbc.query("SELECT * FROM live_session WHERE session_id = ANY(?)",
-                       statement -> statement.setArray(1, textArray(statement.getConnection(), sessionIds)),
-                       row -> {
-                           SessionEntry session = SessionEntry.read(row);
-                           sessions.put(session.sessionId(), session);
-                           sequencesRead.put(session.sessionId(), session.lastEventSequence());
-                       });
+            readRows("SELECT * FROM live_session WHERE session_id = ANY(?)", sessionIds, row -> {
+                SessionEntry session = SessionEntry.read(row);
+                sessions.put(session.sessionId(), session);
+                sequencesRead.put(session.sessionId(), session.lastEventSequence());
+            });
             sessionsRead.addAll(sessionIds);
         }
 
         private void readStats(Collection<String> tenantIds) {
-            if (tenantIds.isEmpty()) {
-                return;
-            }
-            jdbc.query("SELECT * FROM tenant_stats WHERE tenant_id = ANY(?)",
-                       statement -> statement.setArray(1, textArray(statement.getConnection(), tenantIds)),
-                       row -> {
-                           TenantStatsEntry entry = TenantStatsEntry.read(row);
-                           stats.put(entry.tenantId(), entry);
-                       });
+            readRows("SELECT * FROM tenant_stats WHERE tenant_id = ANY(?)", tenantIds, row -> {
+                TenantStatsEntry entry = TenantStatsEntry.read(row);
+                stats.put(entry.tenantId(), entry);
+            });
             tenantsRead.addAll(tenantIds);
         }
 
@@ -188,6 +178,13 @@ class DatabaseReadModelStore implements ReadModelStore {
                     statement.setLong(3, day.getValue());
                 });
             }
+        }
+    }
+
+    /** One array parameter for the keys: the same statement whatever the batch's size, planned once. */
+    private void readRows(String query, Collection<String> keys, RowCallbackHandler eachRow) {
+        if (!keys.isEmpty()) {
+            jdbc.query(query, statement -> statement.setArray(1, textArray(statement.getConnection(), keys)), eachRow);
         }
     }
 
