@@ -18,7 +18,7 @@ record BenchSettings(String mode,
 
     static BenchSettings of(String mode) {
         BenchSettings settings = switch (mode) {
-            case "full" -> new BenchSettings("full", List.of(16, 64), 1_000, 10, 5, 20,
+            case "full" -> new BenchSettings("full", List.of(16, 64), 1_000, 40, 5, 20,
                                              List.of(10, 1_000, 10_000), 150, 20,
                                              100_000, Duration.ofMinutes(10), 2, Duration.ofMinutes(15),
                                              1_000_000, "512m", false, false);
@@ -32,7 +32,8 @@ record BenchSettings(String mode,
     }
 
     private BenchSettings withOverrides() {
-        return new BenchSettings(mode, concurrencies, spreadTenants, jitWarmupSeconds, warmupSeconds,
+        return new BenchSettings(mode, concurrencies, spreadTenants,
+                                 Double.parseDouble(property("bench.jit-warmup", jitWarmupSeconds)), warmupSeconds,
                                  Double.parseDouble(property("bench.duration", durationSeconds)),
                                  priorEvents, streamRate, streamSeconds,
                                  Integer.parseInt(property("bench.closure.tenants", closureTenants)),
