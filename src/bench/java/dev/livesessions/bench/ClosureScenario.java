@@ -70,9 +70,9 @@ final class ClosureScenario {
         double pace = pace(tenants, window);
         List<LoadResult> activity = new ArrayList<>();
         for (int pass = 2; pass <= settings.closurePasses(); pass++) {
-            activity.add(run.checked(run.overHttp(new LoadPlan(
+            activity.add(run.checked(run.overHttp(LoadPlan.counted(
                     "close-pass" + pass, run.url("/webhooks/messages"), Workload.cycle(PREFIX, 0, tenants), senders,
-                    0, 0, tenants, pace))));
+                    tenants, pace))));
         }
         long liveMessages = opening.liveAcknowledged()
                             + activity.stream().mapToLong(LoadResult::liveAcknowledged).sum();

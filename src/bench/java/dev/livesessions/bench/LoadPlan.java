@@ -25,6 +25,12 @@ public record LoadPlan(String runId, String url, Workload workload, int senders,
         return new LoadPlan(runId, url, workload, senders, 0, 0, messages, 0);
     }
 
+    /** Exactly {@code messages} messages, sent at a fixed rate. */
+    static LoadPlan counted(String runId, String url, Workload workload, int senders, long messages,
+                            double ratePerSecond) {
+        return new LoadPlan(runId, url, workload, senders, 0, 0, messages, ratePerSecond);
+    }
+
     static LoadPlan paced(String runId, String url, Workload workload, int senders, double warmupSeconds,
                           double durationSeconds, double ratePerSecond) {
         return new LoadPlan(runId, url, workload, senders, warmupSeconds, durationSeconds, 0, ratePerSecond);
