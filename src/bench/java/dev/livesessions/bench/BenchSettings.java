@@ -1,7 +1,9 @@
 package dev.livesessions.bench;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The sizes of a run. {@code full} is what the issue asks for; {@code smoke} is tiny, only to show that every
@@ -9,20 +11,23 @@ import java.util.List;
  * experiments ({@code -Dbench.duration=...} and so on; see BENCHMARKS.md).
  */
 record BenchSettings(String mode,
-                     List<Integer> concurrencies, int spreadTenants, double jitWarmupSeconds, double warmupSeconds,
-                     double durationSeconds,
+                     List<String> shapes, List<Integer> concurrencies, int spreadTenants, double jitWarmupSeconds,
+                     double warmupSeconds, double durationSeconds,
                      List<Integer> priorEvents, double streamRate, double streamSeconds,
                      int closureTenants, Duration closureWindow, int closurePasses, Duration closureTimeout,
                      long replayEvents,
                      String serviceHeap, boolean flightRecording, boolean databaseStatements) {
 
+    /** The ingestion's shapes (see {@link Workload}). */
+    static final List<String> SHAPES = List.of("spread", "hot");
+
     static BenchSettings of(String mode) {
         BenchSettings settings = switch (mode) {
-            case "full" -> new BenchSettings("full", List.of(16, 64), 1_000, 40, 5, 20,
+            case "full" -> new BenchSettings("full", SHAPES, List.of(16, 64), 1_000, 40, 5, 20,
                                              List.of(10, 1_000, 10_000), 150, 20,
                                              100_000, Duration.ofMinutes(10), 2, Duration.ofMinutes(15),
                                              1_000_000, "512m", false, false);
-            case "smoke" -> new BenchSettings("smoke", List.of(8), 20, 0, 0.5, 1,
+            case "smoke" -> new BenchSettings("smoke", SHAPES, List.of(8), 20, 0, 0.5, 1,
                                               List.of(10, 50, 200), 60, 2,
                                               300, Duration.ofSeconds(3), 2, Duration.ofMinutes(1),
                                               3_000, "512m", false, true);
@@ -32,7 +37,8 @@ record BenchSettings(String mode,
     }
 
     private BenchSettings withOverrides() {
-        return new BenchSettings(mode, concurrencies, spreadTenants,
+        return new BenchSettings(mode, list("bench.shapes", shapes, String::valueOf),
+                                 list("bench.senders", concurrencies, Integer::valueOf), spreadTenants,
                                  Double.parseDouble(property("bench.jit-warmup", jitWarmupSeconds)), warmupSeconds,
                                  Double.parseDouble(property("bench.duration", durationSeconds)),
                                  priorEvents, streamRate, streamSeconds,
@@ -43,6 +49,12 @@ record BenchSettings(String mode,
                                  property("bench.service.heap", serviceHeap),
                                  Boolean.parseBoolean(property("bench.jfr", flightRecording)),
                                  Boolean.parseBoolean(property("bench.pg-statements", databaseStatements)));
+    }
+
+    /** A comma-separated system property, or the mode's list when it is not set. */
+    private static <T> List<T> list(String name, List<T> modeValue, Function<String, T> parse) {
+        String value = property(name, "");
+        return value.isEmpty() ? modeValue : Arrays.stream(value.split(",")).map(String::strip).map(parse).toList();
     }
 
     /** A system property, or the mode's value when it is not set or blank (Maven passes unset ones as blank). */

@@ -63,15 +63,17 @@ final class IngestionScenario {
         BenchSettings settings = run.settings;
         createSpreadTenants(run);
         run.service.createTenant(BenchTenants.id(HOT_PREFIX, 0), BenchTenants.sellerPhone(0), null);
+        Workload spread = Workload.spread(SPREAD_PREFIX, settings.spreadTenants());
         Map<String, Workload> shapes = new LinkedHashMap<>();
-        shapes.put("spread", Workload.spread(SPREAD_PREFIX, settings.spreadTenants()));
+        shapes.put("spread", spread);
         shapes.put("hot", Workload.hot(HOT_PREFIX, 0));
+        shapes.keySet().retainAll(settings.shapes());
         long deadlineWritesBefore = run.database.deadlineWrites();
 
         if (settings.jitWarmupSeconds() > 0) {
             // Compiles every variant's code path once before anything is measured.
             for (String variant : VARIANTS) {
-                measure("jit", shapes.get("spread"), variant, 16, settings.jitWarmupSeconds(), 0);
+                measure("jit", spread, variant, 16, settings.jitWarmupSeconds(), 0);
             }
         }
         List<Row> rows = new ArrayList<>();
