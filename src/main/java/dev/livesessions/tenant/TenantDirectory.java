@@ -3,42 +3,69 @@ package dev.livesessions.tenant;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.livesessions.LiveSessionsProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
- * Tenants' settings for the ingestion path, read through a short-lived cache: every message needs them, and they
- * change rarely. A change made on this node is visible at once; one made on another node within the cache's TTL.
- * Only tenants that exist are cached: a tenant created on any node is found by the very next message.
+ * Tenants' settings for the ingestion path, kept in memory: every message needs them, and they change rarely. A
+ * change made on this node applies at once. Changes made on any node are in the tenant change log
+ * ({@code tenant_change}), which is read again once {@code live-sessions.tenants.cache-ttl} has passed: a change made
+ * on another node applies within that time, and a tenant that did not change is not read again. Only tenants that
+ * exist are kept: a tenant created on any node is found by the very next message.
  */
 @Component
 public class TenantDirectory {
 
+    private static final Logger logger = LoggerFactory.getLogger(TenantDirectory.class);
+    /**
+     * A change is stamped before its transaction commits, by its node's clock: the change log is read this far back
+     * from the last reading, so that a slow commit or a node's clock a little behind is not missed.
+     */
+    private static final Duration CHANGES_LOOK_BACK = Duration.ofMinutes(1);
+    /** Settings are read again after this long even without a change logged: an edit made outside the API. */
+    private static final Duration KEPT_AT_MOST = Duration.ofMinutes(10);
+
     private final TenantRepository tenants;
     private final LiveSessionsProperties properties;
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
     private final Pattern defaultCodePattern;
     private final LoadingCache<String, TenantSettings> cache;
     private final LoadingCache<String, String> tenantIdsByWhatsAppNumber;
+    private final AtomicReference<Instant> changesReadAt;
 
-    TenantDirectory(TenantRepository tenants, LiveSessionsProperties properties) {
+    TenantDirectory(TenantRepository tenants, LiveSessionsProperties properties, JdbcTemplate jdbc, Clock clock) {
         this.tenants = tenants;
         this.properties = properties;
+        this.jdbc = jdbc;
+        this.clock = clock;
         this.defaultCodePattern = Pattern.compile(properties.signals().codePattern());
         this.cache = Caffeine.newBuilder()
                              .maximumSize(100_000)
-                             .expireAfterWrite(properties.tenants().cacheTtl())
+                             .expireAfterWrite(KEPT_AT_MOST)
                              .build(this::load);
         this.tenantIdsByWhatsAppNumber = Caffeine.newBuilder()
                 .maximumSize(100_000)
-                .expireAfterWrite(properties.tenants().cacheTtl())
+                .expireAfterWrite(KEPT_AT_MOST)
                 .build(phoneNumberId -> tenants.findByWhatsappPhoneNumberId(phoneNumberId).map(Tenant::id)
                                                .orElse(null));
+        this.changesReadAt = new AtomicReference<>(clock.instant());
     }
 
     public Optional<TenantSettings> find(String tenantId) {
+        forgetChangedTenants();
         return Optional.ofNullable(cache.get(tenantId));
     }
 
@@ -50,6 +77,31 @@ public class TenantDirectory {
     void forget(String tenantId) {
         cache.invalidate(tenantId);
         tenantIdsByWhatsAppNumber.invalidateAll();
+    }
+
+    /**
+     * Once per {@code cache-ttl}, forgets the tenants the change log shows changed since it was last read. One caller
+     * reads it; the others go on with what is kept.
+     */
+    private void forgetChangedTenants() {
+        Instant readAt = changesReadAt.get();
+        Instant now = clock.instant();
+        if (now.isBefore(readAt.plus(properties.tenants().cacheTtl())) || !changesReadAt.compareAndSet(readAt, now)) {
+            return;
+        }
+        try {
+            List<String> changed = jdbc.queryForList(
+                    "SELECT DISTINCT tenant_id FROM tenant_change WHERE changed_at >= ?", String.class,
+                    Timestamp.from(readAt.minus(CHANGES_LOOK_BACK)));
+            if (!changed.isEmpty()) {
+                cache.invalidateAll(changed);
+                tenantIdsByWhatsAppNumber.invalidateAll();
+            }
+        } catch (DataAccessException e) {
+            // Read again by the next message; until then, what is kept is what was last read.
+            changesReadAt.compareAndSet(now, readAt);
+            logger.debug("Could not read the tenant change log", e);
+        }
     }
 
     /** @return the tenant's settings, or null (not cached) when there is no such tenant */

@@ -4,20 +4,30 @@ import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @IntegrationTest
 class TenantApiIntegrationTest {
 
+    /** {@code live-sessions.tenants.cache-ttl} in the tests' settings. */
+    private static final Duration CACHE_TTL = Duration.ofSeconds(1);
+
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private Http http;
 
@@ -48,6 +58,30 @@ class TenantApiIntegrationTest {
                 .isEqualTo("SELLER_MESSAGE");
         assertThat(http.message(id, "m2", "+33700000003", "#042").body().get("classification").asText())
                 .isEqualTo("CLIENT_CODE");
+    }
+
+    @Test
+    void aChangeMadeOnAnotherNodeAppliesOnceTheChangeLogShowsIt() throws InterruptedException {
+        String id = uniqueTenant("elsewhere");
+        http.createTenant(id, "PT30M", "+33 6 12 34 56 78");
+        // Created long ago: the change log's look-back no longer sees it.
+        jdbc.update("UPDATE tenant_change SET changed_at = changed_at - interval '1 hour' WHERE tenant_id = ?", id);
+        assertThat(classification(id, "m1", "A12")).isEqualTo("CLIENT_CODE");
+
+        // Another node changes the code pattern: first the row alone, then the change log's line.
+        jdbc.update("UPDATE tenant SET code_pattern = '#\\d{3}' WHERE id = ?", id);
+        Thread.sleep(CACHE_TTL.multipliedBy(2).toMillis());
+        assertThat(classification(id, "m2", "A12")).as("kept: no change logged").isEqualTo("CLIENT_CODE");
+
+        jdbc.update("INSERT INTO tenant_change (tenant_id, changed_at, actor, change) "
+                    + "VALUES (?, now(), 'another node', 'updated codePattern')", id);
+        await().atMost(CACHE_TTL.multipliedBy(5))
+               .until(() -> classification(id, "m-" + System.nanoTime(), "A12").equals("CHAT"));
+        assertThat(classification(id, "m3", "#042")).isEqualTo("CLIENT_CODE");
+    }
+
+    private String classification(String tenantId, String messageId, String text) {
+        return http.message(tenantId, messageId, "+33700000009", text).body().get("classification").asText();
     }
 
     @Test
