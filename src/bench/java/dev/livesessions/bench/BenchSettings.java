@@ -33,11 +33,15 @@ record BenchSettings(String mode,
                                               3_000, "512m", false, true);
             default -> throw new IllegalArgumentException("bench.mode is full or smoke, not " + mode);
         };
-        return settings.withOverrides();
+        BenchSettings overridden = settings.withOverrides();
+        if (!SHAPES.containsAll(overridden.shapes())) {
+            throw new IllegalArgumentException("bench.shapes are among " + SHAPES + ", not " + overridden.shapes());
+        }
+        return overridden;
     }
 
     private BenchSettings withOverrides() {
-        return new BenchSettings(mode, list("bench.shapes", shapes, String::valueOf),
+        return new BenchSettings(mode, list("bench.shapes", shapes, Function.identity()),
                                  list("bench.senders", concurrencies, Integer::valueOf), spreadTenants,
                                  Double.parseDouble(property("bench.jit-warmup", jitWarmupSeconds)), warmupSeconds,
                                  Double.parseDouble(property("bench.duration", durationSeconds)),
