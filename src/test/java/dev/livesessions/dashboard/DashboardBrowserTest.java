@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -132,9 +133,8 @@ class DashboardBrowserTest {
         String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
         logIn(tenant + "-streamer");
         By row = By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']");
-        waitFor(ExpectedConditions.elementToBeClickable(row)).click();
-        waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#session-detail [data-action='delete']")))
-                .click();
+        click(row);
+        click(By.cssSelector("#session-detail [data-action='delete']"));
 
         WebElement confirm = waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-delete-button")));
         assertThat(confirm.isEnabled()).isFalse();
@@ -147,8 +147,7 @@ class DashboardBrowserTest {
 
         waitFor(ExpectedConditions.attributeToBe(By.id("session-detail"), "data-status", "DELETED"));
         assertThat(admin.get("/api/sessions/" + sessionId).body().get("status").asText()).isEqualTo("DELETED");
-        waitFor(ExpectedConditions.elementToBeClickable(By.cssSelector("#session-detail [data-action='restore']")))
-                .click();
+        click(By.cssSelector("#session-detail [data-action='restore']"));
         waitFor(ExpectedConditions.attributeToBe(By.id("session-detail"), "data-status", "CLOSED"));
         assertThat(admin.get("/api/sessions/" + sessionId).body().get("status").asText()).isEqualTo("CLOSED");
         waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline li[data-type='SessionRestored']")));
@@ -160,8 +159,7 @@ class DashboardBrowserTest {
         String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
         logIn(tenant + "-viewer");
 
-        waitFor(ExpectedConditions.elementToBeClickable(
-                By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"))).click();
+        click(By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"));
         waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline li[data-type='ActivityRecorded']")));
 
         assertThat(browser.findElements(By.cssSelector("#session-detail [data-action]")))
@@ -214,6 +212,21 @@ class DashboardBrowserTest {
 
     private <T> T waitFor(org.openqa.selenium.support.ui.ExpectedCondition<T> condition) {
         return new WebDriverWait(browser, LIVE).until(condition);
+    }
+
+    /**
+     * Clicks what the selector finds once it is clickable. The dashboard renders a session again at each pushed
+     * update, so an element found a moment before may have been replaced: it is then found again.
+     */
+    private void click(By selector) {
+        new WebDriverWait(browser, LIVE).ignoring(StaleElementReferenceException.class).until(driver -> {
+            WebElement element = ExpectedConditions.elementToBeClickable(selector).apply(driver);
+            if (element == null) {
+                return false;
+            }
+            element.click();
+            return true;
+        });
     }
 
     private String text(String selector) {
