@@ -1,6 +1,8 @@
 package dev.livesessions.query;
 
 import dev.livesessions.api.LiveSessionEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.async.SequencingPolicy;
@@ -15,6 +17,8 @@ import org.springframework.context.annotation.Configuration;
 class ReadModels {
 
     static final String PROCESSING_GROUP = "read-models";
+    /** Times the processor's coordinator found its work packages' buffers full: the read models were behind. */
+    static final String BUFFERS_FULL = "live_sessions.read_models.buffers_full";
 
     private static final SequencingPolicy<EventMessage<?>> BY_TENANT = event ->
             event.getPayload() instanceof LiveSessionEvent sessionEvent ? sessionEvent.tenantId() : null;
@@ -22,5 +26,20 @@ class ReadModels {
     @Autowired
     void sequenceByTenant(EventProcessingConfigurer processing) {
         processing.registerSequencingPolicy(PROCESSING_GROUP, configuration -> BY_TENANT);
+    }
+
+    /** The work packages are fed again as soon as they have room (ADR 22). */
+    @Autowired
+    void promptCoordinator(EventProcessingConfigurer processing, MeterRegistry meters) {
+        Counter buffersFull = Counter.builder(BUFFERS_FULL)
+                                     .description("Times the read models' processor found the buffers of its work "
+                                                  + "packages full (it was behind the stream)")
+                                     .register(meters);
+        processing.registerPooledStreamingEventProcessorConfiguration(
+                PROCESSING_GROUP, (configuration, builder) -> builder.coordinatorExecutor(name -> {
+                    PromptCoordinatorExecutor coordinator = new PromptCoordinatorExecutor(name, buffersFull);
+                    configuration.onShutdown(coordinator::shutdown);
+                    return coordinator;
+                }));
     }
 }
