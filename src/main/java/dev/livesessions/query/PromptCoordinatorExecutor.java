@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class PromptCoordinatorExecutor extends ScheduledThreadPoolExecutor {
 
-    /** What Axon 4's coordinator waits, and only then, when every buffer of its work packages is full. */
+    /** What Axon 4's coordinator waits, and only then, when a work package's buffer is full. */
     static final Duration AXON_WAIT_WHEN_FULL = Duration.ofMillis(100);
     static final Duration WAIT_WHEN_FULL = Duration.ofMillis(10);
 
