@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 final class PromptCoordinatorExecutor extends ScheduledThreadPoolExecutor {
 
     /** What Axon 4's coordinator waits, and only then, when a work package's buffer is full. */
-    static final Duration AXON_WAIT_WHEN_FULL = Duration.ofMillis(100);
-    static final Duration WAIT_WHEN_FULL = Duration.ofMillis(10);
+    private static final Duration AXON_WAIT_WHEN_FULL = Duration.ofMillis(100);
+    private static final Duration WAIT_WHEN_FULL = Duration.ofMillis(10);
 
     private final Counter foundFull;
 
