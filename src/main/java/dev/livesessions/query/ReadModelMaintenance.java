@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -92,15 +93,26 @@ class ReadModelMaintenance {
     }
 
     /**
-     * Where the read models are, from the token store: every segment, whichever node holds it, so that any node
-     * answers for the whole cluster.
+     * Where the read models are, segment by segment. For the segments this node processes, the position its work
+     * packages have reached: a segment stores its token with each batch it writes, but one that only passes over
+     * other segments' events stores it every few seconds (Axon's claim extension), and the stored token would hold
+     * the whole position back by that much. For the other segments, the token store, whichever node holds them, so
+     * that any node answers for the whole cluster.
      */
     Progress progress() {
-        List<TrackingToken> tokens = jdbc.query(
-                "SELECT token, token_type FROM token_entry WHERE processor_name = ? ORDER BY segment",
-                (row, i) -> row.getBytes(1) == null ? null : serializer.deserialize(
-                        new SimpleSerializedObject<>(row.getBytes(1), byte[].class, row.getString(2), null)),
-                ReadModels.PROCESSING_GROUP);
+        Map<Integer, TrackingToken> bySegment = new HashMap<>();
+        jdbc.query("SELECT segment, token, token_type FROM token_entry WHERE processor_name = ?",
+                   row -> {
+                       bySegment.put(row.getInt(1), row.getBytes(2) == null ? null : serializer.deserialize(
+                               new SimpleSerializedObject<>(row.getBytes(2), byte[].class, row.getString(3), null)));
+                   },
+                   ReadModels.PROCESSING_GROUP);
+        processor().processingStatus().forEach((segment, status) -> {
+            if (status.getTrackingToken() != null) {
+                bySegment.put(segment, status.getTrackingToken());
+            }
+        });
+        Collection<TrackingToken> tokens = bySegment.values();
         long head = head();
         Long position = tokens.isEmpty() ? null : tokens.stream()
                 .mapToLong(token -> token == null ? 0L : token.position().orElse(0L)).min().orElse(0L);
