@@ -100,6 +100,7 @@ class ReadModelMaintenance {
      * that any node answers for the whole cluster.
      */
     Progress progress() {
+        StreamingEventProcessor processor = processor();
         Map<Integer, TrackingToken> bySegment = new HashMap<>();
         jdbc.query("SELECT segment, token, token_type FROM token_entry WHERE processor_name = ?",
                    row -> {
@@ -107,7 +108,7 @@ class ReadModelMaintenance {
                                new SimpleSerializedObject<>(row.getBytes(2), byte[].class, row.getString(3), null)));
                    },
                    ReadModels.PROCESSING_GROUP);
-        processor().processingStatus().forEach((segment, status) -> {
+        processor.processingStatus().forEach((segment, status) -> {
             if (status.getTrackingToken() != null) {
                 bySegment.put(segment, status.getTrackingToken());
             }
@@ -119,7 +120,7 @@ class ReadModelMaintenance {
         boolean replaying = tokens.stream().anyMatch(ReadModelMaintenance::replaying);
         Double rate = measureRate(position);
         Long secondsToGo = rate == null || rate == 0 || position == null ? null : Math.round((head - position) / rate);
-        return new Progress(processor().isRunning(), replaying, position, head, rate, secondsToGo,
+        return new Progress(processor.isRunning(), replaying, position, head, rate, secondsToGo,
                             deadLetterCount());
     }
 
