@@ -103,7 +103,10 @@ class ObservabilityIntegrationTest {
 
     @Test
     void theStatisticsAreGauges() {
-        http.message(tenant, "m1", SELLER, "live");
+        // A session that stays active for the whole test: the other tests' close within a second.
+        String longLived = uniqueTenant("obs-hour");
+        http.createTenant(longLived, "PT1H", SELLER);
+        http.message(longLived, "m1", SELLER, "live");
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             Metrics metrics = Metrics.scrape(http);
