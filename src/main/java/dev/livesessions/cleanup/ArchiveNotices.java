@@ -7,7 +7,6 @@ import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import dev.livesessions.api.ArchiveNoticeIssued;
 import dev.livesessions.tenant.TenantDirectory;
 import org.axonframework.config.ProcessingGroup;
-import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.messaging.annotation.MessageIdentifier;
 import org.springframework.stereotype.Component;
@@ -17,11 +16,12 @@ import java.time.Clock;
 /**
  * Tells a tenant that one of its sessions is about to be archived, when the tenant has a notification URL. The
  * handler only schedules the delivery (a db-scheduler task, retried on failure), so a slow or failing endpoint never
- * holds up the sessions. It runs for new events only: a replay must not send notices again.
+ * holds up the sessions. It runs in the transaction that issues the notice, so the delivery is scheduled exactly when
+ * the notice is stored; being no tracking processor, it never sees a replay, and a new deployment does not announce
+ * archives of the past.
  */
 @Component
 @ProcessingGroup(ArchiveNotices.PROCESSING_GROUP)
-@DisallowReplay
 class ArchiveNotices {
 
     static final String PROCESSING_GROUP = "archive-notices";

@@ -1,19 +1,32 @@
 package dev.livesessions.cleanup;
 
 import org.axonframework.config.EventProcessingConfigurer;
-import org.axonframework.messaging.StreamableMessageSource;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.monitoring.NoOpMessageMonitor;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Configuration;
 
+/**
+ * The archive notices are handled in the transaction that issues them (a subscribing processor, application.yml):
+ * scheduling a notice's delivery commits with its event, or neither does (ADR 24).
+ */
 @Configuration(proxyBeanMethods = false)
 class CleanupConfiguration {
 
-    /** Notices are for what happens from now on: a new deployment does not announce archives of the past. */
+    /** A notice that cannot be scheduled rolls its event back; the deadline or command that issued it is retried. */
     @Autowired
-    void noticesFromTheHeadOfTheStream(EventProcessingConfigurer processing) {
-        processing.registerPooledStreamingEventProcessor(
-                ArchiveNotices.PROCESSING_GROUP,
-                configuration -> configuration.eventStore(),
-                (configuration, builder) -> builder.initialToken(StreamableMessageSource::createHeadToken));
+    void noticeScheduledWithItsEvent(EventProcessingConfigurer processing) {
+        processing.registerListenerInvocationErrorHandler(ArchiveNotices.PROCESSING_GROUP,
+                                                          configuration -> PropagatingErrorHandler.instance());
+    }
+
+    /**
+     * The processor sees every event its node stores and ignores all but the rare notice: counting and timing each one
+     * would cost the writers more than the notices themselves.
+     */
+    @Autowired
+    void noMetricsOnTheNotices(EventProcessingConfigurer processing) {
+        processing.registerMessageMonitorFactory(ArchiveNotices.PROCESSING_GROUP,
+                                                 (configuration, type, name) -> NoOpMessageMonitor.instance());
     }
 }
