@@ -17,6 +17,7 @@ import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.monitoring.NoOpMessageMonitor;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -57,6 +58,12 @@ class SessionConfiguration {
                 .setMaximumSize(OptionalLong.of(CACHED_SESSIONS))
                 .setExpireAfterAccess(OptionalLong.of(CACHED_WHILE_IDLE.toNanos()));
         return new JCacheAdapter(liveSessionCacheManager.createCache("live-sessions", configuration));
+    }
+
+    /** Each command finds its session by the record component annotated for it, looked up once per command type. */
+    @Bean
+    CommandTargetResolver sessionOfEachCommand() {
+        return new CommandTargets();
     }
 
     /** A long live, reloaded after a restart, starts from its latest snapshot instead of its whole stream. */
