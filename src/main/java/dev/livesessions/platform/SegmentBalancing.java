@@ -15,9 +15,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Shares the segments of the streaming processors (the read models, the archive notices) between the nodes on one
- * database. Axon's processors claim every free segment, so the first node to start holds them all and the others
- * would only take over when it stops. Every few seconds each node counts the nodes (each names its connections
+ * Shares the segments of the streaming processors (the read models) between the nodes on one database. Axon's
+ * processors claim every free segment, so the first node to start holds them all and the others would only take over
+ * when it stops. Every few seconds each node counts the nodes (each names its connections
  * {@code live-sessions-<id>}, see application.yml) and releases the segments it holds beyond its fair share; another
  * node's processor claims them at its next attempt.
  */
