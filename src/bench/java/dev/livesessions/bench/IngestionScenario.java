@@ -16,7 +16,8 @@ import java.util.Map;
  * Variants run one after the other for each shape and concurrency, so that drift of a shared machine touches them
  * alike. After each run of a service variant, the database is checked: every acknowledged live signal stored exactly
  * once. Then, per shape, a paced run at half of the highest ours-http rate gives the latency a service sees at a
- * sustainable load.
+ * sustainable load, and raw-http paced at the same rate gives the latency of one durable insert per request at that
+ * load: the floor of the paced p99 on this machine.
  */
 final class IngestionScenario {
 
@@ -90,8 +91,10 @@ final class IngestionScenario {
             double highest = rows.stream().filter(row -> row.shape().equals(shape.getKey())
                                                          && row.variant().equals("ours-http"))
                                  .mapToDouble(row -> row.result().messagesPerSecond()).max().orElseThrow();
-            paced.add(measure(shape.getKey(), shape.getValue(), "ours-http", mostSenders, settings.warmupSeconds(),
-                              highest / 2));
+            for (String variant : List.of("raw-http", "ours-http")) {
+                paced.add(measure(shape.getKey(), shape.getValue(), variant, mostSenders, settings.warmupSeconds(),
+                                  highest / 2));
+            }
         }
         long deadlineWrites = run.database.deadlineWrites() - deadlineWritesBefore;
         report(rows, paced, deadlineWrites);
@@ -189,20 +192,26 @@ final class IngestionScenario {
         }
         md.add("");
         md.add("Paced (open loop) at half of the highest ours-http rate of the shape; latency counts from when each "
-               + "message was due, so a stall also counts for the messages queued behind it.");
+               + "message was due, so a stall also counts for the messages queued behind it. raw-http at the same "
+               + "rate is the floor: one durable insert per request.");
         md.add("");
-        md.add("| shape | senders | rate asked | rate reached | p50 | p99 | p99.9 | max | stored = ack |");
-        md.add("|---|---|---|---|---|---|---|---|---|");
+        md.add("| shape | senders | variant | rate asked | rate reached | p50 | p99 | p99.9 | max | stored = ack |");
+        md.add("|---|---|---|---|---|---|---|---|---|---|");
         for (Row row : paced) {
             LoadResult.Latency latency = row.result().latency();
-            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s |".formatted(
-                    row.shape(), row.senders(), Report.number(row.ratePerSecond()),
+            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |".formatted(
+                    row.shape(), row.senders(), row.variant(), Report.number(row.ratePerSecond()),
                     Report.number(row.result().messagesPerSecond()), Report.number(latency.p50()),
                     Report.number(latency.p99()), Report.number(latency.p999()), Report.number(latency.max()),
                     checkText(row)));
-            report.target(NAME, "%s: p99 ≤ 25 ms at half of the highest rate (%s msg/s)".formatted(
-                    row.shape(), Report.number(row.ratePerSecond())), Report.number(latency.p99()) + " ms",
-                          latency.p99() <= 25);
+            if (row.variant().equals("ours-http")) {
+                double floor = find(paced, row.shape(), row.senders(), "raw-http").result().latency().p99();
+                report.target(NAME, "%s: p99 ≤ 25 ms at half of the highest rate (%s msg/s)".formatted(
+                                      row.shape(), Report.number(row.ratePerSecond())),
+                              "%s ms (raw-http at that rate: %s ms)".formatted(Report.number(latency.p99()),
+                                                                               Report.number(floor)),
+                              latency.p99() <= 25);
+            }
         }
         boolean allExact = rows.stream().allMatch(row -> row.check().exact())
                            && paced.stream().allMatch(row -> row.check().exact());
@@ -212,7 +221,8 @@ final class IngestionScenario {
                        + paced.stream().mapToLong(row -> row.check().doubled()).sum();
         long missed = rows.stream().filter(row -> row.variant().startsWith("ours"))
                           .mapToLong(row -> row.result().liveSignalsMissed()).sum()
-                      + paced.stream().mapToLong(row -> row.result().liveSignalsMissed()).sum();
+                      + paced.stream().filter(row -> row.variant().startsWith("ours"))
+                              .mapToLong(row -> row.result().liveSignalsMissed()).sum();
         report.target(NAME, "no message lost or double-counted, at any rate",
                       "%d acknowledged but not stored, %d stored twice, %d live signals answered as chat"
                               .formatted(lost, doubled, missed), allExact && missed == 0);
