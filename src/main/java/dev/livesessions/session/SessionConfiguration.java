@@ -10,6 +10,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.JCacheAdapter;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.deadline.dbscheduler.DbSchedulerBinaryDeadlineDetails;
 import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
@@ -17,8 +18,13 @@ import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.SnapshotterSpanFactory;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.annotation.HandlerDefinition;
+import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.monitoring.NoOpMessageMonitor;
+import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.ApplicationContext;
@@ -70,6 +76,30 @@ class SessionConfiguration {
     @Bean
     SnapshotTriggerDefinition liveSessionSnapshotTrigger(Snapshotter snapshotter) {
         return new EventCountSnapshotTriggerDefinition(snapshotter, 1_000);
+    }
+
+    @Bean
+    SnapshotThread snapshotThread() {
+        return new SnapshotThread();
+    }
+
+    /** Axon's snapshotter, as Spring Boot's auto-configuration builds it, but taking snapshots on a thread of its own. */
+    @Bean
+    SpringAggregateSnapshotter liveSessionSnapshotter(org.axonframework.config.Configuration axon,
+                                                      HandlerDefinition handlerDefinition,
+                                                      ParameterResolverFactory parameterResolverFactory,
+                                                      EventStore eventStore, TransactionManager transactionManager,
+                                                      SnapshotterSpanFactory spanFactory,
+                                                      SnapshotThread snapshotThread) {
+        return SpringAggregateSnapshotter.builder()
+                                         .repositoryProvider(axon::repository)
+                                         .transactionManager(transactionManager)
+                                         .eventStore(eventStore)
+                                         .parameterResolverFactory(parameterResolverFactory)
+                                         .handlerDefinition(handlerDefinition)
+                                         .spanFactory(spanFactory)
+                                         .executor(snapshotThread.executor())
+                                         .build();
     }
 
     /** A failure in the one-active-session guard must roll back the transaction that would break the rule. */

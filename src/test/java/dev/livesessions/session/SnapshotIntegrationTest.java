@@ -14,15 +14,21 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A long live is snapshotted, reloads from its snapshot, and ignores snapshots of another shape. */
+/**
+ * A long live is snapshotted, reloads from its snapshot, and ignores snapshots of another shape; the snapshot does not
+ * hold up the signals that triggered it.
+ */
 @IntegrationTest
 class SnapshotIntegrationTest {
 
@@ -34,6 +40,8 @@ class SnapshotIntegrationTest {
     JdbcTemplate jdbc;
     @Autowired
     Cache liveSessionCache;
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void aLongLiveIsSnapshottedAndReloadsFromItsSnapshotIgnoringOtherRevisions() {
@@ -65,6 +73,31 @@ class SnapshotIntegrationTest {
         assertThat(recorded).containsExactly(new RecordedSignal("after-reload", sessionId, false));
         assertThat(jdbc.queryForObject("SELECT max(sequence_number) FROM domain_event_entry WHERE "
                                                + "aggregate_identifier = ?", Long.class, sessionId)).isEqualTo(1102);
+    }
+
+    @Test
+    void aSnapshotIsTakenAfterTheSignalsThatTriggeredItAreAnswered() throws Exception {
+        String tenant = Http.uniqueTenant("snap");
+        String sessionId = tenant + ".1";
+        Instant now = Instant.now();
+        commands.sendAndWait(new OpenLiveSession(sessionId, tenant, 1, TERMS, List.of(signal("m0", now))));
+        try (Connection holder = dataSource.getConnection()) {
+            // While this lock is held no snapshot can be stored. Taken on the thread that stores the signals, the
+            // snapshot would hold their answer until the lock goes.
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("LOCK TABLE snapshot_event_entry IN EXCLUSIVE MODE");
+            try {
+                CompletableFuture<List<RecordedSignal>> answer = CompletableFuture.supplyAsync(
+                        () -> commands.sendAndWait(new RecordActivity(sessionId, TERMS, IntStream.rangeClosed(1, 1_100)
+                                .mapToObj(i -> signal("m" + i, now.plusMillis(i))).toList())));
+
+                assertThat(answer).succeedsWithin(Duration.ofSeconds(10)).extracting(List::size).isEqualTo(1_100);
+                assertThat(snapshots(sessionId, "4")).isZero();
+            } finally {
+                holder.rollback();
+            }
+        }
+        await().until(() -> snapshots(sessionId, "4") == 1);
     }
 
     private long snapshots(String sessionId, String revision) {
