@@ -188,6 +188,27 @@ final class Database implements AutoCloseable {
                      + "WHERE relname = 'scheduled_tasks'");
     }
 
+    /**
+     * What PostgreSQL has written since it began: WAL bytes, and checkpoints started (timed and requested, from
+     * {@code pg_stat_checkpointer}) with the milliseconds their ends spent syncing data files to disk, the moment a
+     * checkpoint can hold up commits.
+     */
+    DiskWrites diskWrites() throws SQLException {
+        execute("SELECT pg_stat_clear_snapshot()");
+        List<Object> row = row("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0'), num_timed + num_requested, "
+                               + "sync_time FROM pg_stat_checkpointer");
+        return new DiskWrites(((Number) row.get(0)).longValue(), ((Number) row.get(1)).longValue(),
+                              ((Number) row.get(2)).doubleValue());
+    }
+
+    record DiskWrites(long walBytes, long checkpoints, double checkpointSyncMillis) {
+
+        DiskWrites since(DiskWrites earlier) {
+            return new DiskWrites(walBytes - earlier.walBytes, checkpoints - earlier.checkpoints,
+                                  checkpointSyncMillis - earlier.checkpointSyncMillis);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         try {

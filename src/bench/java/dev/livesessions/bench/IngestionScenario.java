@@ -27,7 +27,13 @@ final class IngestionScenario {
     private static final List<String> VARIANTS = List.of("raw-http", "crud-http", "ours-http", "ours-inproc");
 
     /** What one measured run gave, and whether the database holds exactly what was acknowledged. */
-    record Row(String shape, int senders, String variant, double ratePerSecond, LoadResult result, Check check) {
+    record Row(String shape, int senders, String variant, double ratePerSecond, LoadResult result, Check check,
+               Database.DiskWrites diskWrites) {
+
+        /** WAL bytes per message sent, warm-up included. */
+        double walBytesPerMessage() {
+            return diskWrites.walBytes() / (double) Math.max(1, result.sent());
+        }
     }
 
     /** Acknowledged live signals against stored rows (events for the service, rows for the baselines). */
@@ -109,6 +115,7 @@ final class IngestionScenario {
                 ? LoadPlan.paced(runId, null, workload, senders, warmup, duration, rate)
                 : LoadPlan.timed(runId, null, workload, senders, warmup, duration);
         long head = run.database.eventHead();
+        Database.DiskWrites diskWritesBefore = run.database.diskWrites();
         LoadResult result = switch (variant) {
             case "raw-http" -> run.overHttp(withUrl(plan, "/webhooks/bench-raw"));
             case "crud-http" -> run.overHttp(withUrl(plan, "/webhooks/bench-crud"));
@@ -116,6 +123,7 @@ final class IngestionScenario {
             case "ours-inproc" -> run.checked(run.inProcess(plan));
             default -> throw new IllegalArgumentException(variant);
         };
+        Database.DiskWrites diskWrites = run.database.diskWrites().since(diskWritesBefore);
         Check check = check(variant, runId, head, result);
         if (variant.startsWith("ours")) {
             liveSignalsStoredByTheService += check.stored();
@@ -124,7 +132,7 @@ final class IngestionScenario {
                           shapeName, variant, senders, rate > 0 ? " paced " + Math.round(rate) + "/s" : "",
                           result.messagesPerSecond(), result.latency().p50(), result.latency().p99(),
                           check.exact() ? "stored = acknowledged" : "CHECK FAILED " + check);
-        return new Row(shapeName, senders, variant, rate, result, check);
+        return new Row(shapeName, senders, variant, rate, result, check, diskWrites);
     }
 
     private LoadPlan withUrl(LoadPlan plan, String path) {
@@ -160,9 +168,11 @@ final class IngestionScenario {
                 "Closed loop: each sender sends its next message when its previous one is answered. Latency in "
                 + "milliseconds, from sending to the answer (200 = stored). Ratios compare ours-http with the "
                 + "baselines of the same shape and concurrency; ours-inproc/http shows what HTTP, the signature and "
-                + "JSON cost. `stored = ack` checks the database: each acknowledged live signal stored exactly once.");
-        md.add("| shape | senders | variant | msg/s | p50 | p99 | p99.9 | max | ours/crud | ours/raw | stored = ack |");
-        md.add("|---|---|---|---|---|---|---|---|---|---|---|");
+                + "JSON cost. `stored = ack` checks the database: each acknowledged live signal stored exactly once. "
+                + "WAL/msg: bytes of WAL PostgreSQL wrote during the run, per message sent (warm-up included).");
+        md.add("| shape | senders | variant | msg/s | p50 | p99 | p99.9 | max | ours/crud | ours/raw | WAL/msg "
+               + "| stored = ack |");
+        md.add("|---|---|---|---|---|---|---|---|---|---|---|---|");
         Map<String, Object> ratios = new LinkedHashMap<>();
         for (Row row : rows) {
             Row crud = find(rows, row.shape(), row.senders(), "crud-http");
@@ -172,11 +182,11 @@ final class IngestionScenario {
             double overCrud = row.result().messagesPerSecond() / crud.result().messagesPerSecond();
             double overRaw = row.result().messagesPerSecond() / raw.result().messagesPerSecond();
             LoadResult.Latency latency = row.result().latency();
-            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |".formatted(
+            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |".formatted(
                     row.shape(), row.senders(), row.variant(), Report.number(row.result().messagesPerSecond()),
                     Report.number(latency.p50()), Report.number(latency.p99()), Report.number(latency.p999()),
                     Report.number(latency.max()), isOurs ? Report.ratio(overCrud) : "", isOurs ? Report.ratio(overRaw) : "",
-                    checkText(row)));
+                    Report.number(row.walBytesPerMessage()), checkText(row)));
             if (row.variant().equals("ours-http")) {
                 ratios.put(row.shape() + "-" + row.senders(), Map.of(
                         "oursOverCrud", overCrud, "oursOverRaw", overRaw,
@@ -193,16 +203,19 @@ final class IngestionScenario {
         md.add("");
         md.add("Paced (open loop) at half of the highest ours-http rate of the shape; latency counts from when each "
                + "message was due, so a stall also counts for the messages queued behind it. raw-http at the same "
-               + "rate is the floor: one durable insert per request.");
+               + "rate is the floor: one durable insert per request. Checkpoints: those PostgreSQL started during "
+               + "the run (warm-up included), and the milliseconds their ends spent syncing data files.");
         md.add("");
-        md.add("| shape | senders | variant | rate asked | rate reached | p50 | p99 | p99.9 | max | stored = ack |");
-        md.add("|---|---|---|---|---|---|---|---|---|---|");
+        md.add("| shape | senders | variant | rate asked | rate reached | p50 | p99 | p99.9 | max | checkpoints (sync) "
+               + "| stored = ack |");
+        md.add("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Row row : paced) {
             LoadResult.Latency latency = row.result().latency();
-            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |".formatted(
+            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d (%s ms) | %s |".formatted(
                     row.shape(), row.senders(), row.variant(), Report.number(row.ratePerSecond()),
                     Report.number(row.result().messagesPerSecond()), Report.number(latency.p50()),
                     Report.number(latency.p99()), Report.number(latency.p999()), Report.number(latency.max()),
+                    row.diskWrites().checkpoints(), Report.number(row.diskWrites().checkpointSyncMillis()),
                     checkText(row)));
             if (row.variant().equals("ours-http")) {
                 double floor = find(paced, row.shape(), row.senders(), "raw-http").result().latency().p99();
