@@ -53,10 +53,12 @@ public final class Bench {
             report.machine(MachineFacts.collect(database, settings));
             report.write();
             String adminToken = randomToken();
-            ServiceProcess service = ServiceProcess.start(settings, classpath, database, database.pid(dataDirectory),
-                                                          adminToken, directory);
+            long postmasterPid = database.pid(dataDirectory);
+            ServiceProcess service = ServiceProcess.start(settings, classpath, database, postmasterPid, adminToken,
+                                                          directory);
             running.add(service);
-            Run run = new Run(settings, database, service, report, directory, output.resolve("loads"), classpath);
+            Run run = new Run(settings, database, service, new ProcessCpu(service.pid(), postmasterPid), report,
+                              directory, output.resolve("loads"), classpath);
             scenario(report, selected, IngestionScenario.NAME, () -> new IngestionScenario(run).run());
             scenario(report, selected, StreamLengthScenario.NAME, () -> new StreamLengthScenario(run).run());
             scenario(report, selected, ClosureScenario.NAME, () -> new ClosureScenario(run).run());

@@ -28,11 +28,21 @@ final class IngestionScenario {
 
     /** What one measured run gave, and whether the database holds exactly what was acknowledged. */
     record Row(String shape, int senders, String variant, double ratePerSecond, LoadResult result, Check check,
-               Database.DiskWrites diskWrites) {
+               Database.DiskWrites diskWrites, ProcessCpu.Sample cpu) {
 
         /** WAL bytes per message sent, warm-up included. */
         double walBytesPerMessage() {
             return diskWrites.walBytes() / (double) Math.max(1, result.sent());
+        }
+
+        /** Milliseconds of the service's CPU per message sent, warm-up included. */
+        double serviceCpuMillisPerMessage() {
+            return cpu.serviceSeconds() * 1_000 / Math.max(1, result.sent());
+        }
+
+        /** Milliseconds of PostgreSQL's CPU per message sent, warm-up included. */
+        double postgresCpuMillisPerMessage() {
+            return cpu.postgresSeconds() * 1_000 / Math.max(1, result.sent());
         }
     }
 
@@ -116,6 +126,7 @@ final class IngestionScenario {
                 : LoadPlan.timed(runId, null, workload, senders, warmup, duration);
         long head = run.database.eventHead();
         Database.DiskWrites diskWritesBefore = run.database.diskWrites();
+        ProcessCpu.Sample cpuBefore = run.cpu.sample();
         LoadResult result = switch (variant) {
             case "raw-http" -> run.overHttp(withUrl(plan, "/webhooks/bench-raw"));
             case "crud-http" -> run.overHttp(withUrl(plan, "/webhooks/bench-crud"));
@@ -123,6 +134,7 @@ final class IngestionScenario {
             case "ours-inproc" -> run.checked(run.inProcess(plan));
             default -> throw new IllegalArgumentException(variant);
         };
+        ProcessCpu.Sample cpu = run.cpu.sample().since(cpuBefore);
         Database.DiskWrites diskWrites = run.database.diskWrites().since(diskWritesBefore);
         Check check = check(variant, runId, head, result);
         if (variant.startsWith("ours")) {
@@ -132,7 +144,7 @@ final class IngestionScenario {
                           shapeName, variant, senders, rate > 0 ? " paced " + Math.round(rate) + "/s" : "",
                           result.messagesPerSecond(), result.latency().p50(), result.latency().p99(),
                           check.exact() ? "stored = acknowledged" : "CHECK FAILED " + check);
-        return new Row(shapeName, senders, variant, rate, result, check, diskWrites);
+        return new Row(shapeName, senders, variant, rate, result, check, diskWrites, cpu);
     }
 
     private LoadPlan withUrl(LoadPlan plan, String path) {
@@ -169,10 +181,12 @@ final class IngestionScenario {
                 + "milliseconds, from sending to the answer (200 = stored). Ratios compare ours-http with the "
                 + "baselines of the same shape and concurrency; ours-inproc/http shows what HTTP, the signature and "
                 + "JSON cost. `stored = ack` checks the database: each acknowledged live signal stored exactly once. "
-                + "WAL/msg: bytes of WAL PostgreSQL wrote during the run, per message sent (warm-up included).");
+                + "WAL/msg: bytes of WAL PostgreSQL wrote during the run, per message sent (warm-up included). "
+                + "CPU/msg: milliseconds of CPU the service's process and PostgreSQL spent during the run, per "
+                + "message sent (warm-up included; in process, the load is the service's too).");
         md.add("| shape | senders | variant | msg/s | p50 | p99 | p99.9 | max | ours/crud | ours/raw | WAL/msg "
-               + "| stored = ack |");
-        md.add("|---|---|---|---|---|---|---|---|---|---|---|---|");
+               + "| CPU/msg: service, PostgreSQL | stored = ack |");
+        md.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         Map<String, Object> ratios = new LinkedHashMap<>();
         for (Row row : rows) {
             Row crud = find(rows, row.shape(), row.senders(), "crud-http");
@@ -182,11 +196,11 @@ final class IngestionScenario {
             double overCrud = row.result().messagesPerSecond() / crud.result().messagesPerSecond();
             double overRaw = row.result().messagesPerSecond() / raw.result().messagesPerSecond();
             LoadResult.Latency latency = row.result().latency();
-            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |".formatted(
+            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |".formatted(
                     row.shape(), row.senders(), row.variant(), Report.number(row.result().messagesPerSecond()),
                     Report.number(latency.p50()), Report.number(latency.p99()), Report.number(latency.p999()),
                     Report.number(latency.max()), isOurs ? Report.ratio(overCrud) : "", isOurs ? Report.ratio(overRaw) : "",
-                    Report.number(row.walBytesPerMessage()), checkText(row)));
+                    Report.number(row.walBytesPerMessage()), cpuText(row), checkText(row)));
             if (row.variant().equals("ours-http")) {
                 ratios.put(row.shape() + "-" + row.senders(), Map.of(
                         "oursOverCrud", overCrud, "oursOverRaw", overRaw,
@@ -204,19 +218,20 @@ final class IngestionScenario {
         md.add("Paced (open loop) at half of the highest ours-http rate of the shape; latency counts from when each "
                + "message was due, so a stall also counts for the messages queued behind it. raw-http at the same "
                + "rate is the floor: one durable insert per request. Checkpoints: those PostgreSQL started during "
-               + "the run (warm-up included), and the milliseconds their ends spent syncing data files.");
+               + "the run (warm-up included), and the milliseconds their ends spent syncing data files. CPU/msg as "
+               + "above.");
         md.add("");
         md.add("| shape | senders | variant | rate asked | rate reached | p50 | p99 | p99.9 | max | checkpoints (sync) "
-               + "| stored = ack |");
-        md.add("|---|---|---|---|---|---|---|---|---|---|---|");
+               + "| CPU/msg: service, PostgreSQL | stored = ack |");
+        md.add("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Row row : paced) {
             LoadResult.Latency latency = row.result().latency();
-            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d (%s ms) | %s |".formatted(
+            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d (%s ms) | %s | %s |".formatted(
                     row.shape(), row.senders(), row.variant(), Report.number(row.ratePerSecond()),
                     Report.number(row.result().messagesPerSecond()), Report.number(latency.p50()),
                     Report.number(latency.p99()), Report.number(latency.p999()), Report.number(latency.max()),
                     row.diskWrites().checkpoints(), Report.number(row.diskWrites().checkpointSyncMillis()),
-                    checkText(row)));
+                    cpuText(row), checkText(row)));
             if (row.variant().equals("ours-http")) {
                 double floor = find(paced, row.shape(), row.senders(), "raw-http").result().latency().p99();
                 report.target(NAME, "%s: p99 ≤ 25 ms at half of the highest rate (%s msg/s)".formatted(
@@ -254,6 +269,10 @@ final class IngestionScenario {
         results.put("liveSignalsStoredByTheService", liveSignalsStoredByTheService);
         results.put("deadlineWritesPerLiveMessage", writesPerMessage);
         report.scenario(NAME, results, md);
+    }
+
+    private static String cpuText(Row row) {
+        return Report.number(row.serviceCpuMillisPerMessage()) + ", " + Report.number(row.postgresCpuMillisPerMessage());
     }
 
     private static String checkText(Row row) {

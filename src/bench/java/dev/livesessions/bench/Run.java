@@ -16,6 +16,7 @@ final class Run {
     final BenchSettings settings;
     final Database database;
     final ServiceProcess service;
+    final ProcessCpu cpu;
     final Report report;
     private final Path directory;
     private final Path loads;
@@ -25,11 +26,12 @@ final class Run {
      * @param directory the run's temporary directory (deleted at the end)
      * @param loads     where each load's plan and result are kept with the results
      */
-    Run(BenchSettings settings, Database database, ServiceProcess service, Report report, Path directory,
-        Path loads, String classpath) throws IOException {
+    Run(BenchSettings settings, Database database, ServiceProcess service, ProcessCpu cpu, Report report,
+        Path directory, Path loads, String classpath) throws IOException {
         this.settings = settings;
         this.database = database;
         this.service = service;
+        this.cpu = cpu;
         this.report = report;
         this.directory = directory;
         this.loads = java.nio.file.Files.createDirectories(loads);
