@@ -84,7 +84,7 @@ public record LiveSessionsProperties(@NotNull @DefaultValue("45m") Duration inac
      * @param maxBatchSize most signals stored in one transaction
      * @param attempts     tries per batch before a request is answered 503 (a lost race is retried)
      */
-    public record Recorder(@Min(1) @Max(64) @DefaultValue("4") int writers,
+    public record Recorder(@Min(1) @Max(64) @DefaultValue("1") int writers,
                            @Min(1) @Max(10_000) @DefaultValue("500") int maxBatchSize,
                            @Min(1) @Max(10) @DefaultValue("3") int attempts) {
     }
