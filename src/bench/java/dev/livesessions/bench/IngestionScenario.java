@@ -32,17 +32,21 @@ final class IngestionScenario {
 
         /** WAL bytes per message sent, warm-up included. */
         double walBytesPerMessage() {
-            return diskWrites.walBytes() / (double) Math.max(1, result.sent());
+            return perMessageSent(diskWrites.walBytes());
         }
 
         /** Milliseconds of the service's CPU per message sent, warm-up included. */
         double serviceCpuMillisPerMessage() {
-            return cpu.serviceSeconds() * 1_000 / Math.max(1, result.sent());
+            return perMessageSent(cpu.serviceSeconds() * 1_000);
         }
 
         /** Milliseconds of PostgreSQL's CPU per message sent, warm-up included. */
         double postgresCpuMillisPerMessage() {
-            return cpu.postgresSeconds() * 1_000 / Math.max(1, result.sent());
+            return perMessageSent(cpu.postgresSeconds() * 1_000);
+        }
+
+        private double perMessageSent(double amount) {
+            return amount / Math.max(1, result.sent());
         }
     }
 

@@ -9,6 +9,10 @@ import java.nio.file.Path;
  * {@code /proc/<pid>/stat}. Two samples around a load give what each side spent on it, so that a run's cost per message
  * is measured rather than guessed from rates: on two shared cores, a variant's rate says little about where its time
  * went. Outside Linux every figure is NaN.
+ * <p>
+ * {@code ProcessHandle.Info.totalCpuDuration()} would do for the service, but not for PostgreSQL: backends and
+ * autovacuum workers that ended are counted only in the postmaster's time for its reaped children, which only
+ * {@code /proc} gives.
  */
 final class ProcessCpu {
 
