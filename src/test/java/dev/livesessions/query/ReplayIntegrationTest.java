@@ -7,6 +7,7 @@ import dev.livesessions.api.ArchiveIfIdle;
 import dev.livesessions.api.ChangeAutoCleanup;
 import dev.livesessions.api.CloseLiveSession;
 import dev.livesessions.api.DeleteSession;
+import dev.livesessions.api.LiveSessionEvent;
 import dev.livesessions.api.LiveSignal;
 import dev.livesessions.api.OpenLiveSession;
 import dev.livesessions.api.RestoreSession;
@@ -15,10 +16,14 @@ import dev.livesessions.api.SignalSource;
 import dev.livesessions.cli.LiveSessionsCli;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -30,9 +35,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +66,8 @@ class ReplayIntegrationTest {
     JdbcTemplate jdbc;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    WorkPackageGate workPackages;
 
     @Test
     void aRebuildFromTheStreamGivesReadModelsIdenticalToTheLiveOnes() throws Exception {
@@ -74,9 +83,19 @@ class ReplayIntegrationTest {
         assertThat(verification.get("sessionsCompared").asLong())
                 .isEqualTo(jdbc.queryForObject("SELECT count(*) FROM live_session", Long.class));
 
+        // The work packages are held at their first batch, so their buffers fill up while the coordinator reads on.
+        // It must then come back after 10 ms instead of Axon's 100 (ADR 22): should Axon change that wait, the counter
+        // stays still, and PromptCoordinatorExecutor is to be revisited.
         double buffersFullBefore = meters.counter(ReadModels.BUFFERS_FULL).count();
-        Http.Response replay = http.post("/api/replays", Map.of());
-        assertThat(replay.status()).isEqualTo(202);
+        workPackages.hold();
+        try {
+            Http.Response replay = http.post("/api/replays", Map.of());
+            assertThat(replay.status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    meters.counter(ReadModels.BUFFERS_FULL).count()).isGreaterThan(buffersFullBefore));
+        } finally {
+            workPackages.release();
+        }
         await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
             // The API keeps answering while the read models are rebuilt.
             assertThat(http.get("/api/stats").status()).isEqualTo(200);
@@ -85,9 +104,6 @@ class ReplayIntegrationTest {
             assertThat(progress.get("position").asLong()).isEqualTo(progress.get("head").asLong());
         });
         assertThat(checksums()).isEqualTo(live);
-        // The replay outran the work packages, and their coordinator came back early (ADR 22): should Axon stop
-        // waiting its 100 ms when the buffers are full, this fails, and PromptCoordinatorExecutor is to be revisited.
-        assertThat(meters.counter(ReadModels.BUFFERS_FULL).count()).isGreaterThan(buffersFullBefore);
 
         StringWriter out = new StringWriter();
         int exitCode = LiveSessionsCli.run(new String[] {"--url", "http://localhost:" + port, "--token",
@@ -183,6 +199,39 @@ class ReplayIntegrationTest {
                 "tenant_idle_day", jdbc.queryForObject(
                         "SELECT md5(string_agg(d::text, '|' ORDER BY tenant_id, day)) FROM tenant_idle_day d "
                                 + "WHERE sessions <> 0", String.class));
+    }
+
+    /**
+     * An event handler of the read models' processor that writes nothing, and can hold the processor's work packages
+     * at their next batch.
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class HeldWorkPackages {
+
+        @Bean
+        WorkPackageGate workPackageGate() {
+            return new WorkPackageGate();
+        }
+    }
+
+    @ProcessingGroup(ReadModels.PROCESSING_GROUP)
+    static class WorkPackageGate {
+
+        private volatile CountDownLatch released = new CountDownLatch(0);
+
+        void hold() {
+            released = new CountDownLatch(1);
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @EventHandler
+        void on(LiveSessionEvent event) throws InterruptedException {
+            // Bounded, so that a test that fails before releasing cannot hang the processor.
+            released.await(1, TimeUnit.MINUTES);
+        }
     }
 
     private static LiveSignal signal(String messageId, SignalSource source, Instant at) {
