@@ -8,10 +8,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -31,8 +34,9 @@ import java.io.IOException;
 /**
  * Who may call what. People log in to the dashboard with a form (a session cookie, CSRF protection through the
  * XSRF-TOKEN cookie that the dashboard's scripts send back); machines and the command-line tool send an API token
- * ({@code Authorization: Bearer}, no session, no CSRF). Webhooks are authenticated by their signatures. Health and
- * metrics are open to the monitoring (they hold no tenant's data); OpenAPI is open too.
+ * ({@code Authorization: Bearer}, no session, no CSRF). Webhooks are authenticated by their signatures, in a
+ * filter chain of their own. Health and metrics are open to the monitoring (they hold no tenant's data); OpenAPI is
+ * open too.
  * <p>
  * The roles are checked here for whole areas (admin-only endpoints); which tenant a streamer or a viewer may see is
  * checked by the controllers, through {@link Caller}.
@@ -70,14 +74,30 @@ class SecurityConfiguration {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
+    /**
+     * Webhooks are authenticated by their signatures, and sent by providers, never by a browser: their chain keeps
+     * the firewall and the security headers, and leaves out logins, sessions, saved requests and CSRF tokens. The
+     * other chain gave every webhook's answer an XSRF-TOKEN cookie, and drew a random token for it.
+     */
     @Bean
+    @Order(1)
+    SecurityFilterChain webhookFilterChain(HttpSecurity http) throws Exception {
+        http.securityMatcher("/webhooks/**")
+            .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+            .csrf(AbstractHttpConfigurer::disable)
+            .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .requestCache(AbstractHttpConfigurer::disable);
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
     SecurityFilterChain securityFilterChain(HttpSecurity http, BootstrapAdmin bootstrap, ApiTokens tokens,
                                             ObjectMapper json) throws Exception {
         SecurityProblems problems = new SecurityProblems(json);
         http.authorizeHttpRequests(requests -> requests
                     // The second dispatch of a streamed answer, or of an error, continues a request already allowed.
                     .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                    .requestMatchers("/webhooks/**").permitAll()
                     .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
                                      "/actuator/prometheus").permitAll()
                     .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
@@ -94,7 +114,6 @@ class SecurityConfiguration {
             .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login.html?logout"))
             .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                               .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
-                              .ignoringRequestMatchers("/webhooks/**")
                               .ignoringRequestMatchers(BEARER, SESSIONLESS))
             .addFilterAfter(new CsrfCookie(), BasicAuthenticationFilter.class)
             .exceptionHandling(exceptions -> exceptions

@@ -153,6 +153,20 @@ class InboundMessageIntegrationTest {
     }
 
     @Test
+    void aWebhookIsAnsweredWithoutCookiesOrSession() {
+        // A provider sends no token (Http(port) would send the admin's).
+        Http provider = new Http(port, null);
+        List<Http.Response> answers = List.of(provider.message(tenant, "c1", CLIENT, "A12"),
+                                              provider.message(tenant, "c2", CLIENT, "hello"),
+                                              provider.signed(tenant, "{\"messageId\": \"x\", "));
+
+        assertThat(answers).extracting(Http.Response::status).containsExactly(200, 200, 400);
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.headers().allValues("Set-Cookie")).isEmpty());
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.headers().firstValue("X-Content-Type-Options"))
+                .contains("nosniff"));
+    }
+
+    @Test
     void aMessageForAnUnknownTenantIsRejected() {
         Http.Response response = http.message("no-such-tenant", "m1", CLIENT, "A12");
 
