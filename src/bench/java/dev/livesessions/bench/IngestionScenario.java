@@ -3,7 +3,9 @@ package dev.livesessions.bench;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Scenario 1, ingestion: the same messages through four variants, in two shapes, at each concurrency.
@@ -25,6 +27,8 @@ final class IngestionScenario {
     private static final String SPREAD_PREFIX = "s";
     private static final String HOT_PREFIX = "hot";
     private static final List<String> VARIANTS = List.of("raw-http", "crud-http", "ours-http", "ours-inproc");
+    /** Threads' shares of the CPU per message below this many milliseconds are not worth a line. */
+    private static final double SMALLEST_THREAD_SHARE_MILLIS = 0.005;
 
     /** What one measured run gave, and whether the database holds exactly what was acknowledged. */
     record Row(String shape, int senders, String variant, double ratePerSecond, LoadResult result, Check check,
@@ -45,7 +49,7 @@ final class IngestionScenario {
             return perMessageSent(cpu.postgresSeconds() * 1_000);
         }
 
-        private double perMessageSent(double amount) {
+        double perMessageSent(double amount) {
             return amount / Math.max(1, result.sent());
         }
     }
@@ -219,6 +223,16 @@ final class IngestionScenario {
             }
         }
         md.add("");
+        md.add("The service's CPU per message sent, by thread (closed loop, milliseconds, warm-up included): threads "
+               + "of a kind summed, numbers in their names replaced by #, Linux's first 15 characters of each name. "
+               + "Kinds under " + millis(SMALLEST_THREAD_SHARE_MILLIS) + " ms are left out.");
+        md.add("");
+        md.add("| shape | senders | variant | threads |");
+        md.add("|---|---|---|---|");
+        for (Row row : rows) {
+            md.add("| %s | %d | %s | %s |".formatted(row.shape(), row.senders(), row.variant(), threadsText(row)));
+        }
+        md.add("");
         md.add("Paced (open loop) at half of the highest ours-http rate of the shape; latency counts from when each "
                + "message was due, so a stall also counts for the messages queued behind it. raw-http at the same "
                + "rate is the floor: one durable insert per request. Checkpoints: those PostgreSQL started during "
@@ -277,6 +291,20 @@ final class IngestionScenario {
 
     private static String cpuText(Row row) {
         return Report.number(row.serviceCpuMillisPerMessage()) + ", " + Report.number(row.postgresCpuMillisPerMessage());
+    }
+
+    private static String threadsText(Row row) {
+        return row.cpu().serviceThreadSeconds().entrySet().stream()
+                  .map(kind -> Map.entry(kind.getKey(), row.perMessageSent(kind.getValue() * 1_000)))
+                  .filter(kind -> kind.getValue() >= SMALLEST_THREAD_SHARE_MILLIS)
+                  .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                  .map(kind -> "`" + kind.getKey() + "` " + millis(kind.getValue()))
+                  .collect(Collectors.joining(", "));
+    }
+
+    /** A thread's share is a few hundredths of a millisecond: it needs a third decimal. */
+    private static String millis(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
     }
 
     private static String checkText(Row row) {
