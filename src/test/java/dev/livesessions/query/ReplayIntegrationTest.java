@@ -21,9 +21,8 @@ import org.axonframework.eventhandling.EventHandler;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -53,6 +52,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
                 properties = "live-sessions.recorder.writers=3")
 @ContextConfiguration(initializers = TestDatabase.class)
+@Import(ReplayIntegrationTest.WorkPackageGate.class)
 class ReplayIntegrationTest {
 
     private static final int TENANTS = 200;
@@ -205,15 +205,6 @@ class ReplayIntegrationTest {
      * An event handler of the read models' processor that writes nothing, and can hold the processor's work packages
      * at their next batch.
      */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class HeldWorkPackages {
-
-        @Bean
-        WorkPackageGate workPackageGate() {
-            return new WorkPackageGate();
-        }
-    }
-
     @ProcessingGroup(ReadModels.PROCESSING_GROUP)
     static class WorkPackageGate {
 
