@@ -229,6 +229,7 @@ public final class Bench {
                     "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN "
                     + "('synchronous_commit', 'fsync', 'shared_buffers', 'max_connections', 'wal_level')"));
             facts.put("serviceHeap", "-Xmx" + settings.serviceHeap());
+            facts.put("serviceJvmOptions", String.join(" ", settings.serviceJvmOptions()));
             facts.put("loadAverageAtStart", loadAverage());
             facts.put("processes", "orchestrator, PostgreSQL, service and load generator on the same machine");
             return facts;

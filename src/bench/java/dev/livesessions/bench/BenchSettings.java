@@ -16,7 +16,8 @@ record BenchSettings(String mode,
                      List<Integer> priorEvents, double streamRate, double streamSeconds,
                      int closureTenants, Duration closureWindow, int closurePasses, Duration closureTimeout,
                      long replayEvents,
-                     String serviceHeap, boolean flightRecording, boolean databaseStatements) {
+                     String serviceHeap, List<String> serviceJvmOptions, boolean flightRecording,
+                     boolean databaseStatements) {
 
     /** The ingestion's shapes (see {@link Workload}). */
     static final List<String> SHAPES = List.of("spread", "hot");
@@ -26,11 +27,11 @@ record BenchSettings(String mode,
             case "full" -> new BenchSettings("full", SHAPES, List.of(16, 64), 1_000, 40, 5, 20,
                                              List.of(10, 1_000, 10_000), 150, 20,
                                              100_000, Duration.ofMinutes(10), 2, Duration.ofMinutes(15),
-                                             1_000_000, "512m", false, false);
+                                             1_000_000, "512m", List.of(), false, false);
             case "smoke" -> new BenchSettings("smoke", SHAPES, List.of(8), 20, 0, 0.5, 1,
                                               List.of(10, 50, 200), 60, 2,
                                               300, Duration.ofSeconds(3), 2, Duration.ofMinutes(1),
-                                              3_000, "512m", false, true);
+                                              3_000, "512m", List.of(), false, true);
             default -> throw new IllegalArgumentException("bench.mode is full or smoke, not " + mode);
         };
         BenchSettings overridden = settings.withOverrides();
@@ -51,6 +52,7 @@ record BenchSettings(String mode,
                                  closurePasses, closureTimeout,
                                  Long.parseLong(property("bench.replay.events", replayEvents)),
                                  property("bench.service.heap", serviceHeap),
+                                 words("bench.service.jvm-options", serviceJvmOptions),
                                  Boolean.parseBoolean(property("bench.jfr", flightRecording)),
                                  Boolean.parseBoolean(property("bench.pg-statements", databaseStatements)));
     }
@@ -59,6 +61,12 @@ record BenchSettings(String mode,
     private static <T> List<T> list(String name, List<T> modeValue, Function<String, T> parse) {
         String value = property(name, "");
         return value.isEmpty() ? modeValue : Arrays.stream(value.split(",")).map(String::strip).map(parse).toList();
+    }
+
+    /** A whitespace-separated system property, or the mode's list when it is not set. */
+    private static List<String> words(String name, List<String> modeValue) {
+        String value = property(name, "");
+        return value.isEmpty() ? modeValue : List.of(value.split("\\s+"));
     }
 
     /** A system property, or the mode's value when it is not set or blank (Maven passes unset ones as blank). */

@@ -47,6 +47,7 @@ final class ServiceProcess implements AutoCloseable {
                 "-Daxoniq.update-checker.disabled=true",
                 "-Dbench.orchestrator-pid=" + ProcessHandle.current().pid(),
                 "-Dbench.postgres-pid=" + postgresPid));
+        command.addAll(settings.serviceJvmOptions());
         if (settings.flightRecording()) {
             command.add("-XX:StartFlightRecording=filename=" + runDirectory.resolve("service.jfr") + ",settings=profile");
         }
