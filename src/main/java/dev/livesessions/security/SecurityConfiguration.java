@@ -54,6 +54,9 @@ class SecurityConfiguration {
     /** Without a session cookie, a request cannot ride on someone's login: CSRF is no threat (but to the login). */
     private static final RequestMatcher SESSIONLESS = request -> request.getRequestedSessionId() == null
                                                                  && !"/login".equals(request.getRequestURI());
+    /** Callers with an API token and the monitoring's scrapes: never a browser's page or script. */
+    private static final RequestMatcher MACHINE = request -> BEARER.matches(request)
+                                                             || request.getRequestURI().startsWith("/actuator/");
     private static final RequestMatcher NOT_API_DOCS = request -> !request.getRequestURI().startsWith("/swagger-ui");
     /** The dashboard loads nothing from elsewhere. */
     private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; "
@@ -128,7 +131,8 @@ class SecurityConfiguration {
 
     /**
      * Makes sure the browser has the XSRF-TOKEN cookie on every page, including the login page, whose script copies
-     * it into the form (Spring Security only writes the cookie when something asks for the token).
+     * it into the form (Spring Security only writes the cookie when something asks for the token). Machines are not
+     * asked: they never send it back, and drawing a token for each of their calls is wasted.
      */
     private static final class CsrfCookie extends OncePerRequestFilter {
 
@@ -136,7 +140,7 @@ class SecurityConfiguration {
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
             CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
-            if (token != null) {
+            if (token != null && !MACHINE.matches(request)) {
                 token.getToken();
             }
             chain.doFilter(request, response);

@@ -122,6 +122,22 @@ class AccessMatrixIntegrationTest {
     }
 
     @Test
+    void onlyBrowsersAreGivenTheXsrfCookie() {
+        Http anonymous = callers.get("anonymous");
+        Http streamerOfA = callers.get("streamer of A");
+
+        assertThat(anonymous.get("/login.html").headers().allValues("Set-Cookie"))
+                .anySatisfy(cookie -> assertThat(cookie).startsWith("XSRF-TOKEN="));
+        assertThat(List.of(streamerOfA.get("/api/stats/" + a), streamerOfA.get("/api/sessions/" + sessionOfA),
+                           callers.get("admin").get("/actuator/metrics"), anonymous.get("/actuator/prometheus"),
+                           anonymous.get("/actuator/health")))
+                .allSatisfy(answer -> {
+                    assertThat(answer.status()).isEqualTo(200);
+                    assertThat(answer.headers().allValues("Set-Cookie")).isEmpty();
+                });
+    }
+
+    @Test
     void aStreamerListingSessionsSeesOnlyItsOwnTenant() {
         Http streamerOfB = callers.get("streamer of B");
 
