@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The monitoring shipped in monitoring/ (the Prometheus alert rules and the Grafana dashboard) parses, has the
@@ -65,6 +67,9 @@ class MonitoringConfigurationIntegrationTest {
         String tenant = uniqueTenant("mon");
         http.createTenant(tenant, null, "+33611111111");
         http.message(tenant, "m1", "+33611111111", "live");
+        // Axon's event processor meters appear once the read models have handled an event.
+        await().atMost(Duration.ofSeconds(15)).until(() -> Metrics.scrape(http).value(
+                "eventProcessor_successCounter_total", "processorName=\"read-models\"") > 0);
         Set<String> exposed = Metrics.scrape(http).names();
 
         List<String> expressions = new ArrayList<>();

@@ -134,6 +134,19 @@ class ObservabilityIntegrationTest {
     }
 
     @Test
+    void axonsTimersAreKeptAndItsCapacityGaugesLeftOut() {
+        http.message(tenant, "m1", SELLER, "live");
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                Metrics.scrape(http).value("eventProcessor_allTimer_seconds_count", "processorName=\"read-models\""))
+                .isPositive());
+        Metrics metrics = Metrics.scrape(http);
+        assertThat(metrics.value("commandBus_allTimer_seconds_count")).isPositive();
+        // Axon's capacity gauges keep every message of the last ten minutes in memory (ADR 28).
+        assertThat(metrics.names()).doesNotContain("eventProcessor_capacity", "commandBus_capacity", "queryBus_capacity");
+    }
+
+    @Test
     void logsAreJsonLinesCarryingTheCorrelationIdOfTheMessageThatCausedThem(CapturedOutput output) {
         String correlationId = "corr-" + tenant;
         String body = Http.write(Map.of("messageId", "m1", "tenantId", tenant, "sender", SELLER,
