@@ -24,8 +24,9 @@ import java.util.function.Function;
  * Axon's meters without its capacity gauges (ADR 28). Axon's {@code CapacityMonitor} keeps the processing time of
  * every message of the last ten minutes in a skip list, to divide their sum by the window: at a few thousand messages
  * a second, millions of entries that live long enough to fill the old generation. The same figure is the rate of the
- * timers' sums ({@code rate(eventProcessor_seconds_sum[1m])}), which the meters below keep: counts, timers and the
- * event processors' latency, with Axon's names and tags.
+ * timers' sums ({@code rate(eventProcessor_allTimer_seconds_sum[1m])}), which the meters below keep: counts, timers and
+ * the event processors' latency, with the names and tags of Axon's dimensional meters ({@code
+ * axon.metrics.micrometer.dimensional}, which application.yml sets).
  */
 @Configuration(proxyBeanMethods = false)
 class AxonMeters {
