@@ -27,12 +27,14 @@ final class IngestionScenario {
     private static final String SPREAD_PREFIX = "s";
     private static final String HOT_PREFIX = "hot";
     private static final List<String> VARIANTS = List.of("raw-http", "crud-http", "ours-http", "ours-inproc");
+    /** How many of PostgreSQL's costliest statements a run of ours-http reports, when statements are tracked. */
+    private static final int STATEMENTS_REPORTED = 12;
     /** Threads' shares of the CPU per message below this many milliseconds are not worth a line. */
     private static final double SMALLEST_THREAD_SHARE_MILLIS = 0.005;
 
     /** What one measured run gave, and whether the database holds exactly what was acknowledged. */
     record Row(String shape, int senders, String variant, double ratePerSecond, LoadResult result, Check check,
-               Database.DiskWrites diskWrites, ProcessCpu.Sample cpu) {
+               Database.DiskWrites diskWrites, ProcessCpu.Sample cpu, List<Database.StatementCost> statements) {
 
         /** WAL bytes per message sent, warm-up included. */
         double walBytesPerMessage() {
@@ -135,6 +137,7 @@ final class IngestionScenario {
         long head = run.database.eventHead();
         Database.DiskWrites diskWritesBefore = run.database.diskWrites();
         ProcessCpu.Sample cpuBefore = run.cpu.sample();
+        run.database.resetStatements();
         LoadResult result = switch (variant) {
             case "raw-http" -> run.overHttp(withUrl(plan, "/webhooks/bench-raw"));
             case "crud-http" -> run.overHttp(withUrl(plan, "/webhooks/bench-crud"));
@@ -144,6 +147,8 @@ final class IngestionScenario {
         };
         ProcessCpu.Sample cpu = run.cpu.sample().since(cpuBefore);
         Database.DiskWrites diskWrites = run.database.diskWrites().since(diskWritesBefore);
+        List<Database.StatementCost> statements = variant.equals("ours-http")
+                ? run.database.costliestStatements(STATEMENTS_REPORTED) : List.of();
         Check check = check(variant, runId, head, result);
         if (variant.startsWith("ours")) {
             liveSignalsStoredByTheService += check.stored();
@@ -152,7 +157,7 @@ final class IngestionScenario {
                           shapeName, variant, senders, rate > 0 ? " paced " + Math.round(rate) + "/s" : "",
                           result.messagesPerSecond(), result.latency().p50(), result.latency().p99(),
                           check.exact() ? "stored = acknowledged" : "CHECK FAILED " + check);
-        return new Row(shapeName, senders, variant, rate, result, check, diskWrites, cpu);
+        return new Row(shapeName, senders, variant, rate, result, check, diskWrites, cpu, statements);
     }
 
     private LoadPlan withUrl(LoadPlan plan, String path) {
@@ -259,6 +264,13 @@ final class IngestionScenario {
                               latency.p99() <= 25);
             }
         }
+        for (Row row : concat(rows, paced)) {
+            if (!row.statements().isEmpty()) {
+                md.addAll(Run.statementsTable("in the run of ours-http, %s shape, %d senders%s (warm-up included)"
+                        .formatted(row.shape(), row.senders(), row.ratePerSecond() > 0
+                                ? ", paced at " + Report.number(row.ratePerSecond()) + "/s" : ""), row.statements()));
+            }
+        }
         boolean allExact = rows.stream().allMatch(row -> row.check().exact())
                            && paced.stream().allMatch(row -> row.check().exact());
         long lost = rows.stream().mapToLong(row -> row.check().lost()).sum()
@@ -312,6 +324,12 @@ final class IngestionScenario {
         return check.exact() ? "yes (" + check.stored() + ")"
                 : "**no**: %d acknowledged, %d stored, %d distinct".formatted(check.acknowledged(), check.stored(),
                                                                            check.distinct());
+    }
+
+    private static List<Row> concat(List<Row> first, List<Row> second) {
+        List<Row> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
     }
 
     private static Row find(List<Row> rows, String shape, int senders, String variant) {

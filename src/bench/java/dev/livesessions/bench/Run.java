@@ -2,6 +2,7 @@ package dev.livesessions.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,6 +114,13 @@ final class Run {
         if (costs.isEmpty()) {
             return;
         }
+        md.addAll(statementsTable(during, costs));
+        results.put("statements", costs);
+    }
+
+    /** The statements PostgreSQL spent the most time on {@code during}, as a Markdown table after a blank line. */
+    static List<String> statementsTable(String during, List<Database.StatementCost> costs) {
+        List<String> md = new ArrayList<>();
         md.add("");
         md.add("What PostgreSQL spent its time on " + during + " (`pg_stat_statements`, execution time summed over "
                + "every connection):");
@@ -124,7 +132,7 @@ final class Run {
                     Report.number(cost.totalMillis() / Math.max(1, cost.calls())), cost.rows(),
                     cost.statement().replace("|", "\\|").replace("`", "'")));
         }
-        results.put("statements", costs);
+        return md;
     }
 
     static List<String> header(String title, String... paragraphs) {
