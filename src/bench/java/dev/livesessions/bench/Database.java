@@ -27,8 +27,12 @@ import java.util.List;
  */
 final class Database implements AutoCloseable {
 
-    /** A statement as {@code pg_stat_statements} saw it since the last reset; times in milliseconds. */
-    record StatementCost(long calls, double totalMillis, long rows, String statement) {
+    /**
+     * A statement as {@code pg_stat_statements} saw it since the last reset; times in milliseconds. {@code plans}
+     * counts the times PostgreSQL planned it: as many as its calls when it never keeps a plan.
+     */
+    record StatementCost(long calls, double totalMillis, long plans, double planningMillis, long rows,
+                         String statement) {
     }
 
     private final EmbeddedPostgres server;
@@ -49,6 +53,7 @@ final class Database implements AutoCloseable {
                                                            .setServerConfig("fsync", "on");
         if (trackStatements) {
             builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+            builder.setServerConfig("pg_stat_statements.track_planning", "on");
         }
         Database database = new Database(builder.start(), trackStatements);
         if (trackStatements) {
@@ -65,8 +70,8 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * The statements PostgreSQL spent the most execution time on since {@link #resetStatements}, whoever ran them;
-     * empty unless statements are tracked. Whitespace is folded and each statement cut to 160 characters.
+     * The statements PostgreSQL spent the most time on, planning and executing, since {@link #resetStatements},
+     * whoever ran them; empty unless statements are tracked. Whitespace is folded and each statement cut to 160 characters.
      */
     List<StatementCost> costliestStatements(int limit) throws SQLException {
         if (!statementsTracked) {
@@ -74,11 +79,13 @@ final class Database implements AutoCloseable {
         }
         List<StatementCost> costs = new ArrayList<>();
         for (List<Object> row : rows("""
-                SELECT calls, total_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160)
-                FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ?
+                SELECT calls, total_exec_time, plans, total_plan_time, rows,
+                       left(regexp_replace(query, '\\s+', ' ', 'g'), 160)
+                FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT ?
                 """, limit)) {
             costs.add(new StatementCost(((Number) row.get(0)).longValue(), ((Number) row.get(1)).doubleValue(),
-                                        ((Number) row.get(2)).longValue(), (String) row.get(3)));
+                                        ((Number) row.get(2)).longValue(), ((Number) row.get(3)).doubleValue(),
+                                        ((Number) row.get(4)).longValue(), (String) row.get(5)));
         }
         return costs;
     }

@@ -122,14 +122,15 @@ final class Run {
     static List<String> statementsTable(String during, List<Database.StatementCost> costs) {
         List<String> md = new ArrayList<>();
         md.add("");
-        md.add("What PostgreSQL spent its time on " + during + " (`pg_stat_statements`, execution time summed over "
-               + "every connection):");
+        md.add("What PostgreSQL spent its time on " + during + " (`pg_stat_statements`, summed over every "
+               + "connection; plans: the times PostgreSQL planned the statement rather than use a plan it kept):");
         md.add("");
-        md.add("| calls | total ms | ms per call | rows | statement |");
-        md.add("|---|---|---|---|---|");
+        md.add("| calls | execution ms | ms per call | plans | planning ms | rows | statement |");
+        md.add("|---|---|---|---|---|---|---|");
         for (Database.StatementCost cost : costs) {
-            md.add("| %,d | %s | %s | %,d | `%s` |".formatted(cost.calls(), Report.number(cost.totalMillis()),
-                    Report.number(cost.totalMillis() / Math.max(1, cost.calls())), cost.rows(),
+            md.add("| %,d | %s | %s | %,d | %s | %,d | `%s` |".formatted(cost.calls(),
+                    Report.number(cost.totalMillis()), Report.number(cost.totalMillis() / Math.max(1, cost.calls())),
+                    cost.plans(), Report.number(cost.planningMillis()), cost.rows(),
                     cost.statement().replace("|", "\\|").replace("`", "'")));
         }
         return md;
