@@ -136,7 +136,7 @@ class DatabaseReadModelStore implements ReadModelStore {
         }
 
         private void readSessions(Collection<String> sessionIds) {
-            readRows("SELECT * FROM live_session WHERE session_id = ANY(?)", sessionIds, row -> {
+            readRows("SELECT * FROM live_session WHERE session_id = ANY ((SELECT ?)::text[])", sessionIds, row -> {
                 SessionEntry session = SessionEntry.read(row);
                 sessions.put(session.sessionId(), session);
                 sequencesRead.put(session.sessionId(), session.lastEventSequence());
@@ -145,7 +145,7 @@ class DatabaseReadModelStore implements ReadModelStore {
         }
 
         private void readStats(Collection<String> tenantIds) {
-            readRows("SELECT * FROM tenant_stats WHERE tenant_id = ANY(?)", tenantIds, row -> {
+            readRows("SELECT * FROM tenant_stats WHERE tenant_id = ANY ((SELECT ?)::text[])", tenantIds, row -> {
                 TenantStatsEntry entry = TenantStatsEntry.read(row);
                 stats.put(entry.tenantId(), entry);
             });
@@ -181,7 +181,11 @@ class DatabaseReadModelStore implements ReadModelStore {
         }
     }
 
-    /** One array parameter for the keys: the same statement whatever the batch's size, planned once. */
+    /**
+     * One array parameter for the keys: the same statement whatever the batch's size. The array is in a sub-select,
+     * which the planner cannot look into, so PostgreSQL keeps the statement's plan instead of planning it again for
+     * every batch to fit the array's length (ADR 29).
+     */
     private void readRows(String query, Collection<String> keys, RowCallbackHandler eachRow) {
         if (!keys.isEmpty()) {
             jdbc.query(query, statement -> statement.setArray(1, textArray(statement.getConnection(), keys)), eachRow);
