@@ -31,7 +31,7 @@ final class Database implements AutoCloseable {
      * A statement as {@code pg_stat_statements} saw it since the last reset; times in milliseconds. {@code plans}
      * counts the times PostgreSQL planned it: as many as its calls when it never keeps a plan.
      */
-    record StatementCost(long calls, double totalMillis, long plans, double planningMillis, long rows,
+    record StatementCost(long calls, double executionMillis, long plans, double planningMillis, long rows,
                          String statement) {
     }
 
@@ -71,7 +71,8 @@ final class Database implements AutoCloseable {
 
     /**
      * The statements PostgreSQL spent the most time on, planning and executing, since {@link #resetStatements},
-     * whoever ran them; empty unless statements are tracked. Whitespace is folded and each statement cut to 160 characters.
+     * whoever ran them; empty unless statements are tracked. Whitespace is folded and each statement cut to 160
+     * characters.
      */
     List<StatementCost> costliestStatements(int limit) throws SQLException {
         if (!statementsTracked) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Scenario 1, ingestion: the same messages through four variants, in two shapes, at each concurrency.
@@ -137,7 +138,10 @@ final class IngestionScenario {
         long head = run.database.eventHead();
         Database.DiskWrites diskWritesBefore = run.database.diskWrites();
         ProcessCpu.Sample cpuBefore = run.cpu.sample();
-        run.database.resetStatements();
+        boolean reportsStatements = variant.equals("ours-http");
+        if (reportsStatements) {
+            run.database.resetStatements();
+        }
         LoadResult result = switch (variant) {
             case "raw-http" -> run.overHttp(withUrl(plan, "/webhooks/bench-raw"));
             case "crud-http" -> run.overHttp(withUrl(plan, "/webhooks/bench-crud"));
@@ -147,7 +151,7 @@ final class IngestionScenario {
         };
         ProcessCpu.Sample cpu = run.cpu.sample().since(cpuBefore);
         Database.DiskWrites diskWrites = run.database.diskWrites().since(diskWritesBefore);
-        List<Database.StatementCost> statements = variant.equals("ours-http")
+        List<Database.StatementCost> statements = reportsStatements
                 ? run.database.costliestStatements(STATEMENTS_REPORTED) : List.of();
         Check check = check(variant, runId, head, result);
         if (variant.startsWith("ours")) {
@@ -264,7 +268,7 @@ final class IngestionScenario {
                               latency.p99() <= 25);
             }
         }
-        for (Row row : concat(rows, paced)) {
+        for (Row row : Stream.concat(rows.stream(), paced.stream()).toList()) {
             if (!row.statements().isEmpty()) {
                 md.addAll(Run.statementsTable("in the run of ours-http, %s shape, %d senders%s (warm-up included)"
                         .formatted(row.shape(), row.senders(), row.ratePerSecond() > 0
@@ -324,12 +328,6 @@ final class IngestionScenario {
         return check.exact() ? "yes (" + check.stored() + ")"
                 : "**no**: %d acknowledged, %d stored, %d distinct".formatted(check.acknowledged(), check.stored(),
                                                                            check.distinct());
-    }
-
-    private static List<Row> concat(List<Row> first, List<Row> second) {
-        List<Row> both = new ArrayList<>(first);
-        both.addAll(second);
-        return both;
     }
 
     private static Row find(List<Row> rows, String shape, int senders, String variant) {

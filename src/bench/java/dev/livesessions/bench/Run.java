@@ -129,7 +129,8 @@ final class Run {
         md.add("|---|---|---|---|---|---|---|");
         for (Database.StatementCost cost : costs) {
             md.add("| %,d | %s | %s | %,d | %s | %,d | `%s` |".formatted(cost.calls(),
-                    Report.number(cost.totalMillis()), Report.number(cost.totalMillis() / Math.max(1, cost.calls())),
+                    Report.number(cost.executionMillis()),
+                    Report.number(cost.executionMillis() / Math.max(1, cost.calls())),
                     cost.plans(), Report.number(cost.planningMillis()), cost.rows(),
                     cost.statement().replace("|", "\\|").replace("`", "'")));
         }
