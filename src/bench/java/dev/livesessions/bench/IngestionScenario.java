@@ -232,14 +232,17 @@ final class IngestionScenario {
             }
         }
         md.add("");
-        md.add("The service's CPU per message sent, by thread (closed loop, milliseconds, warm-up included): threads "
-               + "of a kind summed, numbers in their names replaced by #, Linux's first 15 characters of each name. "
-               + "Kinds under " + millis(SMALLEST_THREAD_SHARE_MILLIS) + " ms are left out.");
+        md.add("The service's CPU per message sent, by thread (milliseconds, warm-up included): threads of a kind "
+               + "summed, numbers in their names replaced by #, Linux's first 15 characters of each name. Kinds under "
+               + millis(SMALLEST_THREAD_SHARE_MILLIS) + " ms are left out. The paced runs show what a message costs "
+               + "at half of the highest rate, where batches are smaller.");
         md.add("");
-        md.add("| shape | senders | variant | threads |");
-        md.add("|---|---|---|---|");
-        for (Row row : rows) {
-            md.add("| %s | %d | %s | %s |".formatted(row.shape(), row.senders(), row.variant(), threadsText(row)));
+        md.add("| shape | senders | variant | load | threads |");
+        md.add("|---|---|---|---|---|");
+        for (Row row : Stream.concat(rows.stream(), paced.stream()).toList()) {
+            md.add("| %s | %d | %s | %s | %s |".formatted(row.shape(), row.senders(), row.variant(),
+                    row.ratePerSecond() > 0 ? "paced at " + Report.number(row.ratePerSecond()) + "/s" : "closed loop",
+                    threadsText(row)));
         }
         md.add("");
         md.add("Paced (open loop) at half of the highest ours-http rate of the shape; latency counts from when each "

@@ -32,9 +32,6 @@ import java.time.Duration;
 @Configuration(proxyBeanMethods = false)
 class PlatformConfiguration {
 
-    private static final int CACHED_EVENTS = 200;
-    private static final Duration CACHE_TRIMMED_EVERY = Duration.ofMillis(500);
-
     /**
      * The one clock of the service: nothing else reads the time, so tests can move it. It ticks in microseconds,
      * PostgreSQL's precision, so that a time in an event and the same time in a read model are equal.
@@ -120,11 +117,11 @@ class PlatformConfiguration {
     }
 
     /**
-     * The event store as Axon's auto-configuration builds it, but with few events kept for the processors that tail
-     * the stream: each kept event holds a tracking token with its own copy of the token's gaps, and nodes racing on
-     * one session leave gaps by the thousand (ADR 13). Two fetches' worth still lets the processors share reads. The
-     * cache is trimmed back to that size every half second; at Axon's default of every 10 s a busy node caches
-     * thousands of events in between (a node that ran out of memory held 3 240, ADR 16).
+     * The event store as Axon's auto-configuration builds it, but without the shared cache of events for processors
+     * that tail the stream (ADR 30). The read models' processor, the only one that streams, reads the store itself,
+     * when it looks for events: Axon's cache would read the stream again after every commit, three statements each
+     * time, for one reader, and holds a tracking token with its own copy of the gaps for every event it keeps
+     * (ADRs 13 and 16).
      */
     @Bean(name = "eventBus")
     @Qualifier("eventStore")
@@ -133,8 +130,7 @@ class PlatformConfiguration {
                                  .storageEngine(storageEngine)
                                  .messageMonitor(axon.messageMonitor(EventStore.class, "eventStore"))
                                  .spanFactory(axon.getComponent(EventBusSpanFactory.class))
-                                 .cachedEvents(CACHED_EVENTS)
-                                 .cleanupDelay(CACHE_TRIMMED_EVERY.toMillis())
+                                 .optimizeEventConsumption(false)
                                  .build();
     }
 }
