@@ -231,6 +231,7 @@ final class IngestionScenario {
                               Report.ratio(overRaw), overRaw >= 0.5);
             }
         }
+        List<Row> allRuns = Stream.concat(rows.stream(), paced.stream()).toList();
         md.add("");
         md.add("The service's CPU per message sent, by thread (milliseconds, warm-up included): threads of a kind "
                + "summed, numbers in their names replaced by #, Linux's first 15 characters of each name. Kinds under "
@@ -239,7 +240,7 @@ final class IngestionScenario {
         md.add("");
         md.add("| shape | senders | variant | load | threads |");
         md.add("|---|---|---|---|---|");
-        for (Row row : Stream.concat(rows.stream(), paced.stream()).toList()) {
+        for (Row row : allRuns) {
             md.add("| %s | %d | %s | %s | %s |".formatted(row.shape(), row.senders(), row.variant(),
                     row.ratePerSecond() > 0 ? "paced at " + Report.number(row.ratePerSecond()) + "/s" : "closed loop",
                     threadsText(row)));
@@ -271,23 +272,18 @@ final class IngestionScenario {
                               latency.p99() <= 25);
             }
         }
-        for (Row row : Stream.concat(rows.stream(), paced.stream()).toList()) {
+        for (Row row : allRuns) {
             if (!row.statements().isEmpty()) {
                 md.addAll(Run.statementsTable("in the run of ours-http, %s shape, %d senders%s (warm-up included)"
                         .formatted(row.shape(), row.senders(), row.ratePerSecond() > 0
                                 ? ", paced at " + Report.number(row.ratePerSecond()) + "/s" : ""), row.statements()));
             }
         }
-        boolean allExact = rows.stream().allMatch(row -> row.check().exact())
-                           && paced.stream().allMatch(row -> row.check().exact());
-        long lost = rows.stream().mapToLong(row -> row.check().lost()).sum()
-                    + paced.stream().mapToLong(row -> row.check().lost()).sum();
-        long doubled = rows.stream().mapToLong(row -> row.check().doubled()).sum()
-                       + paced.stream().mapToLong(row -> row.check().doubled()).sum();
-        long missed = rows.stream().filter(row -> row.variant().startsWith("ours"))
-                          .mapToLong(row -> row.result().liveSignalsMissed()).sum()
-                      + paced.stream().filter(row -> row.variant().startsWith("ours"))
-                              .mapToLong(row -> row.result().liveSignalsMissed()).sum();
+        boolean allExact = allRuns.stream().allMatch(row -> row.check().exact());
+        long lost = allRuns.stream().mapToLong(row -> row.check().lost()).sum();
+        long doubled = allRuns.stream().mapToLong(row -> row.check().doubled()).sum();
+        long missed = allRuns.stream().filter(row -> row.variant().startsWith("ours"))
+                             .mapToLong(row -> row.result().liveSignalsMissed()).sum();
         report.target(NAME, "no message lost or double-counted, at any rate",
                       "%d acknowledged but not stored, %d stored twice, %d live signals answered as chat"
                               .formatted(lost, doubled, missed), allExact && missed == 0);

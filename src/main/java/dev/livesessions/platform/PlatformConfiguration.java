@@ -71,32 +71,26 @@ class PlatformConfiguration {
     }
 
     /** The event store's tables as the migrations name them (Axon's JDBC defaults are camel case). */
-    private static final EventSchema EVENT_TABLES = eventTables("domain_event_entry");
-
-    /** Axon's JDBC schema with the migrations' column names, for an event table of that name. */
-    static EventSchema eventTables(String eventTable) {
-        return EventSchema.builder()
-                          .eventTable(eventTable)
-                          .snapshotTable("snapshot_event_entry")
-                          .globalIndexColumn("global_index")
-                          .eventIdentifierColumn("event_identifier")
-                          .aggregateIdentifierColumn("aggregate_identifier")
-                          .sequenceNumberColumn("sequence_number")
-                          .typeColumn("type")
-                          .timestampColumn("time_stamp")
-                          .payloadTypeColumn("payload_type")
-                          .payloadRevisionColumn("payload_revision")
-                          .payloadColumn("payload")
-                          .metaDataColumn("meta_data")
-                          .build();
-    }
+    private static final EventSchema EVENT_TABLES = EventSchema.builder()
+                                                               .eventTable("domain_event_entry")
+                                                               .snapshotTable("snapshot_event_entry")
+                                                               .globalIndexColumn("global_index")
+                                                               .eventIdentifierColumn("event_identifier")
+                                                               .aggregateIdentifierColumn("aggregate_identifier")
+                                                               .sequenceNumberColumn("sequence_number")
+                                                               .typeColumn("type")
+                                                               .timestampColumn("time_stamp")
+                                                               .payloadTypeColumn("payload_type")
+                                                               .payloadRevisionColumn("payload_revision")
+                                                               .payloadColumn("payload")
+                                                               .metaDataColumn("meta_data")
+                                                               .build();
 
     /**
      * Axon's JDBC storage engine on the tables of its JPA one: a unit of work's events go to PostgreSQL in one batched
      * insert, which numbers them from the global index's sequence, instead of one sequence round trip per event
      * before Hibernate's insert (ADR 15). It works on the connection of the Spring transaction under way, so events
-     * commit with the rest of the transaction (the dedupe claims, the one-active-session guard). The processors read
-     * the stream with a statement PostgreSQL plans once per connection (ADR 29).
+     * commit with the rest of the transaction (the dedupe claims, the one-active-session guard).
      */
     @Bean
     EventStorageEngine eventStorageEngine(Serializer serializer, PersistenceExceptionResolver persistenceExceptionResolver,
@@ -112,15 +106,14 @@ class PlatformConfiguration {
                                      .connectionProvider(new SpringDataSourceConnectionProvider(dataSource))
                                      .transactionManager(transactionManager)
                                      .schema(EVENT_TABLES)
-                                     .readEventDataWithoutGaps(StreamReads::eventsAfter)
                                      .build();
     }
 
     /**
      * The event store as Axon's auto-configuration builds it, but without the shared cache of events for processors
      * that tail the stream (ADR 30). The read models' processor, the only one that streams, reads the store itself,
-     * when it looks for events: Axon's cache would read the stream again after every commit, three statements each
-     * time, for one reader, and holds a tracking token with its own copy of the gaps for every event it keeps
+     * when it looks for events: Axon's cache would read the stream again after every commit, until a read came
+     * back empty, for one reader, and holds a tracking token with its own copy of the gaps for every event it keeps
      * (ADRs 13 and 16).
      */
     @Bean(name = "eventBus")
