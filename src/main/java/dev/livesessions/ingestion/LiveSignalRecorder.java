@@ -225,7 +225,12 @@ class LiveSignalRecorder implements SmartLifecycle {
     /** @return null when the batch committed (and its requests are answered), or why it rolled back */
     private Throwable writeInOneTransaction(List<Pending> batch) {
         UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
-        unitOfWork.attachTransaction(transactionManager);
+        try {
+            unitOfWork.attachTransaction(transactionManager);
+        } catch (RuntimeException noTransaction) {
+            // No connection to begin with: nothing was written, and the unit of work has rolled itself back.
+            return noTransaction;
+        }
         ResultMessage<List<Recording>> result = unitOfWork.executeWithResult(() -> recordAll(batch));
         if (result.isExceptional()) {
             rolledBack.increment();
