@@ -102,7 +102,8 @@ class ConcurrencyIT extends ReliabilityScenario {
         softly.assertThat(watch.violations()).as("moments the read model showed two active sessions").isEmpty();
         softly.assertThat(watch.looks()).as("looks at the read model").isPositive();
         softly.assertThat(notAcknowledgedAgain).as("messages not acknowledged on the final redelivery").isEmpty();
-        softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503").isZero();
+        softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503, the first: %s",
+                                                   ledger.serverErrorSamples()).isZero();
         softly.assertAll();
     }
 }

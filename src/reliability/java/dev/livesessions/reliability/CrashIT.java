@@ -67,7 +67,8 @@ class CrashIT extends ReliabilityScenario {
         report.finish();
 
         ending.check(softly);
-        softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503").isZero();
+        softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503, the first: %s",
+                                                   ledger.serverErrorSamples()).isZero();
         softly.assertAll();
     }
 }

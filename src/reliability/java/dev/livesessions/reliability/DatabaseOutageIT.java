@@ -111,7 +111,8 @@ class DatabaseOutageIT extends ReliabilityScenario {
 
         softly.assertThat(answered503).as("503 answers while PostgreSQL was down").isPositive();
         softly.assertThat(acknowledgedDuringOutage).as("200 answers while PostgreSQL was down").isZero();
-        softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503").isZero();
+        softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503, the first: %s",
+                                                   ledger.serverErrorSamples()).isZero();
         softly.assertThat(ledger.answers(Sender.CONNECTION_FAILED)).as("refused connections (the node went down)")
               .isZero();
         softly.assertThat(afterOutage).as("sessions due to close during the outage, closed after it").isNotEmpty();

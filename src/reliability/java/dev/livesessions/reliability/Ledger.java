@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Ledger {
 
+    private static final int SERVER_ERROR_SAMPLES = 3;
+
     private final Map<String, Message> sent = new ConcurrentHashMap<>();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final Map<Integer, AtomicLong> answersByStatus = new ConcurrentHashMap<>();
@@ -24,6 +26,8 @@ final class Ledger {
     /** Ids answered 200 as new (not duplicate) although an earlier 200 had acknowledged them: stored twice. */
     private final Set<String> acceptedTwice = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+    /** The first answers with a 5xx status other than 503, status and body, to say what went wrong. */
+    private final ConcurrentLinkedQueue<String> serverErrorSamples = new ConcurrentLinkedQueue<>();
 
     /** A new message is about to be sent: from now on it must end up acknowledged. */
     void sending(Message message) {
@@ -33,7 +37,10 @@ final class Ledger {
     void answered(Message message, Sender.Answer answer) {
         sent.putIfAbsent(message.id(), message);
         requests.incrementAndGet();
-        answersByStatus.computeIfAbsent(answer.status(), status -> new AtomicLong()).incrementAndGet();
+        long seen = answersByStatus.computeIfAbsent(answer.status(), status -> new AtomicLong()).incrementAndGet();
+        if (isServerError(answer.status()) && seen <= SERVER_ERROR_SAMPLES) {
+            serverErrorSamples.add(answer.status() + " " + answer.refusal());
+        }
         if (answer.acknowledged()) {
             latencies.add(answer.latencyNanos());
             if (answer.duplicate()) {
@@ -82,8 +89,17 @@ final class Ledger {
     /** Answers with a 5xx status other than 503 (the service's "retry later"): errors. */
     long serverErrors() {
         return answersByStatus.entrySet().stream()
-                              .filter(entry -> entry.getKey() >= 500 && entry.getKey() != 503)
+                              .filter(entry -> isServerError(entry.getKey()))
                               .mapToLong(entry -> entry.getValue().get()).sum();
+    }
+
+    /** The first few of those errors (per status), each with the body the service answered. */
+    List<String> serverErrorSamples() {
+        return List.copyOf(serverErrorSamples);
+    }
+
+    private static boolean isServerError(int status) {
+        return status >= 500 && status != 503;
     }
 
     /** Every status seen and how often, e.g. {@code 200=5120, 503=80, -1=12} (-1: no connection, -2: timeout). */

@@ -29,8 +29,12 @@ final class Sender {
     /** Status of an answer that did not come in time. */
     static final int TIMED_OUT = -2;
 
-    /** The node's answer to a webhook request; {@code latencyNanos} is how long it took. */
-    record Answer(int status, boolean duplicate, String sessionId, boolean created, long latencyNanos) {
+    /**
+     * The node's answer to a webhook request; {@code latencyNanos} is how long it took, and {@code refusal} the body
+     * of an answer other than 200 (null otherwise).
+     */
+    record Answer(int status, boolean duplicate, String sessionId, boolean created, long latencyNanos,
+                  String refusal) {
 
         boolean acknowledged() {
             return status == 200;
@@ -64,18 +68,18 @@ final class Sender {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             long latency = System.nanoTime() - start;
             if (response.statusCode() != 200) {
-                return new Answer(response.statusCode(), false, null, false, latency);
+                return new Answer(response.statusCode(), false, null, false, latency, response.body());
             }
             JsonNode answer = JSON.readTree(response.body());
             return new Answer(200, answer.path("duplicate").asBoolean(), answer.path("sessionId").asText(null),
-                              answer.path("created").asBoolean(), latency);
+                              answer.path("created").asBoolean(), latency, null);
         } catch (HttpTimeoutException e) {
-            return new Answer(TIMED_OUT, false, null, false, System.nanoTime() - start);
+            return new Answer(TIMED_OUT, false, null, false, System.nanoTime() - start, null);
         } catch (IOException e) {
-            return new Answer(CONNECTION_FAILED, false, null, false, System.nanoTime() - start);
+            return new Answer(CONNECTION_FAILED, false, null, false, System.nanoTime() - start, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Answer(CONNECTION_FAILED, false, null, false, System.nanoTime() - start);
+            return new Answer(CONNECTION_FAILED, false, null, false, System.nanoTime() - start, null);
         }
     }
 

@@ -122,7 +122,8 @@ class SeveralNodesIT extends ReliabilityScenario {
               .isLessThan(Duration.ofSeconds(60));
         softly.assertThat(watch.violations()).as("moments the read model showed two active sessions").isEmpty();
         ending.check(softly);
-        softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503").isZero();
+        softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503, the first: %s",
+                                                   ledger.serverErrorSamples()).isZero();
         softly.assertAll();
     }
 

@@ -90,7 +90,8 @@ class SoakIT extends ReliabilityScenario {
         report.finish();
 
         softly.assertThat(drained).as("the senders' redeliveries were all acknowledged").isTrue();
-        softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503").isZero();
+        softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503, the first: %s",
+                                                   ledger.serverErrorSamples()).isZero();
         softly.assertThat(dedupeRows).as("one dedupe row per stored message id (retention 7 days)")
               .isEqualTo(stream.recordedMessageIds.size());
         if (mode.isLong()) {
