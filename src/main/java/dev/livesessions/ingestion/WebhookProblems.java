@@ -1,19 +1,27 @@
 package dev.livesessions.ingestion;
 
+import dev.livesessions.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * How the webhooks refuse a request. Each answer is a problem (application/problem+json), and nothing of a refused
- * request is stored. 503 answers carry Retry-After: the provider should deliver again.
+ * request is stored. 503 answers carry Retry-After: the provider should deliver again. A database that cannot be
+ * reached is answered alike whether the tenant's lookup or the message's write met it, so this advice goes before
+ * the API's ({@code ApiProblems}), which would answer the lookup's failure in its own words.
  */
 @RestControllerAdvice(assignableTypes = {GenericWebhookController.class, WhatsAppWebhookController.class})
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class WebhookProblems {
 
     private static final Logger logger = LoggerFactory.getLogger(WebhookProblems.class);
@@ -37,6 +45,17 @@ class WebhookProblems {
 
     @ExceptionHandler(SignalsNotRecordedException.class)
     ResponseEntity<ProblemDetail> notRecorded(SignalsNotRecordedException exception) {
+        return retryLater("The message was not stored; deliver it again.");
+    }
+
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<ProblemDetail> databaseFailed(Exception exception) {
+        if (!DatabaseFailures.unreachable(exception)) {
+            logger.error("Webhook failed in the database", exception);
+            return ResponseEntity.internalServerError().body(problem(
+                    HttpStatus.INTERNAL_SERVER_ERROR, "Not stored", "The request failed in the database."));
+        }
+        logger.warn("Webhook not stored, the database is unavailable: {}", exception.getMessage());
         return retryLater("The message was not stored; deliver it again.");
     }
 
