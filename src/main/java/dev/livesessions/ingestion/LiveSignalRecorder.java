@@ -174,6 +174,11 @@ class LiveSignalRecorder implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE - 1536;
     }
 
+    /**
+     * Takes and writes batches until the recorder stops and its queue is empty. Stopping is said by {@code running},
+     * never by an interrupt: the one thing that interrupts a writer is Axon's timeout of a unit of work that ran too
+     * long (ADR 24), and a writer that ended then would leave every signal of its tenants unanswered.
+     */
     private void runWriter(BlockingQueue<Pending> queue) {
         List<Pending> batch = new ArrayList<>(settings.maxBatchSize());
         while (running || !queue.isEmpty()) {
@@ -186,8 +191,7 @@ class LiveSignalRecorder implements SmartLifecycle {
                 queue.drainTo(batch, settings.maxBatchSize() - 1);
                 write(batch);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                logger.warn("Live signal writer interrupted (a unit of work over its time limit?); it carries on");
             } catch (RuntimeException e) {
                 logger.error("Live signal writer failed on a batch of {}", batch.size(), e);
                 batch.forEach(pending -> pending.result().completeExceptionally(new SignalsNotRecordedException(e)));
@@ -224,6 +228,10 @@ class LiveSignalRecorder implements SmartLifecycle {
 
     /** @return null when the batch committed (and its requests are answered), or why it rolled back */
     private Throwable writeInOneTransaction(List<Pending> batch) {
+        if (Thread.interrupted()) {
+            // Left by Axon's time limit on an earlier unit of work; this transaction would fail on it at once.
+            logger.warn("Live signal writer was interrupted (a unit of work over its time limit?); it carries on");
+        }
         UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
         try {
             unitOfWork.attachTransaction(transactionManager);

@@ -67,6 +67,21 @@ class ConcurrentSignalsIntegrationTest {
     }
 
     @Test
+    void aWriterInterruptedByAxonsTimeLimitKeepsWritingSignals() {
+        // What Axon does to a thread whose unit of work outlives its time limit; here while the writer waits.
+        Thread.getAllStackTraces().keySet().stream()
+              .filter(thread -> thread.getName().startsWith("live-signal-writer-"))
+              .forEach(Thread::interrupt);
+
+        Http.Response answer = http.message(tenant, "after-interrupt", "+33700000001", "A1");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(eventsOfTenant("ActivityRecorded")).isEqualTo(1);
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                                                        .anyMatch(name -> name.startsWith("live-signal-writer-"));
+    }
+
+    @Test
     void manyConcurrentSendersIntoOneHotSessionAreAllRecordedInTheirOrderAndShareCommits() throws Exception {
         int senders = 32;
         int messagesEach = 20;
