@@ -73,13 +73,15 @@ class DatabaseReadModelStore implements ReadModelStore {
 
     /**
      * The rows of the batch being applied: read for all its events the first time one asks, and written when it
-     * commits.
+     * commits. A batch is the processor's unit of work for all its events; a parked event tried again has a unit of
+     * work of its own (nested in one that carries no event), and is a batch of one.
      */
     private BatchRows rowsOfTheBatch() {
         if (!CurrentUnitOfWork.isStarted()) {
             throw new IllegalStateException("The read models change in the unit of work of the events they apply");
         }
-        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+        UnitOfWork<?> current = CurrentUnitOfWork.get();
+        UnitOfWork<?> unitOfWork = current.root() instanceof BatchingUnitOfWork<?> ? current.root() : current;
         return unitOfWork.getOrComputeResource(BATCH_ROWS, key -> {
             BatchRows rows = new BatchRows();
             rows.readRowsOf(unitOfWork instanceof BatchingUnitOfWork<?> batch

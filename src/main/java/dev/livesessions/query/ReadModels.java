@@ -28,6 +28,19 @@ class ReadModels {
         processing.registerSequencingPolicy(PROCESSING_GROUP, configuration -> BY_TENANT);
     }
 
+    /**
+     * The dead-letter queue of the read models: it remembers which tenants have nothing parked, instead of asking the
+     * database before every event, and a replay empties it. The replay rebuilds the read models from every event, the
+     * parked ones included, so what was parked before it is moot; kept, it would park every replayed event of its
+     * tenants and leave them out of the rebuilt read models. (Axon's Spring Boot property for the cache registers a
+     * configuration of the same queue, which would replace this one: the cache is set here only.)
+     */
+    @Autowired
+    void deadLettersGoWithAReplay(EventProcessingConfigurer processing) {
+        processing.registerDeadLetteringEventHandlerInvokerConfiguration(
+                PROCESSING_GROUP, (configuration, builder) -> builder.enableSequenceIdentifierCache().allowReset(true));
+    }
+
     /** The work packages are fed again as soon as they have room (ADR 22). */
     @Autowired
     void promptCoordinator(EventProcessingConfigurer processing, MeterRegistry meters) {

@@ -132,6 +132,25 @@ class ReplayIntegrationTest {
                 http.get("/api/replays/progress").body().get("position").asLong()).isGreaterThanOrEqualTo(stored));
     }
 
+    @Test
+    void aReplayTakesBackTheEventsParkedBeforeItAndParksNoneOfThem() {
+        Http http = new Http(port);
+        String tenant = Http.uniqueTenant("parked");
+        assertThat(http.createTenant(tenant, "PT1H", "+33600000000").status()).isEqualTo(201);
+        ParkedEvents.parkASecondCode(http, jdbc, tenant);
+        ParkedEvents.forgetTheRow(jdbc, tenant);
+
+        assertThat(http.post("/api/replays", Map.of()).status()).isEqualTo(202);
+
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
+            JsonNode progress = http.get("/api/replays/progress").body();
+            assertThat(progress.get("replaying").asBoolean()).isFalse();
+            assertThat(progress.get("position").asLong()).isEqualTo(progress.get("head").asLong());
+        });
+        assertThat(http.get("/api/dead-letters").body()).isEmpty();
+        assertThat(http.get("/api/sessions/" + tenant + ".1").body().get("clientCodes").asLong()).isEqualTo(2);
+    }
+
     /** Every tenant's lives one after the other, in the past, each ending in one of the ways a session can. */
     private void writeAMixedHistory() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(4);

@@ -1,0 +1,47 @@
+package dev.livesessions.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An event the read models cannot take is parked with the rest of its tenant's events; once the cause is gone, a
+ * retry applies them, and the tenant's read models move on.
+ */
+@IntegrationTest
+class DeadLettersIntegrationTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void anEventParkedForWantOfItsSessionRowIsAppliedByARetryOnceTheRowIsBack() {
+        Http http = new Http(port);
+        String tenant = Http.uniqueTenant("parked");
+        String sessionId = tenant + ".1";
+        assertThat(http.createTenant(tenant, "PT1H", "+33600000000").status()).isEqualTo(201);
+        ParkedEvents.parkASecondCode(http, jdbc, tenant);
+        ParkedEvents.putTheRowBack(jdbc, tenant);
+
+        JsonNode retry = http.post("/api/dead-letters/retry", Map.of()).body();
+
+        assertThat(retry.get("retried").asInt()).isEqualTo(1);
+        assertThat(ParkedEvents.of(http, tenant)).isEmpty();
+        assertThat(http.get("/api/sessions/" + sessionId).body().get("clientCodes").asLong()).isEqualTo(2);
+        // Parked no more: the tenant's next events reach the read models again.
+        assertThat(http.message(tenant, "after-retry", "+33700000003", "A3").status()).isEqualTo(200);
+        await().untilAsserted(() -> assertThat(
+                http.get("/api/sessions/" + sessionId).body().get("clientCodes").asLong()).isEqualTo(3));
+    }
+}
