@@ -27,6 +27,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RestController
 class SessionController {
 
+    /** 200 million sessions at the largest page size: more than a tenant has. */
+    private static final int MAX_PAGE = 1_000_000;
+
     private final QueryGateway queries;
     private final TenantDirectory tenants;
     private final SessionStreams streams;
@@ -41,7 +44,8 @@ class SessionController {
     SessionPage sessions(Caller caller, @RequestParam(required = false) String tenantId,
                          @RequestParam(required = false) SessionStatus status,
                          @RequestParam(required = false) CleanupStatus cleanupStatus,
-                         @RequestParam(defaultValue = "0") @Min(0) int page,
+                         // Bounded so that page times size stays an offset PostgreSQL and Spring Data take.
+                         @RequestParam(defaultValue = "0") @Min(0) @Max(MAX_PAGE) int page,
                          @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
         return queries.query(new FindSessions(caller.tenantToList(tenantId), status, cleanupStatus, page, size),
                              SessionPage.class).join();

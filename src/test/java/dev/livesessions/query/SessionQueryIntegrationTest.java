@@ -85,6 +85,8 @@ class SessionQueryIntegrationTest {
         assertThat(http.get("/api/sessions?status=SLEEPING").status()).isEqualTo(400);
         assertThat(http.get("/api/sessions?size=1000").status()).isEqualTo(400);
         assertThat(http.get("/api/sessions?page=-1").status()).isEqualTo(400);
+        // page × size past the largest int: refused, not a failure of the query
+        assertThat(http.get("/api/sessions?page=10737419&size=200").status()).isEqualTo(400);
         assertThat(http.get("/api/sessions?size=1000").contentType()).isEqualTo("application/problem+json");
     }
 
