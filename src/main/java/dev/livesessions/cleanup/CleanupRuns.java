@@ -169,7 +169,17 @@ class CleanupRuns {
     private int defaultDeleteDays(String tenantId) {
         Duration archiveAfter = tenantId == null ? settings.archiveAfter()
                 : tenants.find(tenantId).map(TenantSettings::archiveAfter).orElse(settings.archiveAfter());
-        return (int) archiveAfter.toDays();
+        return wholeDays(archiveAfter);
+    }
+
+    /**
+     * A run counts idleness in whole days, as a request does (at least one): a delay that is not a whole number of
+     * days is rounded up, so that a run never archives a session the automatic archiving would still leave alone. (A
+     * delay of hours rounded down would be zero days: every session with auto-cleanup, lives in progress included.)
+     */
+    static int wholeDays(Duration archiveAfter) {
+        long days = archiveAfter.toDays() + (archiveAfter.minusDays(archiveAfter.toDays()).isZero() ? 0 : 1);
+        return (int) Math.max(days, 1);
     }
 
     private void save(CleanupRun run) {
