@@ -59,9 +59,15 @@ class ApiClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                                                 .timeout(Duration.ofMinutes(30))
-                                                 .header("Accept", "application/json");
+        HttpRequest.Builder request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(baseUrl + path));
+        } catch (IllegalArgumentException e) {
+            // A --url without http:// or https://, or an id with characters no id has: the user's to correct.
+            throw new ApiException("Not a URL the tool can call: " + baseUrl + path + " (" + e.getMessage()
+                                   + "); see --url, and the ids `sessions` lists", ExitCodes.USAGE);
+        }
+        request.timeout(Duration.ofMinutes(30)).header("Accept", "application/json");
         if (token != null && !token.isBlank()) {
             request.header("Authorization", "Bearer " + token);
         }

@@ -142,6 +142,10 @@ class CliIntegrationTest {
         Result unreachable = run("--url", "http://localhost:1", "stats");
         assertThat(unreachable.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(unreachable.err()).contains("Cannot reach the service");
+        Result noScheme = run("--url", "localhost:" + port, "stats");
+        assertThat(noScheme.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noScheme.err()).contains("see --url");
+        assertThat(cli("deactivate", "not an id").exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test
