@@ -24,8 +24,9 @@ class LiveSignalClassifier {
      */
     private static final int MOST_READS = 100_000;
     private static final Pattern ACCENTS = Pattern.compile("\\p{M}");
-    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\\p{Punct}\\s]+$");
-    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\\p{Punct}\\s\\p{Z}]+$");
+    private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
+    private static final Pattern FORMAT_CHARACTERS = Pattern.compile("\\p{Cf}");
 
     private final Set<String> stopKeywords;
 
@@ -36,7 +37,7 @@ class LiveSignalClassifier {
     }
 
     Classification classify(TenantSettings tenant, String sender, String text) {
-        String trimmed = text == null ? "" : text.strip();
+        String trimmed = trim(text);
         if (trimmed.isEmpty()) {
             return Classification.EMPTY;
         }
@@ -51,7 +52,7 @@ class LiveSignalClassifier {
 
     /** The product code that the text is, or null. */
     String productCode(TenantSettings tenant, String text) {
-        String trimmed = text == null ? "" : text.strip();
+        String trimmed = trim(text);
         if (trimmed.isEmpty() || trimmed.length() > LONGEST_CODE) {
             return null;
         }
@@ -59,9 +60,36 @@ class LiveSignalClassifier {
                 ? trimmed.toUpperCase(Locale.ROOT) : null;
     }
 
-    /** Upper case, accents and trailing punctuation removed, spaces collapsed: "Arrêt !" reads as "ARRET". */
+    /**
+     * The text without what cannot be seen at its ends: spaces of every kind (the no-break ones that French puts
+     * before "!" too) and invisible format characters (a zero-width space, a byte-order mark).
+     */
+    private static String trim(String text) {
+        if (text == null) {
+            return "";
+        }
+        int start = 0;
+        int end = text.length();
+        while (start < end && invisible(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && invisible(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(start, end);
+    }
+
+    private static boolean invisible(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT;
+    }
+
+    /**
+     * Upper case, accents, invisible characters and trailing punctuation removed, spaces collapsed: "Arrêt !" reads
+     * as "ARRET".
+     */
     private static String comparable(String text) {
-        String withoutAccents = ACCENTS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
+        String visible = FORMAT_CHARACTERS.matcher(text).replaceAll("");
+        String withoutAccents = ACCENTS.matcher(Normalizer.normalize(visible, Normalizer.Form.NFD)).replaceAll("");
         String withoutPunctuation = TRAILING_PUNCTUATION.matcher(withoutAccents).replaceAll("");
         return SPACES.matcher(withoutPunctuation).replaceAll(" ").strip().toUpperCase(Locale.ROOT);
     }

@@ -38,7 +38,7 @@ class LiveSignalClassifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"A12", "a12", " b7 ", "ABC123456", "Z1"})
+    @ValueSource(strings = {"A12", "a12", " b7 ", "ABC123456", "Z1", "A12\u00A0", "\u200BA12"})
     void aClientsProductCodeIsALiveSignal(String text) {
         assertThat(classifier.classify(tenant, CLIENT, text)).isEqualTo(Classification.CLIENT_CODE);
     }
@@ -63,7 +63,8 @@ class LiveSignalClassifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"STOP", "stop", " Stop. ", "STOP ALL", "stop  all!", "Arrêt", "ARRET !", "unsubscribe"})
+    @ValueSource(strings = {"STOP", "stop", " Stop. ", "STOP ALL", "stop  all!", "Arrêt", "ARRET !", "unsubscribe",
+            "Arrêt\u202F!", "STOP\u00A0", "\uFEFFstop", "stop\u00A0all", "sto\u200Bp"})
     void stopAndItsVariantsAreNeverLiveSignalsEvenFromASeller(String text) {
         assertThat(classifier.classify(tenant, SELLER, text)).isEqualTo(Classification.STOP);
         assertThat(classifier.classify(tenant, CLIENT, text)).isEqualTo(Classification.STOP);
@@ -71,7 +72,7 @@ class LiveSignalClassifierTest {
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"", "   ", "\n\t"})
+    @ValueSource(strings = {"", "   ", "\n\t", "\u00A0", "\u200B", "\u202F \uFEFF"})
     void anEmptyMessageIsNot(String text) {
         assertThat(classifier.classify(tenant, SELLER, text)).isEqualTo(Classification.EMPTY);
     }
