@@ -18,11 +18,16 @@ import java.time.Instant;
 record InboundMessage(@NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String messageId,
                       @NotBlank @Size(max = 40) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String tenantId,
                       @NotBlank @Size(max = 100) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String sender,
-                      @Size(max = 4096) String text,
+                      @Size(max = LONGEST_TEXT) String text,
                       Instant timestamp,
                       @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String correlationId) {
 
-    /** Ids are stored and compared as text: no control characters (PostgreSQL refuses NUL in text). */
-    static final String PRINTABLE = "[^\\p{Cntrl}]*";
-    static final String NOT_PRINTABLE = "must not contain control characters";
+    /**
+     * Ids are stored and compared as text: no control characters (PostgreSQL refuses NUL in text), and no half of a
+     * surrogate pair, which the driver would store as "?" so that the id read back differs from the one sent.
+     */
+    /** In UTF-16 units, as Java counts. */
+    static final int LONGEST_TEXT = 4096;
+    static final String PRINTABLE = "[^\\p{Cntrl}\\p{Cs}]*";
+    static final String NOT_PRINTABLE = "must not contain control characters or half of a surrogate pair";
 }

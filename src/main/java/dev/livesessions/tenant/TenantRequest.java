@@ -48,7 +48,10 @@ record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must
                      Duration archiveNotice) {
 
     static final String ID_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?";
-    /** PostgreSQL refuses NUL in text, and no name, phone or URL needs a control character. */
-    static final String PRINTABLE = "[^\\p{Cntrl}]*";
-    static final String NOT_PRINTABLE = "must not contain control characters";
+    /**
+     * PostgreSQL refuses NUL in text, and no name, phone or URL needs a control character or half of a surrogate
+     * pair (which the driver would store as "?").
+     */
+    static final String PRINTABLE = "[^\\p{Cntrl}\\p{Cs}]*";
+    static final String NOT_PRINTABLE = "must not contain control characters or half of a surrogate pair";
 }

@@ -151,12 +151,13 @@ class HostileInputPropertyTest {
                 wrongValues.map(value -> with(valid, field, value))));
     }
 
-    /** Ids with control characters, or far too long. */
+    /** Ids with control characters or half of a surrogate pair (sent as a JSON escape), or far too long. */
     private static Arbitrary<byte[]> withBadValue(Map<String, Object> valid, String field) {
         Arbitrary<String> controls = Arbitraries.strings().withCharRange('\u0000', '\u001f').ofMinLength(1)
                                                 .ofMaxLength(5).map(control -> "m" + control);
+        Arbitrary<String> halfPairs = Arbitraries.chars().range('\uD800', '\uDFFF').map(half -> "m" + half);
         Arbitrary<String> tooLong = Arbitraries.integers().between(201, 70_000).map("x"::repeat);
-        return Arbitraries.oneOf(controls, tooLong).map(value -> with(valid, field, value));
+        return Arbitraries.oneOf(controls, halfPairs, tooLong).map(value -> with(valid, field, value));
     }
 
     private static Arbitrary<byte[]> otherTenant(Map<String, Object> valid) {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +72,22 @@ class WhatsAppWebhookIntegrationTest {
         assertThat(response.body().get("liveSignals").asInt()).isEqualTo(1);
         assertThat(activitiesOf("wamid.HBgLMTY1MDUwNzY1MjAVAgASGBQzQTdCNTg5RjY1MEI2OTFGMjJFNQA="))
                 .containsExactly(SHOP_A + ":CLIENT:A12");
+    }
+
+    @Test
+    void aSellersTextLongerThanTheGenericWebhookTakesIsStillALiveSignal() {
+        // WhatsApp texts run to 4 096 characters, and an emoji is two of Java's: 4 050 characters, 4 500 of Java's.
+        String messageId = "wamid.long-" + UUID.randomUUID();
+        String body = payload("text-message.json")
+                .replace("wamid.HBgLMTY1MDUwNzY1MjAVAgASGBQzQTdCNTg5RjY1MEI2OTFGMjJFNQA=", messageId)
+                .replace("\"from\": \"16505551234\"", "\"from\": \"15550001111\"")
+                .replace("\"body\": \"A12\"", "\"body\": \"" + "New in \uD83C\uDF89 ".repeat(450) + "\"");
+
+        Http.Response response = http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("liveSignals").asInt()).isEqualTo(1);
+        assertThat(activitiesOf(messageId)).containsExactly(SHOP_A + ":SELLER:null");
     }
 
     @Test
