@@ -22,8 +22,10 @@ import org.axonframework.eventsourcing.SnapshotterSpanFactory;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
+import org.axonframework.modelling.command.AggregateScopeDescriptor;
 import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.monitoring.NoOpMessageMonitor;
+import org.axonframework.serialization.Serializer;
 import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -121,13 +123,22 @@ class SessionConfiguration {
     }
 
     /**
-     * Axon's deadline task, but a deadline that fails (its session was changed by another node a moment before, or
-     * the database did not answer) is tried again within seconds rather than db-scheduler's five minutes: a closure
-     * must not wait that long. The retries back off (1 s, 2 s, 4 s, ...), and a deadline is never dropped.
+     * Axon's deadline task, with two changes.
+     * <ul>
+     * <li>A deadline reads its session from the store, not from this node's cache. The deadline store is shared by
+     * the nodes, and another node may have changed the session since this node cached it (ADR 16): a copy that still
+     * had an archive the other node moved would take that node's deadline for a stale one and drop it, writing
+     * nothing, so no conflict at commit would tell. A session has a few deadlines in its life; a read each is
+     * cheap.</li>
+     * <li>A deadline that fails (its session was changed by another node a moment before, or the database did not
+     * answer) is tried again within seconds rather than db-scheduler's five minutes: a closure must not wait that
+     * long. The retries back off (1 s, 2 s, 4 s, ...), and a deadline is never dropped.</li>
+     * </ul>
      */
     @Bean
     @Qualifier("deadlineDetailsTask")
-    Task<DbSchedulerBinaryDeadlineDetails> deadlineTaskRetriedPromptly(ApplicationContext context) {
+    Task<DbSchedulerBinaryDeadlineDetails> deadlineTaskRetriedPromptly(ApplicationContext context,
+                                                                      Cache liveSessionCache) {
         Task<DbSchedulerBinaryDeadlineDetails> axonTask =
                 DbSchedulerDeadlineManager.binaryTask(() -> context.getBean(DbSchedulerDeadlineManager.class));
         return new OneTimeTask<>(axonTask.getName(), DbSchedulerBinaryDeadlineDetails.class,
@@ -136,6 +147,10 @@ class SessionConfiguration {
             @Override
             public void executeOnce(TaskInstance<DbSchedulerBinaryDeadlineDetails> instance,
                                     ExecutionContext execution) {
+                if (instance.getData().getDeserializedScopeDescriptor(context.getBean(Serializer.class))
+                        instanceof AggregateScopeDescriptor session) {
+                    liveSessionCache.remove(session.getIdentifier());
+                }
                 axonTask.execute(instance, execution);
             }
         };

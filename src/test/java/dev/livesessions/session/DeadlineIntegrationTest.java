@@ -3,6 +3,12 @@ package dev.livesessions.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
+import dev.livesessions.api.ArchiveScheduled;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.modelling.command.AggregateScopeDescriptor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -11,6 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +35,12 @@ class DeadlineIntegrationTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    EventStorageEngine store;
+    @Autowired
+    DeadlineManager deadlines;
+    @Autowired
+    TransactionManager transactions;
 
     private Http http;
 
@@ -118,6 +131,36 @@ class DeadlineIntegrationTest {
         assertThat(Instant.parse(closed.get("closedAt").asText())).isEqualTo(createdAt.plusSeconds(3));
         assertThat(closed.get("archiveAt").isNull()).isTrue();
         assertThat(eventsOf(sessionId, "ArchiveScheduled")).isZero();
+    }
+
+    /**
+     * Nodes share the deadline store, and a deadline may fire on a node whose cached copy of its session is out of
+     * date: another node moved the session's archive and scheduled the deadline of the new date. A copy that still
+     * had the old date would find the deadline no longer scheduled and drop it, writing nothing (so no conflict at
+     * commit would tell). The deadline reads the session again and archives it.
+     */
+    @Test
+    void aDeadlineAnotherNodeScheduledFindsTheSessionAsThatNodeLeftIt() {
+        String tenant = uniqueTenant("dl");
+        Map<String, Object> settings = Map.of("id", tenant, "name", tenant, "sellerPhones", List.of(SELLER),
+                                              "inactivityWindow", "PT1S", "archiveNotice", "PT0S",
+                                              "webhookSecret", Http.secretOf(tenant));
+        assertThat(http.post("/api/tenants", settings).status()).isEqualTo(201);
+        String sessionId = http.message(tenant, "m1", SELLER, "Live!").body().get("sessionId").asText();
+        awaitClosed(sessionId);
+        long last = jdbc.queryForObject(
+                "SELECT max(sequence_number) FROM domain_event_entry WHERE aggregate_identifier = ?", Long.class,
+                sessionId);
+        Instant archiveAt = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+
+        // The other node's doing: straight into the stores, unseen by this node's cache.
+        store.appendEvents(List.of(new GenericDomainEventMessage<>(
+                "LiveSession", sessionId, last + 1, new ArchiveScheduled(sessionId, tenant, archiveAt))));
+        transactions.executeInTransaction(() -> deadlines.schedule(
+                archiveAt, Deadlines.ARCHIVE, new Deadlines.ArchiveDeadline(archiveAt),
+                new AggregateScopeDescriptor("LiveSession", sessionId)));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> eventsOf(sessionId, "SessionArchived") == 1);
     }
 
     private String tenantWithWindow(String window) {
