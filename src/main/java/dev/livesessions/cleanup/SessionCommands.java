@@ -1,8 +1,11 @@
 package dev.livesessions.cleanup;
 
+import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.caching.Cache;
 import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.stereotype.Component;
 
@@ -10,27 +13,36 @@ import org.springframework.stereotype.Component;
 @Component
 class SessionCommands {
 
-    private final CommandGateway commands;
-
-    SessionCommands(CommandGateway commands) {
-        this.commands = commands;
-    }
-
     private static final int ATTEMPTS = 3;
 
+    private final CommandGateway commands;
+    private final CommandTargetResolver sessionOfCommand;
+    private final Cache liveSessionCache;
+
+    SessionCommands(CommandGateway commands, CommandTargetResolver sessionOfCommand, Cache liveSessionCache) {
+        this.commands = commands;
+        this.sessionOfCommand = sessionOfCommand;
+        this.liveSessionCache = liveSessionCache;
+    }
+
     /**
-     * Another node may change the same session at the same moment (its webhooks, its deadlines, its own cleanup run):
-     * the loser of that race finds the session's next event number taken, and tries again on the session as it is
-     * now, which decides again whether there is anything left to do.
+     * The command decides on the session as stored, not on this node's cached copy: another node sharing the store
+     * may have changed the session since (ADR 16), and a copy that finds nothing to do writes nothing, so no conflict
+     * would tell. Actions and cleanup runs are rare next to live signals; a read each is cheap.
+     * <p>
+     * Another node may also change the same session at the same moment (its webhooks, its deadlines, its own cleanup
+     * run): the loser of that race finds the session's next event number taken, and tries again on the session as it
+     * is now, which decides again whether there is anything left to do.
      *
      * @return whether the session changed
      */
     boolean send(Object command, String actor) {
+        CommandMessage<?> message = GenericCommandMessage.asCommandMessage(command)
+                                                         .withMetaData(MetaData.with("actor", actor));
         for (int attempt = 1; ; attempt++) {
+            liveSessionCache.remove(sessionOfCommand.resolveTarget(message).getIdentifier());
             try {
-                Boolean changed = commands.sendAndWait(
-                        GenericCommandMessage.asCommandMessage(command).withMetaData(MetaData.with("actor", actor)));
-                return Boolean.TRUE.equals(changed);
+                return Boolean.TRUE.equals(commands.sendAndWait(message));
             } catch (ConcurrencyException raced) {
                 if (attempt == ATTEMPTS) {
                     throw raced;

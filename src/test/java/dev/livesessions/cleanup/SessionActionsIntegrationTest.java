@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
+import dev.livesessions.api.AutoCleanupChanged;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -12,6 +15,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static dev.livesessions.Http.uniqueTenant;
@@ -28,6 +33,8 @@ class SessionActionsIntegrationTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    EventStorageEngine store;
 
     private Http http;
     private String tenant;
@@ -129,6 +136,26 @@ class SessionActionsIntegrationTest {
     private Http.Response delete(String query) {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/sessions/" + sessionId
                                                            + query)).DELETE());
+    }
+
+    /**
+     * Nodes share the store, and another node may have changed the session since this node cached it. An action
+     * decides on the session as stored: on the cached copy, switching auto-cleanup on would be "no change" here, and
+     * nothing written would conflict to tell.
+     */
+    @Test
+    void anActionDecidesOnTheSessionAsStoredWhenAnotherNodeChangedItUnseen() {
+        long last = jdbc.queryForObject(
+                "SELECT max(sequence_number) FROM domain_event_entry WHERE aggregate_identifier = ?", Long.class,
+                sessionId);
+        // Another node switches auto-cleanup off: straight into the store, unseen by this node's cached copy.
+        store.appendEvents(List.of(new GenericDomainEventMessage<>(
+                "LiveSession", sessionId, last + 1, new AutoCleanupChanged(sessionId, tenant, false, Instant.now()))));
+
+        JsonNode switchedOn = http.put("/api/sessions/" + sessionId + "/auto-cleanup", Map.of("enabled", true)).body();
+
+        assertThat(switchedOn.get("changed").asBoolean()).isTrue();
+        assertThat(eventsOf("AutoCleanupChanged")).isEqualTo(2);
     }
 
     private long eventsOf(String type) {
