@@ -7,6 +7,7 @@ import org.axonframework.common.caching.Cache;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.command.ConcurrencyException;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /** Sends lifecycle commands to sessions, saying who acts: the events they cause carry it in their metadata. */
@@ -19,7 +20,8 @@ class SessionCommands {
     private final CommandTargetResolver sessionOfCommand;
     private final Cache liveSessionCache;
 
-    SessionCommands(CommandGateway commands, CommandTargetResolver sessionOfCommand, Cache liveSessionCache) {
+    SessionCommands(CommandGateway commands, CommandTargetResolver sessionOfCommand,
+                    @Qualifier("liveSessionCache") Cache liveSessionCache) {
         this.commands = commands;
         this.sessionOfCommand = sessionOfCommand;
         this.liveSessionCache = liveSessionCache;

@@ -6,6 +6,9 @@ import jakarta.validation.constraints.Size;
 
 import java.time.Instant;
 
+import static dev.livesessions.PrintableText.NOT_PRINTABLE;
+import static dev.livesessions.PrintableText.PRINTABLE;
+
 /**
  * A message as the generic webhook receives it, and as the WhatsApp webhook translates each of its messages.
  *
@@ -22,12 +25,6 @@ record InboundMessage(@NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, me
                       Instant timestamp,
                       @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String correlationId) {
 
-    /**
-     * Ids are stored and compared as text: no control characters (PostgreSQL refuses NUL in text), and no half of a
-     * surrogate pair, which the driver would store as "?" so that the id read back differs from the one sent.
-     */
     /** In UTF-16 units, as Java counts. */
     static final int LONGEST_TEXT = 4096;
-    static final String PRINTABLE = "[^\\p{Cntrl}\\p{Cs}]*";
-    static final String NOT_PRINTABLE = "must not contain control characters or half of a surrogate pair";
 }

@@ -191,7 +191,7 @@ class LiveSignalRecorder implements SmartLifecycle {
                 queue.drainTo(batch, settings.maxBatchSize() - 1);
                 write(batch);
             } catch (InterruptedException e) {
-                logger.warn("Live signal writer interrupted (a unit of work over its time limit?); it carries on");
+                carryOnAfterAnInterrupt();
             } catch (RuntimeException e) {
                 logger.error("Live signal writer failed on a batch of {}", batch.size(), e);
                 batch.forEach(pending -> pending.result().completeExceptionally(new SignalsNotRecordedException(e)));
@@ -226,11 +226,15 @@ class LiveSignalRecorder implements SmartLifecycle {
         }
     }
 
+    private static void carryOnAfterAnInterrupt() {
+        logger.warn("Live signal writer interrupted (a unit of work over its time limit?); it carries on");
+    }
+
     /** @return null when the batch committed (and its requests are answered), or why it rolled back */
     private Throwable writeInOneTransaction(List<Pending> batch) {
         if (Thread.interrupted()) {
             // Left by Axon's time limit on an earlier unit of work; this transaction would fail on it at once.
-            logger.warn("Live signal writer was interrupted (a unit of work over its time limit?); it carries on");
+            carryOnAfterAnInterrupt();
         }
         UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
         try {

@@ -137,8 +137,8 @@ class SessionConfiguration {
      */
     @Bean
     @Qualifier("deadlineDetailsTask")
-    Task<DbSchedulerBinaryDeadlineDetails> deadlineTaskRetriedPromptly(ApplicationContext context,
-                                                                      Cache liveSessionCache) {
+    Task<DbSchedulerBinaryDeadlineDetails> deadlineTaskRetriedPromptly(
+            ApplicationContext context, @Qualifier("liveSessionCache") Cache liveSessionCache) {
         Task<DbSchedulerBinaryDeadlineDetails> axonTask =
                 DbSchedulerDeadlineManager.binaryTask(() -> context.getBean(DbSchedulerDeadlineManager.class));
         return new OneTimeTask<>(axonTask.getName(), DbSchedulerBinaryDeadlineDetails.class,

@@ -10,6 +10,9 @@ import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.List;
 
+import static dev.livesessions.PrintableText.NOT_PRINTABLE;
+import static dev.livesessions.PrintableText.PRINTABLE;
+
 /**
  * A tenant as clients write it.
  *
@@ -48,10 +51,4 @@ record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must
                      Duration archiveNotice) {
 
     static final String ID_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?";
-    /**
-     * PostgreSQL refuses NUL in text, and no name, phone or URL needs a control character or half of a surrogate
-     * pair (which the driver would store as "?").
-     */
-    static final String PRINTABLE = "[^\\p{Cntrl}\\p{Cs}]*";
-    static final String NOT_PRINTABLE = "must not contain control characters or half of a surrogate pair";
 }
