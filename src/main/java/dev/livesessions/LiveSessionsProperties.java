@@ -83,10 +83,13 @@ public record LiveSessionsProperties(@NotNull @DefaultValue("45m") Duration inac
      * @param writers      writer threads; a tenant always goes to the same one
      * @param maxBatchSize most signals stored in one transaction
      * @param attempts     tries per batch before a request is answered 503 (a lost race is retried)
+     * @param answerWithin how long a webhook waits for its signals' commit; past it the answer is 503 and the
+     *                     provider delivers again (a duplicate, if the commit came after all)
      */
     public record Recorder(@Min(1) @Max(64) @DefaultValue("1") int writers,
                            @Min(1) @Max(10_000) @DefaultValue("500") int maxBatchSize,
-                           @Min(1) @Max(10) @DefaultValue("3") int attempts) {
+                           @Min(1) @Max(10) @DefaultValue("3") int attempts,
+                           @NotNull @DefaultValue("10s") Duration answerWithin) {
     }
 
     /**

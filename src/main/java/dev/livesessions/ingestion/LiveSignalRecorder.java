@@ -28,8 +28,9 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
@@ -99,7 +100,7 @@ class LiveSignalRecorder implements SmartLifecycle {
      * durable. Signals handed over together may share a batch.
      *
      * @return where each signal went, in the order given
-     * @throws SignalsNotRecordedException when a signal could not be stored (nothing of that signal was)
+     * @throws SignalsNotRecordedException when a signal could not be stored, or not within the time a webhook waits
      */
     List<Recording> record(List<TenantSignal> signals) {
         List<Pending> pendings = signals.stream()
@@ -119,15 +120,32 @@ class LiveSignalRecorder implements SmartLifecycle {
         } finally {
             acceptance.readLock().unlock();
         }
+        long deadline = System.nanoTime() + settings.answerWithin().toNanos();
         List<Recording> recordings = new ArrayList<>(pendings.size());
         for (Pending pending : pendings) {
-            try {
-                recordings.add(pending.result().join());
-            } catch (CompletionException e) {
-                throw (SignalsNotRecordedException) e.getCause();
-            }
+            recordings.add(awaitCommit(pending, deadline));
         }
         return recordings;
+    }
+
+    /**
+     * A request is not kept waiting on a writer that cannot commit (a lock held by someone else, a stalled database):
+     * past the deadline it is answered 503. Its batch may still commit later; the provider's redelivery is then a
+     * duplicate, so nothing is lost or counted twice either way.
+     */
+    private Recording awaitCommit(Pending pending, long deadline) {
+        try {
+            return pending.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw (SignalsNotRecordedException) e.getCause();
+        } catch (TimeoutException e) {
+            logger.warn("A live signal of tenant {} waited {} for its batch to commit; answered 503",
+                        pending.tenant().tenantId(), settings.answerWithin());
+            throw new SignalsNotRecordedException("its batch did not commit in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SignalsNotRecordedException("the request was interrupted");
+        }
     }
 
     @Override

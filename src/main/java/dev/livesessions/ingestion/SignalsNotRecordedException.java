@@ -1,6 +1,9 @@
 package dev.livesessions.ingestion;
 
-/** A live signal could not be stored; nothing of it was. The sender should deliver it again. */
+/**
+ * A live signal could not be stored, or not in the time a webhook waits for it. The sender should deliver it again:
+ * a signal stored late after all is then recognised as a duplicate.
+ */
 class SignalsNotRecordedException extends RuntimeException {
 
     SignalsNotRecordedException(String reason) {

@@ -9,6 +9,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +81,31 @@ class ConcurrentSignalsIntegrationTest {
         assertThat(eventsOfTenant("ActivityRecorded")).isEqualTo(1);
         assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
                                                         .anyMatch(name -> name.startsWith("live-signal-writer-"));
+    }
+
+    @Test
+    void aSignalWhoseBatchCannotCommitInTimeIsAnswered503AndItsRedeliveryFindsItStored() throws Exception {
+        Http.Response answer;
+        try (Connection other = jdbc.getDataSource().getConnection()) {
+            // Another transaction holds the message's dedupe claim: the writer's insert waits for it to end.
+            other.setAutoCommit(false);
+            try (PreparedStatement claim = other.prepareStatement(
+                    "INSERT INTO inbound_message (tenant_id, message_id, received_at) VALUES (?, 'held', now())")) {
+                claim.setString(1, tenant);
+                claim.executeUpdate();
+            }
+
+            answer = http.message(tenant, "held", "+33700000002", "A2");
+
+            other.rollback();
+        }
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Retry-After")).contains("1");
+        // Once the claim is released the writer commits the signal; the provider's redelivery finds it stored.
+        Http.Response redelivery = http.message(tenant, "held", "+33700000002", "A2");
+        assertThat(redelivery.status()).isEqualTo(200);
+        assertThat(redelivery.body().get("duplicate").asBoolean()).isTrue();
+        assertThat(eventsOfTenant("ActivityRecorded")).isEqualTo(1);
     }
 
     @Test
