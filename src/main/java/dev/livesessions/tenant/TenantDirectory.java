@@ -69,8 +69,12 @@ public class TenantDirectory {
         return Optional.ofNullable(cache.get(tenantId));
     }
 
-    /** The tenant whose WhatsApp number has this {@code phone_number_id}. */
+    /**
+     * The tenant whose WhatsApp number has this {@code phone_number_id}. The change log is read before the number is
+     * looked up: a number another node moved to another tenant goes there from the very next message.
+     */
     public Optional<TenantSettings> findByWhatsAppNumber(String phoneNumberId) {
+        forgetChangedTenants();
         return Optional.ofNullable(tenantIdsByWhatsAppNumber.get(phoneNumberId)).flatMap(this::find);
     }
 

@@ -1,0 +1,92 @@
+package dev.livesessions.tenant;
+
+import dev.livesessions.Http;
+import dev.livesessions.IntegrationTest;
+import dev.livesessions.LiveSessionsProperties;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import static dev.livesessions.Http.uniqueTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The tenant directory of another node on the same database: it learns of changes only from the change log. Its
+ * clock runs an hour ahead, so that the changes the other tests log now are behind its look-back, and only the
+ * change this test logs is news to it.
+ */
+@IntegrationTest
+class TenantDirectoryIntegrationTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TenantRepository tenants;
+    @Autowired
+    LiveSessionsProperties properties;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void aWhatsAppNumberMovedToAnotherTenantGoesThereFromTheVeryNextMessage() {
+        Http http = new Http(port);
+        String number = String.valueOf(300_000_000_000_000L + Math.floorMod(
+                UUID.randomUUID().getLeastSignificantBits(), 100_000_000_000_000L));
+        String from = uniqueTenant("number-from");
+        String to = uniqueTenant("number-to");
+        http.ensureWhatsAppTenant(from, number, "+1 555 000 3333");
+        http.ensureWhatsAppTenant(to, null, "+1 555 000 4444");
+        AdvancingClock clock = new AdvancingClock(Instant.now().plus(Duration.ofHours(1)));
+        TenantDirectory otherNode = new TenantDirectory(tenants, properties, jdbc, clock);
+        assertThat(otherNode.findByWhatsAppNumber(number)).map(TenantSettings::tenantId).contains(from);
+
+        // The number moves, on a node of its own: the rows, then the change log's lines.
+        jdbc.update("UPDATE tenant SET whatsapp_phone_number_id = NULL WHERE id = ?", from);
+        jdbc.update("UPDATE tenant SET whatsapp_phone_number_id = ? WHERE id = ?", number, to);
+        for (String tenant : new String[] {from, to}) {
+            jdbc.update("INSERT INTO tenant_change (tenant_id, changed_at, actor, change) "
+                        + "VALUES (?, ?, 'a third node', 'updated whatsappPhoneNumberId')",
+                        tenant, Timestamp.from(clock.instant()));
+        }
+        clock.advance(properties.tenants().cacheTtl().plusSeconds(1));
+
+        assertThat(otherNode.findByWhatsAppNumber(number)).map(TenantSettings::tenantId).contains(to);
+    }
+
+    private static final class AdvancingClock extends Clock {
+
+        private Instant now;
+
+        AdvancingClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
