@@ -5,13 +5,16 @@ import java.util.regex.Pattern;
 
 /**
  * One spelling per sender, so that a seller registered as {@code +33 6 12 34 56 78} is recognised when a provider
- * reports {@code 33612345678}. Phone numbers keep their digits only (an international {@code 00} prefix is dropped);
- * anything else is a handle, compared trimmed, lower-case, without a leading {@code @}.
+ * reports {@code 33612345678}. Phone numbers keep their digits only (an international {@code 00} prefix and a trunk
+ * prefix written {@code (0)} are dropped); anything else is a handle, compared trimmed, lower-case, without a leading
+ * {@code @}.
  */
 public final class Senders {
 
     private static final Pattern PHONE = Pattern.compile("\\+?[\\d\\s().-]{5,}");
     private static final Pattern NOT_A_DIGIT = Pattern.compile("\\D");
+    /** The national trunk prefix some write in international numbers ({@code +44 (0)20 ...}); it is not dialled. */
+    private static final Pattern TRUNK_PREFIX = Pattern.compile("\\(\\s*0\\s*\\)");
     private static final Pattern HANDLE = Pattern.compile("@?[\\p{L}\\p{N}_.-]{1,64}");
 
     private Senders() {
@@ -20,7 +23,7 @@ public final class Senders {
     public static String normalize(String sender) {
         String trimmed = sender.strip();
         if (looksLikePhone(trimmed)) {
-            String digits = NOT_A_DIGIT.matcher(trimmed).replaceAll("");
+            String digits = NOT_A_DIGIT.matcher(TRUNK_PREFIX.matcher(trimmed).replaceAll("")).replaceAll("");
             return digits.startsWith("00") ? digits.substring(2) : digits;
         }
         String handle = trimmed.startsWith("@") ? trimmed.substring(1) : trimmed;
