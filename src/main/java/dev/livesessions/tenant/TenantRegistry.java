@@ -12,6 +12,7 @@ import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -95,6 +96,13 @@ class TenantRegistry {
 
     /** @return the names of the fields that changed */
     private List<String> apply(TenantRequest request, Tenant tenant) {
+        for (Duration duration : Arrays.asList(request.inactivityWindow(), request.maxLifespan(),
+                                               request.archiveNotice())) {
+            if (duration != null && duration.getNano() != 0) {
+                // Stored in whole seconds: a fraction would be dropped without a word (PT0.5S of notice as none).
+                throw badRequest("inactivityWindow, maxLifespan and archiveNotice are whole seconds: " + duration);
+            }
+        }
         Duration window = request.inactivityWindow();
         if (window != null && (window.compareTo(SHORTEST_WINDOW) < 0 || window.compareTo(LONGEST_WINDOW) > 0)) {
             throw badRequest("inactivityWindow must be between PT1S and P7D");

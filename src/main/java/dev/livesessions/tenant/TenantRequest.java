@@ -38,7 +38,8 @@ record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must
                      List<@NotBlank @Size(max = 100) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String>
                              sellerPhones,
                      Duration inactivityWindow,
-                     @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String codePattern,
+                     @Size(min = 1, max = 200, message = "must be 1 to 200 characters; leave it out for the global pattern")
+                     @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String codePattern,
                      @Pattern(regexp = "[0-9]{1,30}", message = "must be the digits of a WhatsApp phone_number_id")
                      String whatsappPhoneNumberId,
                      @Size(min = 32, max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE)

@@ -91,6 +91,9 @@ class TenantApiIntegrationTest {
         assertThat(status(tenant(id, Map.of("inactivityWindow", "P30D")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("inactivityWindow", "soon")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("codePattern", "[A-Z")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("codePattern", "")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("archiveNotice", "PT0.5S")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("inactivityWindow", "PT1.5S")))).isEqualTo(400);
         assertThat(status(tenant("Not A Slug", Map.of()))).isEqualTo(400);
         assertThat(status(tenant(null, Map.of()))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("name", "")))).isEqualTo(400);
