@@ -45,10 +45,11 @@ public record Caller(String name, Role role, String tenantId) {
 
     /**
      * The tenant a listing covers: the one asked for, when the caller may read it; for a streamer or viewer that
-     * asks for none, its own; for an admin that asks for none, every tenant (null).
+     * asks for none (or an empty name, as a form sends a field left empty), its own; for an admin that asks for none,
+     * every tenant (null).
      */
     public String tenantToList(String asked) {
-        if (asked == null) {
+        if (asked == null || asked.isEmpty()) {
             return tenantId;
         }
         mayRead(asked);

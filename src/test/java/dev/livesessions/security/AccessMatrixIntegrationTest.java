@@ -144,6 +144,11 @@ class AccessMatrixIntegrationTest {
         await().untilAsserted(() -> assertThat(streamerOfB.get("/api/sessions?size=200").body().get("sessions")
                                                           .findValuesAsText("tenantId"))
                 .isNotEmpty().containsOnly(b));
+        // Parameters left empty, as a form or the README's table writes them, are parameters not given.
+        assertThat(streamerOfB.get("/api/sessions?tenantId=&status=&size=200").body().get("sessions")
+                              .findValuesAsText("tenantId")).isNotEmpty().containsOnly(b);
+        assertThat(callers.get("admin").get("/api/sessions?tenantId=&size=200").body().get("sessions")
+                          .findValuesAsText("tenantId")).contains(b);
     }
 
     private void expect(List<String> wrong, String method, String path, String body, int... statuses) {
