@@ -122,6 +122,27 @@ class AccessMatrixIntegrationTest {
     }
 
     @Test
+    void aTokenWithTheLongestNameAllowedIsNamedInFullInWhatItChanged() {
+        String name = "n".repeat(100);
+        Http.Response created = callers.get("admin").postRaw("/api/tokens", "application/json",
+                                                             "{\"name\":\"" + name + "\",\"role\":\"ADMIN\"}");
+        assertThat(created.status()).isEqualTo(201);
+        Http holder = new Http(port, created.body().get("token").asText());
+        String tenant = Http.uniqueTenant("named");
+
+        assertThat(holder.createTenant(tenant, "PT30M", "+33600000000").status()).isEqualTo(201);
+        assertThat(holder.postRaw("/api/cleanup-runs", "application/json", "{\"tenantId\":\"" + tenant + "\"}")
+                         .status()).isEqualTo(201);
+        assertThat(holder.postRaw("/api/users", "application/json", "{\"username\":\"" + tenant
+                                  + "\",\"password\":\"a-long-enough-password\",\"role\":\"ADMIN\"}").status())
+                .isEqualTo(201);
+        assertThat(holder.postRaw("/api/tokens", "application/json", "{\"name\":\"by a long name\",\"role\":\"ADMIN\"}")
+                         .status()).isEqualTo(201);
+        assertThat(holder.get("/api/tenants/" + tenant + "/changes").body().findValuesAsText("actor"))
+                .containsOnly("token:" + name);
+    }
+
+    @Test
     void onlyBrowsersAreGivenTheXsrfCookie() {
         Http anonymous = callers.get("anonymous");
         Http streamerOfA = callers.get("streamer of A");
