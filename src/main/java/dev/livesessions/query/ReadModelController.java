@@ -1,6 +1,8 @@
 package dev.livesessions.query;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -29,6 +31,13 @@ class ReadModelController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     ReadModelMaintenance.Progress replay() {
         return maintenance.replay();
+    }
+
+    @ExceptionHandler(ReadModelMaintenance.ReplayRefusedException.class)
+    ProblemDetail replayRefused(ReadModelMaintenance.ReplayRefusedException refused) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, refused.getMessage());
+        problem.setTitle("Replay refused");
+        return problem;
     }
 
     @GetMapping("/api/replays/progress")

@@ -10,6 +10,7 @@ import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.deadletter.Cause;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterProcessor;
@@ -83,13 +84,33 @@ class ReadModelMaintenance {
         this.clock = clock;
     }
 
+    /**
+     * Starts a replay. The processor is started again whatever happens: a replay refused (another node holds a
+     * segment) leaves the read models running where they were.
+     *
+     * @throws ReplayRefusedException when another node holds a segment of the read models
+     */
     Progress replay() {
         StreamingEventProcessor processor = processor();
         processor.shutDown();
-        processor.resetTokens();
-        processor.start();
+        try {
+            processor.resetTokens();
+        } catch (UnableToClaimTokenException e) {
+            throw new ReplayRefusedException(e);
+        } finally {
+            processor.start();
+        }
         lastSample = null;
         return progress();
+    }
+
+    /** A replay needs every segment of the read models, and another node holds one. */
+    static class ReplayRefusedException extends RuntimeException {
+
+        ReplayRefusedException(Throwable cause) {
+            super("Another node processes a segment of the read models; stop the other nodes for the replay (the "
+                  + "replay takes every segment): " + cause.getMessage(), cause);
+        }
     }
 
     /**

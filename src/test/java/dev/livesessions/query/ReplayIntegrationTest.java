@@ -16,8 +16,10 @@ import dev.livesessions.api.SignalSource;
 import dev.livesessions.cli.LiveSessionsCli;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,6 +32,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +72,8 @@ class ReplayIntegrationTest {
     MeterRegistry meters;
     @Autowired
     WorkPackageGate workPackages;
+    @Autowired
+    EventProcessingConfiguration processing;
 
     @Test
     void aRebuildFromTheStreamGivesReadModelsIdenticalToTheLiveOnes() throws Exception {
@@ -130,6 +136,33 @@ class ReplayIntegrationTest {
         // the same time, but store their tokens only every 5 s (Axon's claim extension): the progress does not wait.
         await().atMost(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(
                 http.get("/api/replays/progress").body().get("position").asLong()).isGreaterThanOrEqualTo(stored));
+    }
+
+    @Test
+    void aReplayRefusedBecauseAnotherNodeHoldsASegmentLeavesTheReadModelsRunning() {
+        Http http = new Http(port);
+        await().atMost(Duration.ofSeconds(30)).until(() -> segmentsHeldHere() == 4);
+        // Another node holds segment 0, with a claim fresh for a minute.
+        String claimedUntil = DateTimeFormatter.ISO_INSTANT.format(Instant.now().plus(Duration.ofMinutes(1))
+                                                                          .truncatedTo(ChronoUnit.MILLIS));
+        jdbc.update("UPDATE token_entry SET owner = 'another-node', timestamp = ? "
+                    + "WHERE processor_name = ? AND segment = 0", claimedUntil, ReadModels.PROCESSING_GROUP);
+        try {
+            Http.Response refused = http.post("/api/replays", Map.of());
+
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.body().get("detail").asText()).contains("Another node");
+            assertThat(http.get("/api/replays/progress").body().get("running").asBoolean()).isTrue();
+        } finally {
+            jdbc.update("UPDATE token_entry SET owner = NULL WHERE processor_name = ? AND segment = 0",
+                        ReadModels.PROCESSING_GROUP);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> segmentsHeldHere() == 4);
+    }
+
+    private int segmentsHeldHere() {
+        return processing.eventProcessor(ReadModels.PROCESSING_GROUP, StreamingEventProcessor.class)
+                         .map(processor -> processor.processingStatus().size()).orElse(0);
     }
 
     @Test
