@@ -283,17 +283,21 @@ class ReadModelMaintenance {
         return parked;
     }
 
-    /** Tries the parked events again, sequence by sequence, until none succeeds any more. @return how many did */
+    /**
+     * Tries each tenant's parked events once more. Axon hands out the sequence touched longest ago, and one that fails
+     * again goes to the back: each is tried once, and one still failing does not keep the others parked.
+     *
+     * @return how many tenants' parked events were all applied
+     */
     int retryDeadLetters() {
         SequencedDeadLetterProcessor<EventMessage<?>> deadLetterProcessor = processing
                 .sequencedDeadLetterProcessor(ReadModels.PROCESSING_GROUP)
                 .orElseThrow(() -> new IllegalStateException("The read models have no dead-letter queue"));
+        long sequences = deadLetterQueue().map(SequencedDeadLetterQueue::amountOfSequences).orElse(0L);
         int retried = 0;
-        long before = deadLetterCount();
-        while (deadLetterProcessor.processAny()) {
-            retried++;
-            if (retried > before) {
-                break;
+        for (long i = 0; i < sequences; i++) {
+            if (deadLetterProcessor.processAny()) {
+                retried++;
             }
         }
         return retried;

@@ -44,4 +44,29 @@ class DeadLettersIntegrationTest {
         await().untilAsserted(() -> assertThat(
                 http.get("/api/sessions/" + sessionId).body().get("clientCodes").asLong()).isEqualTo(3));
     }
+
+    @Test
+    void aRetryAppliesEveryTenantWhoseCauseIsGoneWhenAnotherStillFails() {
+        Http http = new Http(port);
+        String stillBroken = Http.uniqueTenant("parked");
+        String mended = Http.uniqueTenant("parked");
+        assertThat(http.createTenant(stillBroken, "PT1H", "+33600000000").status()).isEqualTo(201);
+        assertThat(http.createTenant(mended, "PT1H", "+33600000000").status()).isEqualTo(201);
+        // Parked first, so tried first.
+        ParkedEvents.parkASecondCode(http, jdbc, stillBroken);
+        ParkedEvents.parkASecondCode(http, jdbc, mended);
+        ParkedEvents.putTheRowBack(jdbc, mended);
+        try {
+            JsonNode retry = http.post("/api/dead-letters/retry", Map.of()).body();
+
+            assertThat(retry.get("retried").asInt()).isEqualTo(1);
+            assertThat(ParkedEvents.of(http, mended)).isEmpty();
+            assertThat(ParkedEvents.of(http, stillBroken)).hasSize(1);
+            assertThat(http.get("/api/sessions/" + mended + ".1").body().get("clientCodes").asLong()).isEqualTo(2);
+        } finally {
+            ParkedEvents.putTheRowBack(jdbc, stillBroken);
+            http.post("/api/dead-letters/retry", Map.of());
+        }
+        assertThat(ParkedEvents.of(http, stillBroken)).isEmpty();
+    }
 }
