@@ -41,6 +41,7 @@ async function start() {
       applySessionChanges(sessions);
       applySessionChangesToDetail(sessions);
     },
+    missed: reloadAll,
   });
   window.setInterval(() => refreshRelativeTimes(), RELATIVE_TIMES_EVERY_MS);
 }

@@ -7,11 +7,14 @@ const REOPEN_AFTER_MS = 5000;
 
 let source = null;
 let reopenTimer = 0;
-let handlers = { stats: () => {}, sessions: () => {} };
+let handlers = { stats: () => {}, sessions: () => {}, missed: () => {} };
+/** Set when a stream broke: what changed until the next one opened was never pushed. */
+let missedChanges = false;
 
 /**
  * Opens the stream for what is shown (an admin's tenant filter, or the user's own tenant), closing any previous one.
- * @param {{stats: (stats: object) => void, sessions: (sessions: object[]) => void}} [on] what to do with the events
+ * @param {{stats: (stats: object) => void, sessions: (sessions: object[]) => void, missed: () => void}} [on] what to
+ *   do with the events, and what to read again when a broken stream is open again
  */
 export function openStream(on) {
   if (on) {
@@ -24,13 +27,20 @@ export function openStream(on) {
   const stream = new EventSource(url);
   source = stream;
   setIndicator('connecting');
-  stream.addEventListener('open', () => setIndicator('live'));
+  stream.addEventListener('open', () => {
+    setIndicator('live');
+    if (missedChanges) {
+      missedChanges = false;
+      handlers.missed();
+    }
+  });
   stream.addEventListener('stats', (event) => receive(event, handlers.stats));
   stream.addEventListener('sessions', (event) => receive(event, handlers.sessions));
   stream.addEventListener('error', () => {
     if (stream !== source) {
       return;
     }
+    missedChanges = true;
     if (stream.readyState === EventSource.CONNECTING) {
       setIndicator('connecting'); // The browser reconnects by itself.
       return;

@@ -21,7 +21,10 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 
 import java.io.File;
 import java.io.IOException;
@@ -54,6 +57,8 @@ class DashboardBrowserTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    ApplicationContext context;
 
     private Http admin;
     private String tenant;
@@ -125,6 +130,23 @@ class DashboardBrowserTest {
                 .isEmpty();
         assertThat(browser.findElement(By.id("filter-tenant")).isDisplayed()).isFalse();
         assertThat(browser.findElement(By.id("admin-tools")).isDisplayed()).isFalse();
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
+    @Test
+    void whatChangedWhileTheStreamWasBrokenIsShownOnceItIsBack() {
+        logIn(tenant + "-admin");
+        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
+
+        // Every stream ends, as when a proxy cuts long requests or the service restarts; the browser opens a new
+        // one after a few seconds. A session opens in between, and nothing changes in it afterwards.
+        SmartLifecycle streams = context.getBean("sessionStreams", SmartLifecycle.class);
+        streams.stop();
+        streams.start();
+        String sessionId = admin.message(neighbour, "m1", SELLER, "live").body().get("sessionId").asText();
+
+        waitFor(ExpectedConditions.attributeToBe(
+                By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"), "data-status", "ACTIVE"));
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
