@@ -12,6 +12,8 @@ let current = null;
 let loadCounter = 0;
 let timelineLoading = false;
 let timelineAgain = false;
+/** The events shown in the timeline, and whose they are: a reload asks only for the events after them. */
+let timeline = { sessionId: null, events: [] };
 /** While an action runs, its buttons stay disabled, also when a live update draws them again. */
 let actionsBusy = false;
 
@@ -56,7 +58,7 @@ export async function openSession(sessionId) {
     ]);
     if (load === loadCounter) {
       renderSession(session);
-      renderTimeline(events);
+      showTimeline(sessionId, events);
       // Again now that the panel has its full height (near the page's end, it could not scroll up far enough).
       panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
     }
@@ -93,8 +95,8 @@ export function applySessionChangesToDetail(sessions) {
 }
 
 /**
- * Loads the timeline again; during a hot live, changes come several times a second, so a reload that is asked
- * for while one runs waits for it and runs once.
+ * Adds the session's new events to the timeline. During a hot live changes come several times a second: a reload
+ * asked for while one runs waits for it and runs once, and each reads only the events after those shown.
  */
 async function reloadTimeline() {
   if (!state.selectedId) {
@@ -105,11 +107,14 @@ async function reloadTimeline() {
     return;
   }
   const sessionId = state.selectedId;
+  const shown = timeline.sessionId === sessionId ? timeline : null;
+  const after = shown && shown.events.length > 0 ? shown.events[shown.events.length - 1].sequence : -1;
   timelineLoading = true;
   try {
-    const events = await api(`/api/sessions/${segment(sessionId)}/events`);
-    if (sessionId === state.selectedId) {
-      renderTimeline(events);
+    const events = await api(`/api/sessions/${segment(sessionId)}/events?afterSequence=${after}`);
+    // Unless the panel changed session, or loaded the whole timeline again, meanwhile.
+    if (sessionId === state.selectedId && (timeline === shown || shown === null)) {
+      showTimeline(sessionId, shown ? shown.events.concat(events) : events);
     }
   } catch (error) {
     showError(error, `Loading the events of ${sessionId}`);
@@ -120,6 +125,11 @@ async function reloadTimeline() {
       reloadTimeline();
     }
   }
+}
+
+function showTimeline(sessionId, events) {
+  timeline = { sessionId, events };
+  renderTimeline(events);
 }
 
 function renderSession(session) {
@@ -292,7 +302,7 @@ async function refreshSession(id, upToDate) {
   updateRow(session);
   if (state.selectedId === id) {
     renderSession(session);
-    renderTimeline(events);
+    showTimeline(id, events);
   }
 }
 

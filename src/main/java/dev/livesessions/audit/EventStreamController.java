@@ -39,17 +39,25 @@ class EventStreamController {
         this.json = json.copy().disable(SerializationFeature.INDENT_OUTPUT);
     }
 
-    /** A session's complete stream, in order, as stored. */
+    /**
+     * A session's stream, in order, as stored: the whole of it, or the events after a sequence number, so that a
+     * dashboard following a hot live reads only what is new.
+     */
     @GetMapping(path = "/api/sessions/{sessionId}/events", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<StreamingResponseBody> sessionEvents(@PathVariable String sessionId, Caller caller) {
+    ResponseEntity<StreamingResponseBody> sessionEvents(@PathVariable String sessionId,
+                                                        @RequestParam(defaultValue = "-1") long afterSequence,
+                                                        Caller caller) {
         caller.mayReadSession(sessionId);
+        if (afterSequence < -1) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'afterSequence' must be -1 or more");
+        }
         if (!events.sessionHasEvents(sessionId)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No session '" + sessionId + "'");
         }
         StreamingResponseBody body = out -> {
             try (JsonGenerator array = json.getFactory().createGenerator(out)) {
                 array.writeStartArray();
-                events.ofSession(sessionId, event -> write(array, event));
+                events.ofSession(sessionId, afterSequence, event -> write(array, event));
                 array.writeEndArray();
             }
         };

@@ -47,10 +47,11 @@ class StoredEvents {
                 sessionId));
     }
 
-    /** The session's stream, in order. */
-    void ofSession(String sessionId, Consumer<StoredEvent> reader) {
-        stream(COLUMNS + "WHERE aggregate_identifier = ? ORDER BY sequence_number",
-               List.of(new SqlParameter(Types.VARCHAR)), List.of(sessionId), reader);
+    /** The session's stream, in order, from the event after {@code afterSequence} (-1 for the whole stream). */
+    void ofSession(String sessionId, long afterSequence, Consumer<StoredEvent> reader) {
+        stream(COLUMNS + "WHERE aggregate_identifier = ? AND sequence_number > ? ORDER BY sequence_number",
+               List.of(new SqlParameter(Types.VARCHAR), new SqlParameter(Types.BIGINT)),
+               List.of(sessionId, afterSequence), reader);
     }
 
     /**

@@ -66,6 +66,20 @@ class EventStreamIntegrationTest {
     }
 
     @Test
+    void theEventsAfterASequenceNumberAreTheNewOnesOnly() {
+        String sessionId = http.message(tenant, "m1", SELLER, "on est en live").body().get("sessionId").asText();
+        http.message(tenant, "m2", CLIENT, "A1");
+        http.message(tenant, "m3", CLIENT, "A2");
+
+        JsonNode newer = http.get("/api/sessions/" + sessionId + "/events?afterSequence=1").body();
+
+        assertThat(newer.findValues("sequence")).extracting(JsonNode::asLong).containsExactly(2L, 3L);
+        assertThat(http.get("/api/sessions/" + sessionId + "/events?afterSequence=3").body()).isEmpty();
+        assertThat(http.get("/api/sessions/" + sessionId + "/events?afterSequence=-2").status()).isEqualTo(400);
+        assertThat(http.get("/api/sessions/" + sessionId + "/events?afterSequence=next").status()).isEqualTo(400);
+    }
+
+    @Test
     void aSessionWithoutEventsIsNotFound() {
         assertThat(http.get("/api/sessions/" + tenant + ".1/events").status()).isEqualTo(404);
     }

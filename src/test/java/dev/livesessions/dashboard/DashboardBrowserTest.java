@@ -151,6 +151,28 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void theTimelineOfTheSessionShownGrowsAsItsMessagesArrive() {
+        // A window long enough that the session stays open while the test watches it.
+        assertThat(admin.put("/api/tenants/" + tenant, Map.of("name", tenant, "sellerPhones", List.of(SELLER),
+                                                              "inactivityWindow", "PT1H")).status()).isEqualTo(200);
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        logIn(tenant + "-streamer");
+        click(By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"));
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline-count"), "2 events"));
+
+        for (int i = 1; i <= 3; i++) {
+            admin.message(tenant, "c" + i, "+33622222222", "A" + i);
+        }
+
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline-count"), "5 events"));
+        assertThat(browser.findElements(By.cssSelector("#timeline li")).stream()
+                          .map(item -> item.getAttribute("data-type")).toList())
+                .containsExactly("LiveSessionCreated", "ActivityRecorded", "ActivityRecorded", "ActivityRecorded",
+                                 "ActivityRecorded");
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
+    @Test
     void aStreamerDeletesOnlyAfterTypingTheSessionIdAndCanRestoreIt() {
         String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
         logIn(tenant + "-streamer");
