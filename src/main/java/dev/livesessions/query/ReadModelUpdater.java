@@ -1,6 +1,7 @@
 package dev.livesessions.query;
 
 import dev.livesessions.api.ActivityRecorded;
+import dev.livesessions.api.ArchiveCancelled;
 import dev.livesessions.api.ArchiveNoticeIssued;
 import dev.livesessions.api.ArchiveScheduled;
 import dev.livesessions.api.AutoCleanupChanged;
@@ -64,6 +65,8 @@ final class ReadModelUpdater {
             store.statsOf(closed.tenantId()).closing(Duration.between(session.createdAt(), closed.closedAt()));
         } else if (event instanceof ArchiveScheduled scheduled) {
             session.archiveScheduled(scheduled.archiveAt());
+        } else if (event instanceof ArchiveCancelled) {
+            session.archiveCancelled();
         } else if (event instanceof ArchiveNoticeIssued notice) {
             session.archiveNoticeIssued(notice.issuedAt());
         } else if (event instanceof SessionArchived archived) {

@@ -186,6 +186,10 @@ class SessionEntry {
         archiveNoticeAt = null;
     }
 
+    void archiveCancelled() {
+        clearArchiveSchedule();
+    }
+
     void archiveNoticeIssued(Instant at) {
         archiveNoticeAt = stored(at);
     }

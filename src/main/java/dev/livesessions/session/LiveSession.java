@@ -2,6 +2,7 @@ package dev.livesessions.session;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.livesessions.api.ActivityRecorded;
+import dev.livesessions.api.ArchiveCancelled;
 import dev.livesessions.api.ArchiveIfIdle;
 import dev.livesessions.api.ArchiveNoticeIssued;
 import dev.livesessions.api.ArchiveScheduled;
@@ -188,7 +189,7 @@ class LiveSession {
      */
     @DeadlineHandler(deadlineName = Deadlines.ARCHIVE_NOTICE)
     void on(ArchiveNoticeDeadline deadline, DeadlineManager deadlines, RetentionPolicies retention, Clock clock) {
-        if (!stillScheduled(deadline.archiveAt())) {
+        if (!stillScheduled(deadline.archiveAt()) || cancelledBecauseArchivingIsOff(retention, clock)) {
             return;
         }
         Instant now = clock.instant();
@@ -206,7 +207,7 @@ class LiveSession {
      */
     @DeadlineHandler(deadlineName = Deadlines.ARCHIVE)
     void on(ArchiveDeadline deadline, DeadlineManager deadlines, RetentionPolicies retention, Clock clock) {
-        if (!stillScheduled(deadline.archiveAt())) {
+        if (!stillScheduled(deadline.archiveAt()) || cancelledBecauseArchivingIsOff(retention, clock)) {
             return;
         }
         Duration notice = retention.of(tenantId).archiveNotice();
@@ -380,6 +381,18 @@ class LiveSession {
         }
     }
 
+    /**
+     * An archive scheduled before automatic archiving was switched off neither gives notice nor happens when it falls
+     * due: the session forgets it.
+     */
+    private boolean cancelledBecauseArchivingIsOff(RetentionPolicies retention, Clock clock) {
+        if (retention.of(tenantId).automaticArchiving()) {
+            return false;
+        }
+        apply(new ArchiveCancelled(sessionId, tenantId, clock.instant()), BY_THE_SESSION);
+        return true;
+    }
+
     /** An archive deadline or notice still holds if nothing moved or cancelled the archive since it was set. */
     private boolean stillScheduled(Instant scheduledArchive) {
         return lifecycle == Lifecycle.CLOSED && autoCleanup && scheduledArchive.equals(archiveAt);
@@ -438,6 +451,11 @@ class LiveSession {
     @EventSourcingHandler
     void on(ArchiveScheduled event) {
         archiveAt = event.archiveAt();
+    }
+
+    @EventSourcingHandler
+    void on(ArchiveCancelled event) {
+        archiveAt = null;
     }
 
     @EventSourcingHandler

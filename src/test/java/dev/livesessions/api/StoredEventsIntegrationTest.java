@@ -59,6 +59,8 @@ class StoredEventsIntegrationTest {
                 Arguments.of("ArchiveNoticeIssued-1.json",
                              new ArchiveNoticeIssued("acme.1", "acme", T_MICROS.plus(Duration.ofDays(30)),
                                                      T_MICROS.plus(Duration.ofDays(29)))),
+                Arguments.of("ArchiveCancelled-1.json",
+                             new ArchiveCancelled("acme.1", "acme", Instant.parse("2026-12-05T09:00:00Z"))),
                 Arguments.of("SessionArchived-1.json",
                              new SessionArchived("acme.1", "acme", T_MICROS.plus(Duration.ofDays(30)),
                                                  ArchiveTrigger.AUTOMATIC)),

@@ -1,9 +1,14 @@
 package dev.livesessions.query;
 
 import dev.livesessions.api.ActivityRecorded;
+import dev.livesessions.api.ArchiveCancelled;
+import dev.livesessions.api.ArchiveNoticeIssued;
+import dev.livesessions.api.ArchiveScheduled;
+import dev.livesessions.api.CleanupStatus;
 import dev.livesessions.api.CloseReason;
 import dev.livesessions.api.LiveSessionClosed;
 import dev.livesessions.api.LiveSessionCreated;
+import dev.livesessions.api.SessionView;
 import dev.livesessions.api.SignalSource;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +55,22 @@ class ReadModelUpdaterTest {
 
         assertThat(store.session("acme.1").orElseThrow().view(T0).clientCodes()).isEqualTo(2);
         assertThat(store.statsOf("acme").totals().liveMessages()).isEqualTo(2);
+    }
+
+    @Test
+    void aCancelledArchiveLeavesTheSessionWithoutArchiveDateOrNotice() {
+        updater.apply(created, 0);
+        updater.apply(closed, 1);
+        updater.apply(new ArchiveScheduled("acme.1", "acme", T0.plus(Duration.ofDays(30))), 2);
+        updater.apply(new ArchiveNoticeIssued("acme.1", "acme", T0.plus(Duration.ofDays(30)),
+                                              T0.plus(Duration.ofDays(29))), 3);
+
+        updater.apply(new ArchiveCancelled("acme.1", "acme", T0.plus(Duration.ofDays(30))), 4);
+
+        SessionView view = store.session("acme.1").orElseThrow().view(T0.plus(Duration.ofDays(30)));
+        assertThat(view.archiveAt()).isNull();
+        assertThat(view.archiveNoticeAt()).isNull();
+        assertThat(view.cleanupStatus()).isEqualTo(CleanupStatus.INACTIVE);
     }
 
     private MemoryReadModelStore onceEach() {

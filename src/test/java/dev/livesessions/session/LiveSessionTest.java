@@ -1,6 +1,7 @@
 package dev.livesessions.session;
 
 import dev.livesessions.api.ActivityRecorded;
+import dev.livesessions.api.ArchiveCancelled;
 import dev.livesessions.api.ArchiveIfIdle;
 import dev.livesessions.api.ArchiveNoticeIssued;
 import dev.livesessions.api.ArchiveScheduled;
@@ -452,6 +453,28 @@ class LiveSessionTest {
                    .expectNoEvents()
                    .expectResultMessagePayload(false);
         }
+        @Test
+        void anArchiveScheduledBeforeAutomaticArchivingWasSwitchedOffIsCancelledWithoutNotice() {
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)),
+                                     new CloseLiveSession("acme.1", T0));
+            retention = new RetentionPolicy(false, ARCHIVE_AFTER, NOTICE);
+            fixture.whenTimeElapses(ARCHIVE_AFTER.plusDays(1))
+                   .expectEvents(new ArchiveCancelled("acme.1", "acme", T0.plus(ARCHIVE_AFTER).minus(NOTICE)))
+                   .expectNoScheduledDeadlines();
+        }
+
+        @Test
+        void anArchiveWithoutNoticeIsCancelledWhenAutomaticArchivingWasSwitchedOffMeanwhile() {
+            retention = new RetentionPolicy(true, ARCHIVE_AFTER, Duration.ZERO);
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)),
+                                     new CloseLiveSession("acme.1", T0));
+            retention = new RetentionPolicy(false, ARCHIVE_AFTER, Duration.ZERO);
+            fixture.whenTimeElapses(ARCHIVE_AFTER)
+                   .expectEvents(new ArchiveCancelled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)));
+        }
+
         @Test
         void theNoticeSchedulesTheArchiveItAnnounces() {
             Instant archiveAt = T0.plus(ARCHIVE_AFTER);
