@@ -6,6 +6,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -16,6 +17,8 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -96,7 +99,7 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain securityFilterChain(HttpSecurity http, BootstrapAdmin bootstrap, ApiTokens tokens,
-                                            ObjectMapper json) throws Exception {
+                                            UserAccounts users, ObjectMapper json) throws Exception {
         SecurityProblems problems = new SecurityProblems(json);
         http.authorizeHttpRequests(requests -> requests
                     // The second dispatch of a streamed answer, or of an error, continues a request already allowed.
@@ -119,6 +122,7 @@ class SecurityConfiguration {
                               .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
                               .ignoringRequestMatchers(BEARER, SESSIONLESS))
             .addFilterAfter(new CsrfCookie(), BasicAuthenticationFilter.class)
+            .addFilterAfter(new LoggedInUsersStillValid(users), BasicAuthenticationFilter.class)
             .exceptionHandling(exceptions -> exceptions
                     .defaultAuthenticationEntryPointFor(problems, API)
                     .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login.html"),
@@ -127,6 +131,35 @@ class SecurityConfiguration {
             .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
                     NOT_API_DOCS, new ContentSecurityPolicyHeaderWriter(CONTENT_SECURITY_POLICY))));
         return http.build();
+    }
+
+    /**
+     * Logs a user out at their next request once they were disabled, or given another role or tenant, since they logged
+     * in: the session keeps the account as it was at login, on the node that logged them in, and the change may have
+     * been made on any node. One read of the user's row per request of a logged-in user.
+     */
+    private static final class LoggedInUsersStillValid extends OncePerRequestFilter {
+
+        private final UserAccounts users;
+
+        LoggedInUsersStillValid(UserAccounts users) {
+            this.users = users;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+            if (authentication != null && authentication.getPrincipal() instanceof UserAccounts.Account account
+                && !users.stillAsLoggedIn(account)) {
+                SecurityContextHolder.clearContext();
+                HttpSession session = request.getSession(false);
+                if (session != null) {
+                    session.invalidate();
+                }
+            }
+            chain.doFilter(request, response);
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /** The people who log in to the dashboard: a username, a bcrypt password hash, a role and (but for admins) a tenant. */
 @Component
@@ -66,6 +67,15 @@ class UserAccounts implements UserDetailsService {
         this.jdbc = jdbc;
         this.passwords = passwords;
         this.clock = clock;
+    }
+
+    /** @return whether the user may still do what they logged in for: enabled, with the same role and tenant */
+    boolean stillAsLoggedIn(Account account) {
+        return jdbc.query("SELECT role, tenant_id FROM user_account WHERE username = ? AND enabled",
+                          (row, i) -> account.role().name().equals(row.getString(1))
+                                      && Objects.equals(account.tenantId(), row.getString(2)),
+                          account.username())
+                   .stream().findFirst().orElse(false);
     }
 
     @Override

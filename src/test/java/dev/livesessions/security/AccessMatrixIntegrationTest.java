@@ -6,8 +6,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import java.net.CookieManager;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,6 +143,37 @@ class AccessMatrixIntegrationTest {
                          .status()).isEqualTo(201);
         assertThat(holder.get("/api/tenants/" + tenant + "/changes").body().findValuesAsText("actor"))
                 .containsOnly("token:" + name);
+    }
+
+    @Test
+    void aUserDisabledAfterLoggingInIsLoggedOutAtTheirNextRequest() throws Exception {
+        Http admin = callers.get("admin");
+        String username = uniqueTenant("logged-in");
+        assertThat(admin.post("/api/users", Map.of("username", username, "password", "a-long-enough-password",
+                                                   "role", "STREAMER", "tenantId", a)).status()).isEqualTo(201);
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        HttpResponse<String> loginPage = browser.send(HttpRequest.newBuilder(URI.create(url("/login.html"))).build(),
+                                                      HttpResponse.BodyHandlers.ofString());
+        String xsrf = ((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore().getCookies().stream()
+                .filter(cookie -> cookie.getName().equals("XSRF-TOKEN")).findFirst().orElseThrow().getValue();
+        assertThat(loginPage.statusCode()).isEqualTo(200);
+        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(url("/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + username
+                                                          + "&password=a-long-enough-password&_csrf=" + xsrf))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).endsWith("/"));
+        HttpRequest me = HttpRequest.newBuilder(URI.create(url("/api/me"))).build();
+        assertThat(browser.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+        assertThat(admin.send(HttpRequest.newBuilder(URI.create(url("/api/users/" + username))).DELETE()).status())
+                .isEqualTo(204);
+
+        assertThat(browser.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
     }
 
     @Test
