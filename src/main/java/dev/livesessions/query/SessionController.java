@@ -9,6 +9,7 @@ import dev.livesessions.api.SessionStats;
 import dev.livesessions.api.SessionStatus;
 import dev.livesessions.api.SessionView;
 import dev.livesessions.security.Caller;
+import dev.livesessions.security.Revocations;
 import dev.livesessions.tenant.TenantDirectory;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -33,11 +34,14 @@ class SessionController {
     private final QueryGateway queries;
     private final TenantDirectory tenants;
     private final SessionStreams streams;
+    private final Revocations revocations;
 
-    SessionController(QueryGateway queries, TenantDirectory tenants, SessionStreams streams) {
+    SessionController(QueryGateway queries, TenantDirectory tenants, SessionStreams streams,
+                      Revocations revocations) {
         this.queries = queries;
         this.tenants = tenants;
         this.streams = streams;
+        this.revocations = revocations;
     }
 
     @GetMapping("/api/sessions")
@@ -65,7 +69,7 @@ class SessionController {
      */
     @GetMapping(path = "/api/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(Caller caller, @RequestParam(required = false) String tenantId) {
-        return streams.open(caller.tenantToList(tenantId));
+        return streams.open(caller.tenantToList(tenantId), revocations.stillAllowedForThisRequest());
     }
 
     @GetMapping("/api/stats")

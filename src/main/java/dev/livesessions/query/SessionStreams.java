@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The dashboard's live streams (Server-Sent Events), fed by Axon subscription queries: each stream subscribes to the
@@ -51,13 +52,16 @@ class SessionStreams implements SmartLifecycle {
         this.clock = clock;
     }
 
-    /** Opens a stream of the sessions of {@code tenantId}, or of all tenants when it is null. */
-    SseEmitter open(String tenantId) {
+    /**
+     * Opens a stream of the sessions of {@code tenantId}, or of all tenants when it is null. It ends once
+     * {@code stillAllowed} says no (a revoked token, a disabled user), asked with each statistics update.
+     */
+    SseEmitter open(String tenantId, BooleanSupplier stillAllowed) {
         SseEmitter emitter = new SseEmitter(STREAM_LASTS.toMillis());
         SubscriptionQueryResult<SessionStats, SessionView> subscription = queries.subscriptionQuery(
                 new WatchSessions(tenantId), ResponseTypes.instanceOf(SessionStats.class),
                 ResponseTypes.instanceOf(SessionView.class));
-        Stream stream = new Stream(tenantId, emitter, subscription);
+        Stream stream = new Stream(tenantId, stillAllowed, emitter, subscription);
         streams.add(stream);
         emitter.onCompletion(stream::close);
         emitter.onTimeout(stream::close);
@@ -100,13 +104,16 @@ class SessionStreams implements SmartLifecycle {
     private final class Stream {
 
         private final String tenantId;
+        private final BooleanSupplier stillAllowed;
         private final SseEmitter emitter;
         private final SubscriptionQueryResult<SessionStats, SessionView> subscription;
         private final Map<String, SessionView> changed = new LinkedHashMap<>();
         private volatile Instant statsSentAt = Instant.MIN;
 
-        Stream(String tenantId, SseEmitter emitter, SubscriptionQueryResult<SessionStats, SessionView> subscription) {
+        Stream(String tenantId, BooleanSupplier stillAllowed, SseEmitter emitter,
+               SubscriptionQueryResult<SessionStats, SessionView> subscription) {
             this.tenantId = tenantId;
+            this.stillAllowed = stillAllowed;
             this.emitter = emitter;
             this.subscription = subscription;
         }
@@ -116,6 +123,10 @@ class SessionStreams implements SmartLifecycle {
         }
 
         void flush(Instant now) {
+            if (statsSentAt.plus(STATS_AT_LEAST_EVERY).isBefore(now) && !stillAllowed.getAsBoolean()) {
+                close();
+                return;
+            }
             List<SessionView> sessions;
             synchronized (this) {
                 sessions = new ArrayList<>(changed.values());

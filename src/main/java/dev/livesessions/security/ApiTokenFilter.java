@@ -25,6 +25,10 @@ import java.util.Optional;
  */
 class ApiTokenFilter extends OncePerRequestFilter {
 
+    /** The credentials of a request made with a token of the {@code api_token} table. */
+    record StoredToken(String hash) {
+    }
+
     private static final String BEARER = "Bearer ";
 
     private final BootstrapAdmin bootstrap;
@@ -48,15 +52,21 @@ class ApiTokenFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String token = request.getHeader(HttpHeaders.AUTHORIZATION).substring(BEARER.length()).strip();
-        Optional<Caller> caller = token.isEmpty() || token.length() > 200 ? Optional.empty()
-                : bootstrap.authenticate(token).or(() -> tokens.authenticate(token));
+        if (token.isEmpty() || token.length() > 200) {
+            refusal.commence(request, response, new BadCredentialsException("Unknown or revoked API token"));
+            return;
+        }
+        Optional<Caller> admin = bootstrap.authenticate(token);
+        Optional<Caller> caller = admin.or(() -> tokens.authenticate(token));
         if (caller.isEmpty()) {
             refusal.commence(request, response, new BadCredentialsException("Unknown or revoked API token"));
             return;
         }
+        // A token from the table is known by its hash, so that a long answer can ask whether it was revoked since.
+        Object credentials = admin.isPresent() ? null : new StoredToken(ApiTokens.hash(token));
         SecurityContext context = contexts.createEmptyContext();
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                caller.get(), null, List.of(new SimpleGrantedAuthority("ROLE_" + caller.get().role().name()))));
+                caller.get(), credentials, List.of(new SimpleGrantedAuthority("ROLE_" + caller.get().role().name()))));
         contexts.setContext(context);
         try {
             chain.doFilter(request, response);

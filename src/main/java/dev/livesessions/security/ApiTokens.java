@@ -63,6 +63,13 @@ class ApiTokens {
                    .stream().findFirst();
     }
 
+    /** @return whether the token with this hash is still there and not revoked */
+    boolean notRevoked(String tokenHash) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM api_token WHERE token_hash = ? AND revoked_at IS NULL)", Boolean.class,
+                tokenHash));
+    }
+
     List<TokenView> all() {
         return jdbc.query("""
                 SELECT id, name, role, tenant_id, created_at, created_by, revoked_at FROM api_token

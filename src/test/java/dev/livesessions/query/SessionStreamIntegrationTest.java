@@ -31,6 +31,8 @@ class SessionStreamIntegrationTest {
 
     private static final String SELLER = "+33611111111";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The name of the event {@link #read} adds when the server ended the stream. */
+    private static final String END = "end of the stream";
 
     /** A Server-Sent Event as received. */
     record Event(String name, JsonNode data) {
@@ -103,6 +105,21 @@ class SessionStreamIntegrationTest {
     }
 
     @Test
+    void theStreamOfARevokedTokenEnds() throws Exception {
+        JsonNode token = admin.postRaw("/api/tokens", "application/json",
+                                       "{\"name\":\"revoked\",\"role\":\"STREAMER\",\"tenantId\":\"" + tenant
+                                       + "\"}").body();
+        BlockingQueue<Event> events = open(token.get("token").asText(), "");
+        next(events, "stats");
+
+        assertThat(admin.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/tokens/"
+                                                                + token.get("id").asText())).DELETE()).status())
+                .isEqualTo(204);
+
+        next(events, END);
+    }
+
+    @Test
     void theStreamIsRefusedToStrangersAndForOtherTenants() throws Exception {
         assertThat(status(null, "")).isEqualTo(401);
         assertThat(status(streamerToken, "?tenantId=" + neighbour)).isEqualTo(404);
@@ -136,7 +153,7 @@ class SessionStreamIntegrationTest {
         return request.GET().build();
     }
 
-    /** Reads "event:" and "data:" lines into events until the stream closes. */
+    /** Reads "event:" and "data:" lines into events until the stream closes, then adds an {@link #END}. */
     private static void read(Stream<String> lines, BlockingQueue<Event> events) {
         String[] name = {null};
         try {
@@ -151,6 +168,7 @@ class SessionStreamIntegrationTest {
                     }
                 }
             });
+            events.add(new Event(END, null));
         } catch (RuntimeException closed) {
             // the test closed the stream
         }
