@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -24,10 +25,6 @@ import java.util.Optional;
  * anonymous. Webhooks never come here: their chain has no such filter (they are authenticated by their signatures).
  */
 class ApiTokenFilter extends OncePerRequestFilter {
-
-    /** The credentials of a request made with a token of the {@code api_token} table. */
-    record StoredToken(String hash) {
-    }
 
     private static final String BEARER = "Bearer ";
 
@@ -52,26 +49,29 @@ class ApiTokenFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String token = request.getHeader(HttpHeaders.AUTHORIZATION).substring(BEARER.length()).strip();
-        if (token.isEmpty() || token.length() > 200) {
+        Optional<Authentication> authentication = token.isEmpty() || token.length() > 200 ? Optional.empty()
+                : bootstrap.authenticate(token).map(admin -> authenticated(admin, null))
+                           .or(() -> tokens.authenticate(token).map(stored -> authenticated(stored.caller(), stored)));
+        if (authentication.isEmpty()) {
             refusal.commence(request, response, new BadCredentialsException("Unknown or revoked API token"));
             return;
         }
-        Optional<Caller> admin = bootstrap.authenticate(token);
-        Optional<Caller> caller = admin.or(() -> tokens.authenticate(token));
-        if (caller.isEmpty()) {
-            refusal.commence(request, response, new BadCredentialsException("Unknown or revoked API token"));
-            return;
-        }
-        // A token from the table is known by its hash, so that a long answer can ask whether it was revoked since.
-        Object credentials = admin.isPresent() ? null : new StoredToken(ApiTokens.hash(token));
         SecurityContext context = contexts.createEmptyContext();
-        context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                caller.get(), credentials, List.of(new SimpleGrantedAuthority("ROLE_" + caller.get().role().name()))));
+        context.setAuthentication(authentication.get());
         contexts.setContext(context);
         try {
             chain.doFilter(request, response);
         } finally {
             contexts.clearContext();
         }
+    }
+
+    /**
+     * @param token the token as stored, so that a long answer can ask whether it was revoked since; null for the
+     *              bootstrap admin token
+     */
+    private static Authentication authenticated(Caller caller, ApiTokens.StoredToken token) {
+        return UsernamePasswordAuthenticationToken.authenticated(
+                caller, token, List.of(new SimpleGrantedAuthority("ROLE_" + caller.role().name())));
     }
 }

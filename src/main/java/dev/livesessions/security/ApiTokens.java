@@ -55,19 +55,25 @@ class ApiTokens {
         return new NewToken(id, name, role, tenantId, token);
     }
 
-    Optional<Caller> authenticate(String token) {
+    /** A token of the table, known by its hash, and who calls with it. */
+    record StoredToken(String hash, Caller caller) {
+    }
+
+    Optional<StoredToken> authenticate(String token) {
+        String hash = hash(token);
         return jdbc.query("SELECT name, role, tenant_id FROM api_token WHERE token_hash = ? AND revoked_at IS NULL",
-                          (row, i) -> new Caller("token:" + row.getString(1), Role.valueOf(row.getString(2)),
-                                                 row.getString(3)),
-                          hash(token))
+                          (row, i) -> new StoredToken(hash, new Caller("token:" + row.getString(1),
+                                                                       Role.valueOf(row.getString(2)),
+                                                                       row.getString(3))),
+                          hash)
                    .stream().findFirst();
     }
 
-    /** @return whether the token with this hash is still there and not revoked */
-    boolean notRevoked(String tokenHash) {
+    /** @return whether the token is still there and not revoked */
+    boolean notRevoked(StoredToken token) {
         return Boolean.TRUE.equals(jdbc.queryForObject(
                 "SELECT EXISTS (SELECT 1 FROM api_token WHERE token_hash = ? AND revoked_at IS NULL)", Boolean.class,
-                tokenHash));
+                token.hash()));
     }
 
     List<TokenView> all() {

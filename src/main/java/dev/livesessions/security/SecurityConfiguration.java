@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpSession;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -60,6 +61,12 @@ class SecurityConfiguration {
     /** Callers with an API token and the monitoring's scrapes: never a browser's page or script. */
     private static final RequestMatcher MACHINE = request -> BEARER.matches(request)
                                                              || request.getRequestURI().startsWith("/actuator/");
+    /** The login page and what the dashboard's pages load (as permitted below): no user's row to read for them. */
+    private static final RequestMatcher OPEN_TO_ALL = request -> {
+        String path = request.getRequestURI();
+        return path.equals("/login.html") || path.equals("/login") || path.startsWith("/assets/")
+               || path.equals("/error");
+    };
     private static final RequestMatcher NOT_API_DOCS = request -> !request.getRequestURI().startsWith("/swagger-ui");
     /** The dashboard loads nothing from elsewhere. */
     private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; "
@@ -99,7 +106,7 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain securityFilterChain(HttpSecurity http, BootstrapAdmin bootstrap, ApiTokens tokens,
-                                            UserAccounts users, ObjectMapper json) throws Exception {
+                                            Revocations revocations, ObjectMapper json) throws Exception {
         SecurityProblems problems = new SecurityProblems(json);
         http.authorizeHttpRequests(requests -> requests
                     // The second dispatch of a streamed answer, or of an error, continues a request already allowed.
@@ -122,7 +129,7 @@ class SecurityConfiguration {
                               .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
                               .ignoringRequestMatchers(BEARER, SESSIONLESS))
             .addFilterAfter(new CsrfCookie(), BasicAuthenticationFilter.class)
-            .addFilterAfter(new LoggedInUsersStillValid(users), BasicAuthenticationFilter.class)
+            .addFilterAfter(new LoggedInUsersStillValid(revocations), BasicAuthenticationFilter.class)
             .exceptionHandling(exceptions -> exceptions
                     .defaultAuthenticationEntryPointFor(problems, API)
                     .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login.html"),
@@ -136,22 +143,29 @@ class SecurityConfiguration {
     /**
      * Logs a user out at their next request once they were disabled, or given another role or tenant, since they logged
      * in: the session keeps the account as it was at login, on the node that logged them in, and the change may have
-     * been made on any node. One read of the user's row per request of a logged-in user.
+     * been made on any node. One read of the user's row per request of a logged-in user, but for the pages and files
+     * anyone may load. When the database cannot say, the request goes on: whatever it asks of the database will be
+     * answered 503, and a blip of the database logs nobody out.
      */
     private static final class LoggedInUsersStillValid extends OncePerRequestFilter {
 
-        private final UserAccounts users;
+        private final Revocations revocations;
 
-        LoggedInUsersStillValid(UserAccounts users) {
-            this.users = users;
+        LoggedInUsersStillValid(Revocations revocations) {
+            this.revocations = revocations;
+        }
+
+        @Override
+        protected boolean shouldNotFilter(HttpServletRequest request) {
+            return OPEN_TO_ALL.matches(request);
         }
 
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
             Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-            if (authentication != null && authentication.getPrincipal() instanceof UserAccounts.Account account
-                && !users.stillAsLoggedIn(account)) {
+            if (authentication != null && authentication.getPrincipal() instanceof UserAccounts.Account
+                && !stillAllowed(authentication)) {
                 SecurityContextHolder.clearContext();
                 HttpSession session = request.getSession(false);
                 if (session != null) {
@@ -159,6 +173,14 @@ class SecurityConfiguration {
                 }
             }
             chain.doFilter(request, response);
+        }
+
+        private boolean stillAllowed(Authentication authentication) {
+            try {
+                return revocations.stillAllowed(authentication);
+            } catch (DataAccessException unknown) {
+                return true;
+            }
         }
     }
 
