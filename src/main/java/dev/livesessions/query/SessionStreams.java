@@ -41,6 +41,8 @@ class SessionStreams implements SmartLifecycle {
     static final Duration FLUSH_EVERY = Duration.ofMillis(300);
     static final Duration STATS_AT_LEAST_EVERY = Duration.ofSeconds(5);
     private static final Duration STREAM_LASTS = Duration.ofMinutes(30);
+    /** How often a stream asks whether its caller is still allowed (a revoked token, a disabled user). */
+    private static final Duration ALLOWED_CHECKED_EVERY = Duration.ofSeconds(5);
 
     private final QueryGateway queries;
     private final Clock clock;
@@ -54,7 +56,7 @@ class SessionStreams implements SmartLifecycle {
 
     /**
      * Opens a stream of the sessions of {@code tenantId}, or of all tenants when it is null. It ends once
-     * {@code stillAllowed} says no (a revoked token, a disabled user), asked with each statistics update.
+     * {@code stillAllowed} says no (a revoked token, a disabled user), asked every few seconds.
      */
     SseEmitter open(String tenantId, BooleanSupplier stillAllowed) {
         SseEmitter emitter = new SseEmitter(STREAM_LASTS.toMillis());
@@ -109,11 +111,13 @@ class SessionStreams implements SmartLifecycle {
         private final SubscriptionQueryResult<SessionStats, SessionView> subscription;
         private final Map<String, SessionView> changed = new LinkedHashMap<>();
         private volatile Instant statsSentAt = Instant.MIN;
+        private Instant allowedCheckedAt;
 
         Stream(String tenantId, BooleanSupplier stillAllowed, SseEmitter emitter,
                SubscriptionQueryResult<SessionStats, SessionView> subscription) {
             this.tenantId = tenantId;
             this.stillAllowed = stillAllowed;
+            this.allowedCheckedAt = clock.instant();
             this.emitter = emitter;
             this.subscription = subscription;
         }
@@ -123,9 +127,12 @@ class SessionStreams implements SmartLifecycle {
         }
 
         void flush(Instant now) {
-            if (statsSentAt.plus(STATS_AT_LEAST_EVERY).isBefore(now) && !stillAllowed.getAsBoolean()) {
-                close();
-                return;
+            if (allowedCheckedAt.plus(ALLOWED_CHECKED_EVERY).isBefore(now)) {
+                allowedCheckedAt = now;
+                if (!stillAllowed.getAsBoolean()) {
+                    close();
+                    return;
+                }
             }
             List<SessionView> sessions;
             synchronized (this) {
