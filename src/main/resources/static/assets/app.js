@@ -2,7 +2,7 @@
 // tools, all kept up to date by the live stream.
 import { setUpAdminTools } from './admin.js';
 import { api, csrfHeaders } from './api.js';
-import { applySessionChangesToDetail, openSession, setUpDetail } from './detail.js';
+import { applySessionChangesToDetail, openSession, reloadDetail, setUpDetail } from './detail.js';
 import { el } from './dom.js';
 import { refreshRelativeTimes } from './format.js';
 import { closeStream, openStream } from './live.js';
@@ -41,7 +41,10 @@ async function start() {
       applySessionChanges(sessions);
       applySessionChangesToDetail(sessions);
     },
-    missed: reloadAll,
+    missed: () => {
+      reloadAll();
+      reloadDetail();
+    },
   });
   window.setInterval(() => refreshRelativeTimes(), RELATIVE_TIMES_EVERY_MS);
 }

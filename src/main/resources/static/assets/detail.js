@@ -85,6 +85,23 @@ export function closeDetail() {
   (row?.querySelector('.row-open') || document.getElementById('sessions-heading')).focus();
 }
 
+/** Reads the session in the panel and its new events again: the live stream missed what changed meanwhile. */
+export async function reloadDetail() {
+  const sessionId = state.selectedId;
+  if (!sessionId || !current) {
+    return;
+  }
+  try {
+    const session = await api(`/api/sessions/${segment(sessionId)}`);
+    if (sessionId === state.selectedId) {
+      renderSession(session);
+      reloadTimeline();
+    }
+  } catch (error) {
+    showError(error, `Loading session ${sessionId}`);
+  }
+}
+
 /** Sessions that changed (live stream): the one in the panel gets its new fields and its timeline again. */
 export function applySessionChangesToDetail(sessions) {
   const changed = sessions.find((session) => session.sessionId === state.selectedId);

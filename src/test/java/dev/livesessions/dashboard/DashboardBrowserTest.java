@@ -135,18 +135,26 @@ class DashboardBrowserTest {
 
     @Test
     void whatChangedWhileTheStreamWasBrokenIsShownOnceItIsBack() {
+        String shown = admin.message(neighbour, "m1", SELLER, "live").body().get("sessionId").asText();
         logIn(tenant + "-admin");
+        click(By.cssSelector("#sessions tbody tr[data-session-id='" + shown + "']"));
+        waitFor(ExpectedConditions.attributeToBe(By.id("session-detail"), "data-status", "ACTIVE"));
         waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
 
         // Every stream ends, as when a proxy cuts long requests or the service restarts; the browser opens a new
-        // one after a few seconds. A session opens in between, and nothing changes in it afterwards.
+        // one after a few seconds. In between, the session in the panel closes and the next one opens; nothing
+        // changes in either afterwards.
         SmartLifecycle streams = context.getBean("sessionStreams", SmartLifecycle.class);
         streams.stop();
         streams.start();
-        String sessionId = admin.message(neighbour, "m1", SELLER, "live").body().get("sessionId").asText();
+        assertThat(admin.post("/api/sessions/" + shown + "/deactivate", Map.of()).status()).isEqualTo(200);
+        String opened = admin.message(neighbour, "m2", SELLER, "live again").body().get("sessionId").asText();
 
         waitFor(ExpectedConditions.attributeToBe(
-                By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"), "data-status", "ACTIVE"));
+                By.cssSelector("#sessions tbody tr[data-session-id='" + opened + "']"), "data-status", "ACTIVE"));
+        waitFor(ExpectedConditions.attributeToBe(By.id("session-detail"), "data-status", "CLOSED"));
+        waitFor(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#timeline li[data-type='LiveSessionClosed']")));
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
