@@ -70,8 +70,9 @@ public class TenantDirectory {
     }
 
     /**
-     * The tenant whose WhatsApp number has this {@code phone_number_id}. The change log is read before the number is
-     * looked up: a number another node moved to another tenant goes there from the very next message.
+     * The tenant whose WhatsApp number has this {@code phone_number_id}. The change log is read (when it is due) before
+     * the number is looked up: a number another node moved to another tenant goes there from the first message after
+     * the change log shows the move, within {@code cache-ttl}, like any other change.
      */
     public Optional<TenantSettings> findByWhatsAppNumber(String phoneNumberId) {
         forgetChangedTenants();

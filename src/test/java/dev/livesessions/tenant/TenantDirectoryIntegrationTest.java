@@ -37,7 +37,7 @@ class TenantDirectoryIntegrationTest {
     JdbcTemplate jdbc;
 
     @Test
-    void aWhatsAppNumberMovedToAnotherTenantGoesThereFromTheVeryNextMessage() {
+    void aWhatsAppNumberMovedToAnotherTenantGoesThereOnceTheChangeLogShowsIt() {
         Http http = new Http(port);
         String number = String.valueOf(300_000_000_000_000L + Math.floorMod(
                 UUID.randomUUID().getLeastSignificantBits(), 100_000_000_000_000L));
