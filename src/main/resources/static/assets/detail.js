@@ -5,15 +5,15 @@ import { formatDuration, formatNumber, humanize, timeElement } from './format.js
 import { showError, showStatus } from './notices.js';
 import { markSelected, rowOf, updateRow } from './sessions.js';
 import { mayControl, state } from './state.js';
-import { renderTimeline, resetTimeline } from './timeline.js';
+import { renderTimeline, resetTimeline, shownEvents } from './timeline.js';
 
 /** The session shown, as last received. */
 let current = null;
 let loadCounter = 0;
 let timelineLoading = false;
 let timelineAgain = false;
-/** The events shown in the timeline, and whose they are: a reload asks only for the events after them. */
-let timeline = { sessionId: null, events: [] };
+/** The session whose events the timeline shows: a reload asks only for the events after them. */
+let timelineOf = null;
 /** While an action runs, its buttons stay disabled, also when a live update draws them again. */
 let actionsBusy = false;
 
@@ -86,19 +86,10 @@ export function closeDetail() {
 }
 
 /** Reads the session in the panel and its new events again: the live stream missed what changed meanwhile. */
-export async function reloadDetail() {
+export function reloadDetail() {
   const sessionId = state.selectedId;
-  if (!sessionId || !current) {
-    return;
-  }
-  try {
-    const session = await api(`/api/sessions/${segment(sessionId)}`);
-    if (sessionId === state.selectedId) {
-      renderSession(session);
-      reloadTimeline();
-    }
-  } catch (error) {
-    showError(error, `Loading session ${sessionId}`);
+  if (sessionId && current) {
+    refreshSession(sessionId, () => true).catch((error) => showError(error, `Loading session ${sessionId}`));
   }
 }
 
@@ -124,14 +115,14 @@ async function reloadTimeline() {
     return;
   }
   const sessionId = state.selectedId;
-  const shown = timeline.sessionId === sessionId ? timeline : null;
-  const after = shown && shown.events.length > 0 ? shown.events[shown.events.length - 1].sequence : -1;
+  const shown = timelineOf === sessionId ? shownEvents() : null;
+  const after = shown && shown.length > 0 ? shown[shown.length - 1].sequence : -1;
   timelineLoading = true;
   try {
     const events = await api(`/api/sessions/${segment(sessionId)}/events?afterSequence=${after}`);
     // Unless the panel changed session, or loaded the whole timeline again, meanwhile.
-    if (sessionId === state.selectedId && (timeline === shown || shown === null)) {
-      showTimeline(sessionId, shown ? shown.events.concat(events) : events);
+    if (sessionId === state.selectedId && (shown === null || shownEvents() === shown)) {
+      showTimeline(sessionId, shown ? shown.concat(events) : events);
     }
   } catch (error) {
     showError(error, `Loading the events of ${sessionId}`);
@@ -145,7 +136,7 @@ async function reloadTimeline() {
 }
 
 function showTimeline(sessionId, events) {
-  timeline = { sessionId, events };
+  timelineOf = sessionId;
   renderTimeline(events);
 }
 
@@ -315,11 +306,10 @@ async function refreshSession(id, upToDate) {
     await new Promise((resolve) => window.setTimeout(resolve, CATCH_UP_EVERY_MS));
     session = await api(`/api/sessions/${segment(id)}`);
   }
-  const events = await api(`/api/sessions/${segment(id)}/events`);
   updateRow(session);
   if (state.selectedId === id) {
     renderSession(session);
-    showTimeline(id, events);
+    await reloadTimeline();
   }
 }
 

@@ -85,6 +85,11 @@ function eventItem(event) {
   return item;
 }
 
+/** The events the timeline holds (all of them, also those left out of the list). */
+export function shownEvents() {
+  return lastEvents;
+}
+
 /** Renders the events into the ordered list #timeline. */
 export function renderTimeline(events) {
   lastEvents = events || [];

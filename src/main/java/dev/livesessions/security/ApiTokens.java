@@ -60,20 +60,21 @@ class ApiTokens {
     }
 
     Optional<StoredToken> authenticate(String token) {
-        String hash = hash(token);
+        return stored(hash(token));
+    }
+
+    /** @return whether the token is still there and not revoked */
+    boolean notRevoked(StoredToken token) {
+        return stored(token.hash()).isPresent();
+    }
+
+    private Optional<StoredToken> stored(String hash) {
         return jdbc.query("SELECT name, role, tenant_id FROM api_token WHERE token_hash = ? AND revoked_at IS NULL",
                           (row, i) -> new StoredToken(hash, new Caller("token:" + row.getString(1),
                                                                        Role.valueOf(row.getString(2)),
                                                                        row.getString(3))),
                           hash)
                    .stream().findFirst();
-    }
-
-    /** @return whether the token is still there and not revoked */
-    boolean notRevoked(StoredToken token) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM api_token WHERE token_hash = ? AND revoked_at IS NULL)", Boolean.class,
-                token.hash()));
     }
 
     List<TokenView> all() {

@@ -61,12 +61,6 @@ class SecurityConfiguration {
     /** Callers with an API token and the monitoring's scrapes: never a browser's page or script. */
     private static final RequestMatcher MACHINE = request -> BEARER.matches(request)
                                                              || request.getRequestURI().startsWith("/actuator/");
-    /** The login page and what the dashboard's pages load (as permitted below): no user's row to read for them. */
-    private static final RequestMatcher OPEN_TO_ALL = request -> {
-        String path = request.getRequestURI();
-        return path.equals("/login.html") || path.equals("/login") || path.startsWith("/assets/")
-               || path.equals("/error");
-    };
     private static final RequestMatcher NOT_API_DOCS = request -> !request.getRequestURI().startsWith("/swagger-ui");
     /** The dashboard loads nothing from elsewhere. */
     private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; "
@@ -143,9 +137,9 @@ class SecurityConfiguration {
     /**
      * Logs a user out at their next request once they were disabled, or given another role or tenant, since they logged
      * in: the session keeps the account as it was at login, on the node that logged them in, and the change may have
-     * been made on any node. One read of the user's row per request of a logged-in user, but for the pages and files
-     * anyone may load. When the database cannot say, the request goes on: whatever it asks of the database will be
-     * answered 503, and a blip of the database logs nobody out.
+     * been made on any node. One read of the user's row per request of a logged-in user. When the database cannot say,
+     * the request goes on: whatever it asks of the database will be answered 503, and a blip of the database logs
+     * nobody out.
      */
     private static final class LoggedInUsersStillValid extends OncePerRequestFilter {
 
@@ -153,11 +147,6 @@ class SecurityConfiguration {
 
         LoggedInUsersStillValid(Revocations revocations) {
             this.revocations = revocations;
-        }
-
-        @Override
-        protected boolean shouldNotFilter(HttpServletRequest request) {
-            return OPEN_TO_ALL.matches(request);
         }
 
         @Override
