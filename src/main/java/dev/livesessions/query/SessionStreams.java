@@ -56,20 +56,28 @@ class SessionStreams implements SmartLifecycle {
 
     /**
      * Opens a stream of the sessions of {@code tenantId}, or of all tenants when it is null. It ends once
-     * {@code stillAllowed} says no (a revoked token, a disabled user), asked every few seconds.
+     * {@code stillAllowed} says no (a revoked token, a disabled user), asked every few seconds. A stream whose first
+     * statistics cannot be read is not opened: its subscription is closed, and the request fails.
      */
     SseEmitter open(String tenantId, BooleanSupplier stillAllowed) {
         SseEmitter emitter = new SseEmitter(STREAM_LASTS.toMillis());
         SubscriptionQueryResult<SessionStats, SessionView> subscription = queries.subscriptionQuery(
                 new WatchSessions(tenantId), ResponseTypes.instanceOf(SessionStats.class),
                 ResponseTypes.instanceOf(SessionView.class));
+        SessionStats stats;
+        try {
+            stats = subscription.initialResult().block();
+        } catch (RuntimeException statisticsNotRead) {
+            subscription.close();
+            throw statisticsNotRead;
+        }
         Stream stream = new Stream(tenantId, stillAllowed, emitter, subscription);
         streams.add(stream);
         emitter.onCompletion(stream::close);
         emitter.onTimeout(stream::close);
         emitter.onError(error -> stream.close());
         subscription.updates().subscribe(stream::changed);
-        stream.send("stats", subscription.initialResult().block(), clock.instant());
+        stream.send("stats", stats, clock.instant());
         return emitter;
     }
 
