@@ -5,16 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.livesessions.security.Caller;
 import dev.livesessions.tenant.TenantDirectory;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,7 +36,8 @@ class EventStreamController {
     EventStreamController(StoredEvents events, TenantDirectory tenants, ObjectMapper json) {
         this.events = events;
         this.tenants = tenants;
-        this.json = json.copy().disable(SerializationFeature.INDENT_OUTPUT);
+        this.json = json.copy().disable(SerializationFeature.INDENT_OUTPUT)
+                        .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     }
 
     /**
@@ -44,9 +45,8 @@ class EventStreamController {
      * dashboard following a hot live reads only what is new.
      */
     @GetMapping(path = "/api/sessions/{sessionId}/events", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<StreamingResponseBody> sessionEvents(@PathVariable String sessionId,
-                                                        @RequestParam(defaultValue = "-1") long afterSequence,
-                                                        Caller caller) {
+    void sessionEvents(@PathVariable String sessionId, @RequestParam(defaultValue = "-1") long afterSequence,
+                       Caller caller, HttpServletResponse response) throws IOException {
         caller.mayReadSession(sessionId);
         if (afterSequence < -1) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'afterSequence' must be -1 or more");
@@ -54,23 +54,22 @@ class EventStreamController {
         if (!events.sessionHasEvents(sessionId)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No session '" + sessionId + "'");
         }
-        StreamingResponseBody body = out -> {
-            try (JsonGenerator array = json.getFactory().createGenerator(out)) {
-                array.writeStartArray();
-                events.ofSession(sessionId, afterSequence, event -> write(array, event));
-                array.writeEndArray();
-            }
-        };
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        JsonGenerator array = json.getFactory().createGenerator(response.getOutputStream());
+        writeToTheEnd(response, () -> {
+            array.writeStartArray();
+            events.ofSession(sessionId, afterSequence, event -> write(array, event));
+            array.writeEndArray();
+            array.flush();
+        });
     }
 
     /** A tenant's events stored in [from, to) (the whole history by default), one JSON object per line. */
     @GetMapping(path = "/api/events/export")
-    ResponseEntity<StreamingResponseBody> export(
-            @RequestParam String tenantId,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
-            Caller caller) {
+    void export(@RequestParam String tenantId,
+                @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+                @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+                Caller caller, HttpServletResponse response) throws IOException {
         caller.mayRead(tenantId);
         if (tenants.find(tenantId).isEmpty()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No tenant '" + tenantId + "'");
@@ -80,19 +79,38 @@ class EventStreamController {
         if (!start.isBefore(end)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'from' must be before 'to'");
         }
-        StreamingResponseBody body = out -> events.ofTenant(tenantId, start, end, event -> writeLine(out, event));
-        return ResponseEntity.ok()
-                             .contentType(NDJSON)
-                             .header("Content-Disposition",
-                                     "attachment; filename=\"" + tenantId + "-events.ndjson\"")
-                             .body(body);
+        response.setContentType(NDJSON.toString());
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + tenantId + "-events.ndjson\"");
+        OutputStream out = response.getOutputStream();
+        writeToTheEnd(response, () -> events.ofTenant(tenantId, start, end, event -> writeLine(out, event)));
+    }
+
+    /**
+     * Writes the answer on the request's own thread, for as long as it takes: an asynchronous answer would be cut at
+     * the container's timeout and still end like a complete one. A failure before the first bytes went out is an
+     * ordinary error answer (what was written of the events is dropped); after, the answer is broken off (the
+     * container closes the connection without ending it), so that no client takes part of the events for all of
+     * them. A client that went away only stops the writing.
+     */
+    private static void writeToTheEnd(HttpServletResponse response, Writing writing) throws IOException {
+        try {
+            writing.write();
+        } catch (UncheckedIOException clientGone) {
+            throw clientGone.getCause();
+        } catch (RuntimeException failure) {
+            if (!response.isCommitted()) {
+                response.reset();
+                throw failure;
+            }
+            throw new BrokenOff(failure);
+        }
     }
 
     private void write(JsonGenerator array, StoredEvent event) {
         try {
             json.writeValue(array, event);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException clientGone) {
+            throw new UncheckedIOException(clientGone);
         }
     }
 
@@ -100,8 +118,20 @@ class EventStreamController {
         try {
             out.write(json.writeValueAsBytes(event));
             out.write('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException clientGone) {
+            throw new UncheckedIOException(clientGone);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Writing {
+        void write() throws IOException;
+    }
+
+    /** Events that could not be read to the end of an answer already begun: no error handler may write after them. */
+    private static final class BrokenOff extends RuntimeException {
+        BrokenOff(RuntimeException cause) {
+            super("The events could not be written to the end of the answer", cause);
         }
     }
 }

@@ -4,41 +4,35 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.axonframework.common.DateTimeUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.PreparedStatementCreator;
-import org.springframework.jdbc.core.PreparedStatementCreatorFactory;
-import org.springframework.jdbc.core.SqlParameter;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Reads events straight from the event store's table, as stored: an audit shows what was written, in the revision it
- * was written in, before any upcaster. Rows are streamed (a cursor, not a list), so a hot session or a long export
- * never sits in memory.
+ * was written in, before any upcaster. Events are read a page at a time, each page by a statement of its own, after
+ * the last event of the page before: a long stream never sits in memory, and no connection or transaction is held
+ * while the reader (a client downloading an export, however slowly) takes a page.
  */
 @Component
 class StoredEvents {
 
+    static final int PAGE = 1_000;
     private static final String COLUMNS = "SELECT global_index, aggregate_identifier, sequence_number, "
             + "event_identifier, payload_type, payload_revision, time_stamp, payload, meta_data FROM domain_event_entry ";
-    private static final int FETCH_SIZE = 500;
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate readOnly;
     private final ObjectMapper json = new ObjectMapper();
 
-    StoredEvents(JdbcTemplate jdbc, TransactionTemplate transactions) {
+    StoredEvents(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.readOnly = new TransactionTemplate(transactions.getTransactionManager());
-        this.readOnly.setReadOnly(true);
     }
 
     boolean sessionHasEvents(String sessionId) {
@@ -49,34 +43,39 @@ class StoredEvents {
 
     /** The session's stream, in order, from the event after {@code afterSequence} (-1 for the whole stream). */
     void ofSession(String sessionId, long afterSequence, Consumer<StoredEvent> reader) {
-        stream(COLUMNS + "WHERE aggregate_identifier = ? AND sequence_number > ? ORDER BY sequence_number",
-               List.of(new SqlParameter(Types.VARCHAR), new SqlParameter(Types.BIGINT)),
-               List.of(sessionId, afterSequence), reader);
+        inPages(COLUMNS + "WHERE aggregate_identifier = ? AND sequence_number > ? ORDER BY sequence_number LIMIT ?",
+                after -> new Object[] {sessionId, after, PAGE}, afterSequence, StoredEvent::sequence, reader);
     }
 
     /**
      * The tenant's events stored in {@code [from, to)}, in the order they were stored. Session ids are the tenant's
-     * id, a dot and a number; tenant ids hold no dot nor LIKE wildcard.
+     * id, a dot and a number; tenant ids hold no dot nor LIKE wildcard. The pages follow the global index: an event
+     * committed while the export runs is in it if its index comes after the page being read.
      */
     void ofTenant(String tenantId, Instant from, Instant to, Consumer<StoredEvent> reader) {
-        stream(COLUMNS + "WHERE aggregate_identifier LIKE ? AND time_stamp >= ? AND time_stamp < ? "
-                       + "ORDER BY global_index",
-               List.of(new SqlParameter(Types.VARCHAR), new SqlParameter(Types.VARCHAR),
-                       new SqlParameter(Types.VARCHAR)),
-               List.of(tenantId + ".%", DateTimeUtils.formatInstant(from), DateTimeUtils.formatInstant(to)), reader);
+        String sessions = tenantId + ".%";
+        String start = DateTimeUtils.formatInstant(from);
+        String end = DateTimeUtils.formatInstant(to);
+        inPages(COLUMNS + "WHERE aggregate_identifier LIKE ? AND time_stamp >= ? AND time_stamp < ? "
+                        + "AND global_index > ? ORDER BY global_index LIMIT ?",
+                after -> new Object[] {sessions, start, end, after, PAGE}, -1, StoredEvent::globalIndex, reader);
     }
 
-    private void stream(String sql, List<SqlParameter> types, List<Object> values, Consumer<StoredEvent> reader) {
-        PreparedStatementCreatorFactory factory = new PreparedStatementCreatorFactory(sql, types);
-        PreparedStatementCreator statement = connection -> {
-            var prepared = factory.newPreparedStatementCreator(values).createPreparedStatement(connection);
-            prepared.setFetchSize(FETCH_SIZE);
-            return prepared;
-        };
-        // PostgreSQL honours the fetch size only inside a transaction.
-        readOnly.executeWithoutResult(status -> jdbc.query(statement, row -> {
-            reader.accept(read(row));
-        }));
+    /**
+     * Runs {@code query} for the page after {@code start}, hands its events to the reader, and goes on after the last
+     * one's {@code key} until a page comes back short.
+     */
+    private void inPages(String query, LongFunction<Object[]> parametersAfter, long start,
+                         ToLongFunction<StoredEvent> key, Consumer<StoredEvent> reader) {
+        long after = start;
+        List<StoredEvent> page;
+        do {
+            page = jdbc.query(query, (row, number) -> read(row), parametersAfter.apply(after));
+            page.forEach(reader);
+            if (!page.isEmpty()) {
+                after = key.applyAsLong(page.get(page.size() - 1));
+            }
+        } while (page.size() == PAGE);
     }
 
     private StoredEvent read(ResultSet row) throws SQLException {
@@ -95,7 +94,7 @@ class StoredEvents {
         try {
             return json.readTree(stored);
         } catch (IOException e) {
-            throw new UncheckedIOException("A stored event is not JSON", e);
+            throw new IllegalStateException("A stored event is not JSON", e);
         }
     }
 }

@@ -4,18 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
+import org.axonframework.common.DateTimeUtils;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @IntegrationTest
 class EventStreamIntegrationTest {
@@ -24,8 +34,14 @@ class EventStreamIntegrationTest {
     private static final String CLIENT = "+33622222222";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final String NO_KNOWN_TYPE = "dev.livesessions.audit.NoKnownType";
+
     @LocalServerPort
     int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    TransactionTemplate transactions;
 
     private Http http;
     private String tenant;
@@ -112,6 +128,127 @@ class EventStreamIntegrationTest {
         assertThat(http.get("/api/events/export?tenantId=" + tenant + "&from=" + now + "&to=" + now).status())
                 .isEqualTo(400);
         assertThat(http.get("/api/events/export?tenantId=" + tenant + "&from=yesterday").status()).isEqualTo(400);
+    }
+
+    @Test
+    void streamsOfSeveralPagesComeWholeAndInOrder() {
+        String sessionId = tenant + ".1";
+        int count = 2 * StoredEvents.PAGE + 500;
+        storeEventsOfNoKnownType(sessionId, 0, count);
+        try {
+            List<JsonNode> exported = export("");
+            JsonNode stream = http.get("/api/sessions/" + sessionId + "/events").body();
+            JsonNode newer = http.get("/api/sessions/" + sessionId + "/events?afterSequence=" + StoredEvents.PAGE)
+                                 .body();
+
+            assertThat(exported).extracting(event -> event.get("sequence").asLong())
+                                .containsExactlyElementsOf(sequences(0, count));
+            assertThat(exported).extracting(event -> event.get("globalIndex").asLong()).isSorted();
+            assertThat(stream.findValues("sequence")).extracting(JsonNode::asLong)
+                                                     .containsExactlyElementsOf(sequences(0, count));
+            assertThat(newer.findValues("sequence")).extracting(JsonNode::asLong)
+                                                    .containsExactlyElementsOf(sequences(StoredEvents.PAGE + 1, count));
+        } finally {
+            forgetEventsOf(sessionId);
+        }
+    }
+
+    /**
+     * The tests' request timeout for asynchronous answers is a second (config/application.properties); the event table
+     * is locked for longer than that, so the export waits for it.
+     */
+    @Test
+    void anExportThatTakesLongerThanTheRequestTimeoutComesWhole() throws Exception {
+        http.message(tenant, "m1", SELLER, "live");
+        http.message(tenant, "m2", CLIENT, "A1");
+        List<JsonNode> stored = export("");
+        CountDownLatch locked = new CountDownLatch(1);
+        CompletableFuture<Void> lock = CompletableFuture.runAsync(() -> transactions.executeWithoutResult(status -> {
+            jdbc.execute("LOCK TABLE domain_event_entry IN ACCESS EXCLUSIVE MODE");
+            locked.countDown();
+            pause(Duration.ofSeconds(2));
+        }));
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+
+        List<JsonNode> exported = export("");
+
+        lock.join();
+        assertThat(exported).hasSize(stored.size()).hasSize(3);
+    }
+
+    @Test
+    void anAnswerThatCannotBeWrittenToItsEndIsBrokenOffRatherThanEnded() {
+        String sessionId = tenant + ".1";
+        storeEventsOfNoKnownType(sessionId, 0, StoredEvents.PAGE);
+        storeAnEventThatIsNotJson(sessionId, StoredEvents.PAGE);
+        storeEventsOfNoKnownType(sessionId, StoredEvents.PAGE + 1, 10);
+        try {
+            assertThatThrownBy(() -> http.get("/api/events/export?tenantId=" + tenant))
+                    .isInstanceOf(UncheckedIOException.class);
+            assertThatThrownBy(() -> http.get("/api/sessions/" + sessionId + "/events"))
+                    .isInstanceOf(UncheckedIOException.class);
+        } finally {
+            forgetEventsOf(sessionId);
+        }
+    }
+
+    @Test
+    void anAnswerThatFailsBeforeItsFirstEventIsAnError() {
+        String sessionId = tenant + ".1";
+        storeAnEventThatIsNotJson(sessionId, 0);
+        try {
+            Http.Response export = http.get("/api/events/export?tenantId=" + tenant);
+            Http.Response stream = http.get("/api/sessions/" + sessionId + "/events");
+
+            assertThat(List.of(export, stream)).allSatisfy(response -> {
+                assertThat(response.status()).isEqualTo(500);
+                assertThat(response.contentType()).startsWith("application/json");
+                assertThat(response.text()).doesNotContain("\"sequence\"");
+            });
+        } finally {
+            forgetEventsOf(sessionId);
+        }
+    }
+
+    /**
+     * Stores events straight into the event table: a type no part of the service knows (the read models pass them
+     * by), with a payload of about 250 bytes, so that a few hundred fill more than the answer's buffer.
+     */
+    private void storeEventsOfNoKnownType(String sessionId, int firstSequence, int count) {
+        jdbc.update("""
+                    INSERT INTO domain_event_entry (event_identifier, aggregate_identifier, sequence_number, type,
+                                                    time_stamp, payload_type, payload, meta_data)
+                    SELECT gen_random_uuid()::text, ?, n, 'LiveSession', ?, ?,
+                           convert_to(format('{"n": %s, "filler": "%s"}', n, repeat('x', 230)), 'UTF8'),
+                           convert_to('{}', 'UTF8')
+                    FROM generate_series(?::bigint, ?::bigint) AS n ORDER BY n
+                    """, sessionId, DateTimeUtils.formatInstant(Instant.now()), NO_KNOWN_TYPE, firstSequence,
+                    firstSequence + count - 1);
+    }
+
+    private void storeAnEventThatIsNotJson(String sessionId, long sequence) {
+        jdbc.update("""
+                    INSERT INTO domain_event_entry (event_identifier, aggregate_identifier, sequence_number, type,
+                                                    time_stamp, payload_type, payload, meta_data)
+                    VALUES (gen_random_uuid()::text, ?, ?, 'LiveSession', ?, ?, convert_to('not json', 'UTF8'),
+                            convert_to('{}', 'UTF8'))
+                    """, sessionId, sequence, DateTimeUtils.formatInstant(Instant.now()), NO_KNOWN_TYPE);
+    }
+
+    private void forgetEventsOf(String sessionId) {
+        jdbc.update("DELETE FROM domain_event_entry WHERE aggregate_identifier = ?", sessionId);
+    }
+
+    private static List<Long> sequences(long from, long to) {
+        return LongStream.range(from, to).boxed().toList();
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The store keeps events' times to the millisecond: a point in time no event shares with one on either side. */
