@@ -185,11 +185,14 @@ class LiveSession {
     /**
      * Gives notice of the coming archive and only then schedules it: one deadline at a time. A notice that comes so
      * late (after downtime) that less than half its period is left moves the archive a full period after it; a
-     * notice a few seconds late, as deadlines are, keeps the date it announces.
+     * notice a few seconds late, as deadlines are, keeps the date it announces. An archive is announced once: a
+     * second notice deadline for the same date (auto-cleanup switched off and on again, a deadline run twice) does
+     * nothing.
      */
     @DeadlineHandler(deadlineName = Deadlines.ARCHIVE_NOTICE)
     void on(ArchiveNoticeDeadline deadline, DeadlineManager deadlines, RetentionPolicies retention, Clock clock) {
-        if (!stillScheduled(deadline.archiveAt()) || cancelledBecauseArchivingIsOff(retention, clock)) {
+        if (!stillScheduled(deadline.archiveAt()) || archiveAt.equals(noticedArchiveAt)
+            || cancelledBecauseArchivingIsOff(retention, clock)) {
             return;
         }
         Instant now = clock.instant();

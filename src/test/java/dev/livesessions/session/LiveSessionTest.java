@@ -488,6 +488,19 @@ class LiveSessionTest {
         }
 
         @Test
+        void anArchiveIsAnnouncedOnceThoughAutoCleanupWasSwitchedOffAndOnBeforeItsNotice() {
+            Instant archiveAt = T0.plus(ARCHIVE_AFTER);
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)),
+                                     new CloseLiveSession("acme.1", T0),
+                                     new ChangeAutoCleanup("acme.1", false, T0.plusSeconds(60)),
+                                     new ChangeAutoCleanup("acme.1", true, T0.plusSeconds(120)))
+                   .whenTimeElapses(ARCHIVE_AFTER.minus(NOTICE))
+                   .expectEvents(new ArchiveNoticeIssued("acme.1", "acme", archiveAt, archiveAt.minus(NOTICE)))
+                   .expectScheduledDeadline(NOTICE, new ArchiveDeadline(archiveAt));
+        }
+
+        @Test
         void anArchiveThatFallsDueBeforeItsNoticeWasGivenGivesTheNoticeThenAndArchivesAFullNoticeLater() {
             // Archives were scheduled without notice; notices are switched on before this one falls due. (After
             // downtime over both moments, the archive's deadline can likewise run before the notice's.)
