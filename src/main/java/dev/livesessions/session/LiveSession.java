@@ -356,7 +356,15 @@ class LiveSession {
         }
     }
 
+    /**
+     * Closes the session when asked, or at its natural end if that has passed already (its closing deadline had not
+     * run yet): a session was over once its window ended, whoever notices.
+     */
     private void closeByHand(Instant at, DeadlineManager deadlines, RetentionPolicies retention) {
+        if (!naturalEnd().isAfter(at)) {
+            closeAtNaturalEnd(MetaData.emptyInstance(), at, deadlines, retention);
+            return;
+        }
         close(at.isBefore(lastActivityAt) ? lastActivityAt : at, CloseReason.MANUAL, MetaData.emptyInstance(), at,
               deadlines, retention);
     }

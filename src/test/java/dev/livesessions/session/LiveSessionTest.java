@@ -346,6 +346,17 @@ class LiveSessionTest {
         }
 
         @Test
+        void deactivatingASessionPastItsWindowClosesItWhenItsWindowEnded() {
+            Instant late = T0.plus(WINDOW).plus(Duration.ofMinutes(30));
+            fixture.givenCurrentTime(late)
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
+                   .when(new CloseLiveSession("acme.1", late))
+                   .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)))
+                   .expectResultMessagePayload(true);
+        }
+
+        @Test
         void deactivatingASessionThatIsNotActiveChangesNothing() {
             fixture.givenCurrentTime(T0)
                    .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0.plus(WINDOW),
