@@ -73,8 +73,8 @@ final class ReadModelUpdater {
             session.archived(archived.archivedAt());
         } else if (event instanceof SessionDeleted deleted) {
             session.deleted(deleted.deletedAt());
-        } else if (event instanceof SessionRestored) {
-            session.restored();
+        } else if (event instanceof SessionRestored restored) {
+            session.restored(restored.restoredAt());
         } else if (event instanceof AutoCleanupChanged changed) {
             session.autoCleanup(changed.enabled());
         }

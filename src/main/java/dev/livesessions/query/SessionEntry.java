@@ -52,6 +52,8 @@ class SessionEntry {
     private Instant archiveNoticeAt;
     private Instant archivedAt;
     private Instant deletedAt;
+    /** When it was last restored: from then on it counts as idle. */
+    private Instant restoredAt;
     /** The sequence number of the last of the session's events applied to this row. */
     private long lastEventSequence;
 
@@ -60,7 +62,7 @@ class SessionEntry {
             "session_id", "tenant_id", "number", "status", "created_at", "last_activity_at",
             "inactivity_window_seconds", "expires_at", "lifespan_ends_at", "closed_at", "close_reason",
             "seller_messages", "client_codes", "auto_cleanup", "archive_at", "archive_notice_at", "archived_at",
-            "deleted_at", "last_event_sequence");
+            "deleted_at", "last_event_sequence", "restored_at");
 
     protected SessionEntry() {
         // for JPA
@@ -88,6 +90,7 @@ class SessionEntry {
         entry.archivedAt = instant(row, "archived_at");
         entry.deletedAt = instant(row, "deleted_at");
         entry.lastEventSequence = row.getLong("last_event_sequence");
+        entry.restoredAt = instant(row, "restored_at");
         return entry;
     }
 
@@ -112,6 +115,7 @@ class SessionEntry {
         setInstant(statement, 17, archivedAt);
         setInstant(statement, 18, deletedAt);
         statement.setLong(19, lastEventSequence);
+        setInstant(statement, 20, restoredAt);
     }
 
     /** @param maxLifespan the session's cap, or null when it has none */
@@ -206,8 +210,9 @@ class SessionEntry {
         clearArchiveSchedule();
     }
 
-    void restored() {
+    void restored(Instant at) {
         status = SessionStatus.CLOSED;
+        restoredAt = stored(at);
         archivedAt = null;
         deletedAt = null;
     }

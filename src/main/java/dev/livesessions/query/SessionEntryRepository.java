@@ -60,7 +60,8 @@ interface SessionEntryRepository extends JpaRepository<SessionEntry, String> {
     @Query("""
             SELECT s.sessionId FROM SessionEntry s
             WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.status IN (ACTIVE, CLOSED) AND s.autoCleanup = true
-              AND s.lastActivityAt < :idleBefore AND (:after IS NULL OR s.sessionId > :after)
+              AND s.lastActivityAt < :idleBefore AND (s.restoredAt IS NULL OR s.restoredAt < :idleBefore)
+              AND (:after IS NULL OR s.sessionId > :after)
             ORDER BY s.sessionId
             """)
     List<String> findArchivable(String tenantId, Instant idleBefore, String after, Pageable limit);
@@ -68,7 +69,7 @@ interface SessionEntryRepository extends JpaRepository<SessionEntry, String> {
     @Query("""
             SELECT count(s) FROM SessionEntry s
             WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.status IN (ACTIVE, CLOSED) AND s.autoCleanup = true
-              AND s.lastActivityAt < :idleBefore
+              AND s.lastActivityAt < :idleBefore AND (s.restoredAt IS NULL OR s.restoredAt < :idleBefore)
             """)
     long countArchivable(String tenantId, Instant idleBefore);
 }

@@ -67,14 +67,15 @@ import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
  *     <li>a closed session with auto-cleanup on is archived once idle for the tenant's archive delay, after a notice;
  *     turning auto-cleanup off cancels that, turning it on schedules it again;</li>
  *     <li>any session can be deleted (an active one is closed first) and an archived or deleted one restored, as a
- *     closed session whose archive delay starts again.</li>
+ *     closed session whose archive delay starts again: it counts as idle since its restore, for its own archive and
+ *     for cleanup runs alike.</li>
  * </ul>
  * Commands that change nothing (closing a closed session, restoring an active one) answer {@code false}.
  * Fields are annotated for the Jackson snapshot of the aggregate. The revision changes whenever they do: Axon then
  * ignores snapshots of another revision and rebuilds the session from its events.
  */
 @Aggregate(cache = "liveSessionCache", snapshotTriggerDefinition = "liveSessionSnapshotTrigger")
-@Revision("4")
+@Revision("5")
 class LiveSession {
 
     enum Lifecycle { ACTIVE, CLOSED, ARCHIVED, DELETED }
@@ -109,6 +110,9 @@ class LiveSession {
     /** The archive whose notice was given; an automatic archive never comes without one. */
     @JsonProperty
     private Instant noticedArchiveAt;
+    /** When it was last restored; null if never. */
+    @JsonProperty
+    private Instant restoredAt;
 
     LiveSession() {
         // for Axon and Jackson
@@ -228,7 +232,7 @@ class LiveSession {
     @CommandHandler
     boolean handle(ArchiveIfIdle command, DeadlineManager deadlines, RetentionPolicies retention) {
         boolean archivable = lifecycle == Lifecycle.ACTIVE || lifecycle == Lifecycle.CLOSED;
-        if (!archivable || !autoCleanup || lastActivityAt.plus(command.idleFor()).isAfter(command.asOf())) {
+        if (!archivable || !autoCleanup || idleSince().plus(command.idleFor()).isAfter(command.asOf())) {
             return false;
         }
         if (lifecycle == Lifecycle.ACTIVE) {
@@ -267,7 +271,7 @@ class LiveSession {
         }
         apply(new AutoCleanupChanged(sessionId, tenantId, command.enabled(), command.at()));
         if (command.enabled() && lifecycle == Lifecycle.CLOSED) {
-            scheduleArchive(lastActivityAt, command.at(), MetaData.emptyInstance(), deadlines, retention);
+            scheduleArchive(idleSince(), command.at(), MetaData.emptyInstance(), deadlines, retention);
         }
         return true;
     }
@@ -404,6 +408,11 @@ class LiveSession {
         return true;
     }
 
+    /** Since when the session counts as idle for its archive: its last activity, or its restore if that came later. */
+    private Instant idleSince() {
+        return restoredAt != null && restoredAt.isAfter(lastActivityAt) ? restoredAt : lastActivityAt;
+    }
+
     /** An archive deadline or notice still holds if nothing moved or cancelled the archive since it was set. */
     private boolean stillScheduled(Instant scheduledArchive) {
         return lifecycle == Lifecycle.CLOSED && autoCleanup && scheduledArchive.equals(archiveAt);
@@ -495,5 +504,6 @@ class LiveSession {
     @EventSourcingHandler
     void on(SessionRestored event) {
         lifecycle = Lifecycle.CLOSED;
+        restoredAt = event.restoredAt();
     }
 }

@@ -185,6 +185,20 @@ class CleanupRunIntegrationTest {
     }
 
     @Test
+    void aRestoredSessionIsLeftAloneUntilIdleForTheDelaySinceItsRestore() {
+        run(Map.of());
+        await().until(() -> status(old).equals("ARCHIVED"));
+        http.post("/api/sessions/" + old + "/restore", Map.of());
+        await().until(() -> status(old).equals("CLOSED"));
+
+        JsonNode nextNight = run(Map.of()).body();
+
+        assertThat(nextNight.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(items(nextNight)).isEmpty();
+        assertThat(status(old)).isEqualTo("CLOSED");
+    }
+
+    @Test
     void badParametersAreRejected() {
         assertThat(run(Map.of("inactiveHours", 0)).status()).isEqualTo(400);
         assertThat(run(Map.of("deleteDays", -3)).status()).isEqualTo(400);

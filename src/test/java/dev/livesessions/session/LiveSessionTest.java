@@ -664,6 +664,46 @@ class LiveSessionTest {
                    .whenTimeElapses(ARCHIVE_AFTER)
                    .expectEvents(new ArchiveNoticeIssued("acme.1", "acme", newArchive, newArchive.minus(NOTICE)));
         }
+
+        @Test
+        void aCleanupRunCountsARestoredSessionIdleSinceItsRestore() {
+            Instant restoredAt = T0.plus(Duration.ofDays(40));
+            Instant nextNight = restoredAt.plus(Duration.ofDays(1));
+            fixture.givenCurrentTime(nextNight)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                             new SessionArchived("acme.1", "acme", T0.plus(ARCHIVE_AFTER), ArchiveTrigger.AUTOMATIC),
+                             new SessionRestored("acme.1", "acme", restoredAt))
+                   .when(new ArchiveIfIdle("acme.1", nextNight, ARCHIVE_AFTER))
+                   .expectNoEvents()
+                   .expectResultMessagePayload(false);
+        }
+
+        @Test
+        void aCleanupRunArchivesARestoredSessionOnceIdleForTheDelaySinceItsRestore() {
+            Instant restoredAt = T0.plus(Duration.ofDays(40));
+            Instant asOf = restoredAt.plus(ARCHIVE_AFTER);
+            fixture.givenCurrentTime(asOf)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                             new SessionDeleted("acme.1", "acme", T0.plusSeconds(1)),
+                             new SessionRestored("acme.1", "acme", restoredAt))
+                   .when(new ArchiveIfIdle("acme.1", asOf, ARCHIVE_AFTER))
+                   .expectEvents(new SessionArchived("acme.1", "acme", asOf, ArchiveTrigger.CLEANUP_RUN))
+                   .expectResultMessagePayload(true);
+        }
+
+        @Test
+        void autoCleanupSwitchedBackOnAfterARestoreCountsTheDelayFromTheRestore() {
+            Instant restoredAt = T0.plus(Duration.ofDays(40));
+            Instant backOn = restoredAt.plus(Duration.ofHours(2));
+            fixture.givenCurrentTime(backOn)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                             new SessionArchived("acme.1", "acme", T0.plus(ARCHIVE_AFTER), ArchiveTrigger.AUTOMATIC),
+                             new SessionRestored("acme.1", "acme", restoredAt),
+                             new AutoCleanupChanged("acme.1", "acme", false, restoredAt.plus(Duration.ofHours(1))))
+                   .when(new ChangeAutoCleanup("acme.1", true, backOn))
+                   .expectEvents(new AutoCleanupChanged("acme.1", "acme", true, backOn),
+                                 new ArchiveScheduled("acme.1", "acme", restoredAt.plus(ARCHIVE_AFTER)));
+        }
     }
 
     /** The service's clock, in the fixture: the fixture's own time, which its deadlines follow. */

@@ -52,7 +52,7 @@ class SnapshotIntegrationTest {
         commands.sendAndWait(new RecordActivity(sessionId, TERMS, IntStream.rangeClosed(1, 1_100)
                 .mapToObj(i -> signal("m" + i, now.plusMillis(i))).toList()));
 
-        await().until(() -> snapshots(sessionId, "4") == 1);
+        await().until(() -> snapshots(sessionId, "5") == 1);
         // A snapshot of an older revision, later than the real one and readable, but saying the session is closed:
         // were it used, the next signal would open the tenant's next session.
         String stale = """
@@ -63,7 +63,7 @@ class SnapshotIntegrationTest {
                 INSERT INTO snapshot_event_entry (aggregate_identifier, sequence_number, type, event_identifier,
                     time_stamp, payload_type, payload_revision, payload, meta_data)
                 VALUES (?, 1102, 'LiveSession', gen_random_uuid()::text, '2026-11-22T00:00:00Z',
-                        'dev.livesessions.session.LiveSession', '3', convert_to(?, 'UTF8'), NULL)
+                        'dev.livesessions.session.LiveSession', '4', convert_to(?, 'UTF8'), NULL)
                 """, sessionId, stale);
         liveSessionCache.removeAll();
 
@@ -92,12 +92,12 @@ class SnapshotIntegrationTest {
                                 .mapToObj(i -> signal("m" + i, now.plusMillis(i))).toList())));
 
                 assertThat(answer).succeedsWithin(Duration.ofSeconds(10)).extracting(List::size).isEqualTo(1_100);
-                assertThat(snapshots(sessionId, "4")).isZero();
+                assertThat(snapshots(sessionId, "5")).isZero();
             } finally {
                 holder.rollback();
             }
         }
-        await().until(() -> snapshots(sessionId, "4") == 1);
+        await().until(() -> snapshots(sessionId, "5") == 1);
     }
 
     private long snapshots(String sessionId, String revision) {
