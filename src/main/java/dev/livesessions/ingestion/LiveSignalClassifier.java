@@ -24,7 +24,8 @@ class LiveSignalClassifier {
      */
     private static final int MOST_READS = 100_000;
     private static final Pattern ACCENTS = Pattern.compile("\\p{M}");
-    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\\p{Punct}\\s\\p{Z}]+$");
+    /** Any script's punctuation and symbols ("Stop…", "STOP！", "stop 🛑"), not only ASCII's. */
+    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\\p{P}\\p{S}\\s\\p{Z}]+$");
     private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
     private static final Pattern FORMAT_CHARACTERS = Pattern.compile("\\p{Cf}");
 

@@ -64,7 +64,8 @@ class LiveSignalClassifierTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"STOP", "stop", " Stop. ", "STOP ALL", "stop  all!", "Arrêt", "ARRET !", "unsubscribe",
-            "Arrêt\u202F!", "STOP\u00A0", "\uFEFFstop", "stop\u00A0all", "sto\u200Bp"})
+            "Arrêt\u202F!", "STOP\u00A0", "\uFEFFstop", "stop\u00A0all", "sto\u200Bp", "Stop\u2026", "STOP\uFF01",
+            "Stop\u3002", "stop \u203C", "Stop\u00BB", "STOP \uD83D\uDED1"})
     void stopAndItsVariantsAreNeverLiveSignalsEvenFromASeller(String text) {
         assertThat(classifier.classify(tenant, SELLER, text)).isEqualTo(Classification.STOP);
         assertThat(classifier.classify(tenant, CLIENT, text)).isEqualTo(Classification.STOP);
