@@ -1,6 +1,7 @@
 package dev.livesessions.cleanup;
 
 import dev.livesessions.security.Caller;
+import dev.livesessions.tenant.TenantDirectory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -23,13 +24,19 @@ import java.util.UUID;
 class CleanupRunController {
 
     private final CleanupRuns cleanupRuns;
+    private final TenantDirectory tenants;
 
-    CleanupRunController(CleanupRuns cleanupRuns) {
+    CleanupRunController(CleanupRuns cleanupRuns, TenantDirectory tenants) {
         this.cleanupRuns = cleanupRuns;
+        this.tenants = tenants;
     }
 
+    /** A run for a tenant that does not exist (a typo in a crontab) is refused, rather than succeeding at nothing. */
     @PostMapping("/api/cleanup-runs")
     ResponseEntity<CleanupRunView> run(@Valid @RequestBody CleanupRunRequest request, Caller caller) {
+        if (request.tenantId() != null && tenants.find(request.tenantId()).isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No tenant '" + request.tenantId() + "'");
+        }
         CleanupRunView run = cleanupRuns.run(request, caller.name());
         return ResponseEntity.created(URI.create("/api/cleanup-runs/" + run.id())).body(run);
     }

@@ -1,5 +1,7 @@
 package dev.livesessions.platform;
 
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.livesessions.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +13,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.lang.NonNull;
 import org.springframework.transaction.TransactionException;
 import org.springframework.validation.FieldError;
@@ -22,6 +25,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Every error answer is an RFC 9457 problem (application/problem+json). Invalid input lists what is wrong with each
@@ -58,6 +62,30 @@ class ApiProblems extends ResponseEntityExceptionHandler {
                                        .sorted()
                                        .toList();
         return handleExceptionInternal(exception, invalid(errors), headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /** A body that is not JSON, or not of the request's shape: the field at fault is named when there is one. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(@NonNull HttpMessageNotReadableException exception,
+                                                                  @NonNull HttpHeaders headers,
+                                                                  @NonNull HttpStatusCode status,
+                                                                  @NonNull WebRequest request) {
+        String error;
+        if (exception.getCause() instanceof UnrecognizedPropertyException unknown) {
+            error = fieldOf(unknown) + ": not a field of this request";
+        } else if (exception.getCause() instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            error = fieldOf(mismatch) + ": not a value of the expected type";
+        } else {
+            error = "the body must be a JSON object of this request's fields";
+        }
+        return handleExceptionInternal(exception, invalid(List.of(error)), headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    private static String fieldOf(MismatchedInputException mismatch) {
+        return mismatch.getPath().stream()
+                       .map(reference -> reference.getFieldName() != null ? reference.getFieldName()
+                               : "[" + reference.getIndex() + "]")
+                       .collect(Collectors.joining(".")).replace(".[", "[");
     }
 
     @ExceptionHandler({DataAccessException.class, TransactionException.class})

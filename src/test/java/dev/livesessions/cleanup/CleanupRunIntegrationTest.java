@@ -205,6 +205,22 @@ class CleanupRunIntegrationTest {
         assertThat(http.get("/api/cleanup-runs/" + UUID.randomUUID()).status()).isEqualTo(404);
     }
 
+    @Test
+    void aRequestWithAMisspelledFieldOrAnUnknownTenantIsRefusedAndRunsNothing() {
+        String before = fingerprint();
+
+        Http.Response misspelled = run(Map.of("dryrun", true));
+        Http.Response fraction = run(Map.of("inactiveHours", 6.5));
+        Http.Response unknownTenant = http.post("/api/cleanup-runs", Map.of("tenantId", tenant + "-typo"));
+
+        assertThat(misspelled.status()).isEqualTo(400);
+        assertThat(misspelled.body().get("detail").asText()).isEqualTo("dryrun: not a field of this request");
+        assertThat(fraction.status()).isEqualTo(400);
+        assertThat(fraction.body().get("detail").asText()).contains("inactiveHours");
+        assertThat(unknownTenant.status()).isEqualTo(404);
+        assertThat(fingerprint()).isEqualTo(before);
+    }
+
     private Http.Response run(Map<String, Object> overrides) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("tenantId", tenant);

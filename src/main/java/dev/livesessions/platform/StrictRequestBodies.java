@@ -1,0 +1,36 @@
+package dev.livesessions.platform;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import java.util.List;
+
+/**
+ * The API reads JSON bodies strictly: a field the request does not have (a typo such as {@code "dryrun"}) or a
+ * fraction where a whole number is expected is refused with a 400 that names it, instead of being dropped while the
+ * rest of the request is carried out. Answers are written as before; webhooks read their bodies themselves.
+ */
+@Configuration(proxyBeanMethods = false)
+class StrictRequestBodies implements WebMvcConfigurer {
+
+    private final ObjectMapper json;
+
+    StrictRequestBodies(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
+        ObjectMapper strict = json.copy()
+                                  .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                                  .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        converters.stream()
+                  .filter(MappingJackson2HttpMessageConverter.class::isInstance)
+                  .map(MappingJackson2HttpMessageConverter.class::cast)
+                  .forEach(converter -> converter.setObjectMapper(strict));
+    }
+}
