@@ -47,9 +47,10 @@ class ArchiveNoticeDelivery {
         Counter delivered = meters.counter("live_sessions.notices", "outcome", "delivered");
         Counter givenUp = meters.counter("live_sessions.notices", "outcome", "given_up");
         return Tasks.oneTime("send-archive-notice", String.class)
+                    // db-scheduler counts retries after the first attempt, and its backoff grows by 1.5 unless told.
                     .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(
-                            cleanup.noticeAttempts(),
-                            new FailureHandler.ExponentialBackoffFailureHandler<>(cleanup.noticeRetryDelay()),
+                            cleanup.noticeAttempts() - 1,
+                            new FailureHandler.ExponentialBackoffFailureHandler<>(cleanup.noticeRetryDelay(), 2.0),
                             (complete, operations) -> {
                                 logger.error("Gave up an archive notice after {} attempts: {}",
                                              cleanup.noticeAttempts(), complete.getExecution().taskInstance);

@@ -29,11 +29,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The whole retention path in seconds instead of days: a session closes, gives notice (the tenant's endpoint refuses
- * the first delivery, then accepts the retry), and is archived.
+ * the first delivery, then accepts the retry), and is archived; a notice an endpoint keeps refusing is tried three
+ * times in all.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
                 properties = {"live-sessions.cleanup.archive-after=4s", "live-sessions.cleanup.archive-notice=2s",
-                              "live-sessions.cleanup.notice-retry-delay=1s"})
+                              "live-sessions.cleanup.notice-retry-delay=1s",
+                              "live-sessions.cleanup.notice-attempts=3"})
 @ContextConfiguration(initializers = TestDatabase.class)
 class AutomaticArchiveIntegrationTest {
 
@@ -51,6 +53,7 @@ class AutomaticArchiveIntegrationTest {
     private HttpServer tenantEndpoint;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger attempts = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
 
     @BeforeEach
     void startTheTenantsEndpoint() throws IOException {
@@ -59,6 +62,12 @@ class AutomaticArchiveIntegrationTest {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             received.add(new Received(exchange.getRequestHeaders().getFirst("X-Live-Sessions-Signature"), body));
             exchange.sendResponseHeaders(attempts.incrementAndGet() == 1 ? 500 : 204, -1);
+            exchange.close();
+        });
+        tenantEndpoint.createContext("/refusing", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            refused.incrementAndGet();
+            exchange.sendResponseHeaders(503, -1);
             exchange.close();
         });
         tenantEndpoint.start();
@@ -72,14 +81,7 @@ class AutomaticArchiveIntegrationTest {
     @Test
     void anIdleSessionIsAnnouncedThenArchivedAndTheNoticeIsRetriedUntilDelivered() throws Exception {
         Http http = new Http(port);
-        Map<String, Object> tenant = new LinkedHashMap<>();
-        tenant.put("id", "archiving");
-        tenant.put("name", "Archiving");
-        tenant.put("sellerPhones", List.of("+33600000000"));
-        tenant.put("inactivityWindow", "PT1S");
-        tenant.put("webhookSecret", Http.secretOf("archiving"));
-        tenant.put("notificationUrl", "http://localhost:" + tenantEndpoint.getAddress().getPort() + "/notices");
-        assertThat(http.post("/api/tenants", tenant).status()).isEqualTo(201);
+        createTenant(http, "archiving", "/notices");
 
         String sessionId = http.message("archiving", "m1", "+33600000000", "live").body().get("sessionId").asText();
 
@@ -100,5 +102,29 @@ class AutomaticArchiveIntegrationTest {
         assertThat(delivered.signature()).isEqualTo("tenant=archiving,t=" + timestamp + ",v1="
                                                     + Http.hmacHex(Http.secretOf("archiving"),
                                                                    timestamp + "." + delivered.body()));
+    }
+
+    @Test
+    void aNoticeTheEndpointKeepsRefusingIsTriedAsManyTimesAsSetThenGivenUp() throws Exception {
+        Http http = new Http(port);
+        createTenant(http, "refusing", "/refusing");
+
+        http.message("refusing", "m1", "+33600000000", "live");
+
+        // Tried at once, then 1 s and 2 s after each failure; a fourth try would come 4 s after the third.
+        await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() == 3);
+        Thread.sleep(5_000);
+        assertThat(refused.get()).isEqualTo(3);
+    }
+
+    private void createTenant(Http http, String id, String noticePath) {
+        Map<String, Object> tenant = new LinkedHashMap<>();
+        tenant.put("id", id);
+        tenant.put("name", id);
+        tenant.put("sellerPhones", List.of("+33600000000"));
+        tenant.put("inactivityWindow", "PT1S");
+        tenant.put("webhookSecret", Http.secretOf(id));
+        tenant.put("notificationUrl", "http://localhost:" + tenantEndpoint.getAddress().getPort() + noticePath);
+        assertThat(http.post("/api/tenants", tenant).status()).isEqualTo(201);
     }
 }
