@@ -94,6 +94,12 @@ class ApiClient {
             throw new ApiException("The service answered " + response.statusCode() + ": " + detail,
                                    ExitCodes.REFUSED);
         }
+        // The service answers with JSON; a redirect or a page comes from something else at that address.
+        if (response.statusCode() >= 300 || body == null && !response.body().isBlank()) {
+            String where = response.headers().firstValue("Location").map(location -> ", to " + location).orElse("");
+            throw new ApiException("What answered at " + baseUrl + " is not the service (" + response.statusCode()
+                                   + where + "); see --url", ExitCodes.UNREACHABLE);
+        }
         return body;
     }
 

@@ -1,5 +1,6 @@
 package dev.livesessions.cli;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
 import org.junit.jupiter.api.AfterEach;
@@ -10,9 +11,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 import static dev.livesessions.Http.uniqueTenant;
@@ -146,6 +149,37 @@ class CliIntegrationTest {
         assertThat(noScheme.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(noScheme.err()).contains("see --url");
         assertThat(cli("deactivate", "not an id").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void somethingElseAnsweringAtTheUrlIsReportedAsNotTheService() throws IOException {
+        HttpServer notTheService = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        notTheService.createContext("/page/", exchange -> {
+            byte[] page = "<html>Welcome</html>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        notTheService.createContext("/moved/", exchange -> {
+            exchange.getResponseHeaders().add("Location", "https://elsewhere.example/api/stats");
+            exchange.sendResponseHeaders(301, -1);
+            exchange.close();
+        });
+        notTheService.start();
+        try {
+            String base = "http://localhost:" + notTheService.getAddress().getPort();
+
+            Result page = run("--url", base + "/page", "stats");
+            Result moved = run("--url", base + "/moved", "deactivate", "acme.1");
+
+            assertThat(page.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(page.err()).contains("is not the service (200)");
+            assertThat(moved.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(moved.err()).contains("is not the service (301, to https://elsewhere.example/api/stats)");
+        } finally {
+            notTheService.stop(0);
+        }
     }
 
     @Test
