@@ -670,9 +670,7 @@ class LiveSessionTest {
             Instant restoredAt = T0.plus(Duration.ofDays(40));
             Instant nextNight = restoredAt.plus(Duration.ofDays(1));
             fixture.givenCurrentTime(nextNight)
-                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
-                             new SessionArchived("acme.1", "acme", T0.plus(ARCHIVE_AFTER), ArchiveTrigger.AUTOMATIC),
-                             new SessionRestored("acme.1", "acme", restoredAt))
+                   .andGiven(archivedThenRestored(restoredAt))
                    .when(new ArchiveIfIdle("acme.1", nextNight, ARCHIVE_AFTER))
                    .expectNoEvents()
                    .expectResultMessagePayload(false);
@@ -696,14 +694,19 @@ class LiveSessionTest {
             Instant restoredAt = T0.plus(Duration.ofDays(40));
             Instant backOn = restoredAt.plus(Duration.ofHours(2));
             fixture.givenCurrentTime(backOn)
-                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
-                             new SessionArchived("acme.1", "acme", T0.plus(ARCHIVE_AFTER), ArchiveTrigger.AUTOMATIC),
-                             new SessionRestored("acme.1", "acme", restoredAt),
-                             new AutoCleanupChanged("acme.1", "acme", false, restoredAt.plus(Duration.ofHours(1))))
+                   .andGiven(archivedThenRestored(restoredAt))
+                   .andGiven(new AutoCleanupChanged("acme.1", "acme", false, restoredAt.plus(Duration.ofHours(1))))
                    .when(new ChangeAutoCleanup("acme.1", true, backOn))
                    .expectEvents(new AutoCleanupChanged("acme.1", "acme", true, backOn),
                                  new ArchiveScheduled("acme.1", "acme", restoredAt.plus(ARCHIVE_AFTER)));
         }
+    }
+
+    /** A session closed by hand at T0, archived once its delay passed, and restored at {@code restoredAt}. */
+    private static List<Object> archivedThenRestored(Instant restoredAt) {
+        return List.of(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                       new SessionArchived("acme.1", "acme", T0.plus(ARCHIVE_AFTER), ArchiveTrigger.AUTOMATIC),
+                       new SessionRestored("acme.1", "acme", restoredAt));
     }
 
     /** The service's clock, in the fixture: the fixture's own time, which its deadlines follow. */
