@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.livesessions.security.Caller;
 import dev.livesessions.tenant.TenantDirectory;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -20,12 +22,20 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /** The event stream for auditors: one session's complete stream, or a tenant's events over a time range. */
 @RestController
 class EventStreamController {
 
+    private static final Logger logger = LoggerFactory.getLogger(EventStreamController.class);
+
     private static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+    private static final Set<String> CONTENT_HEADERS = Set.of("content-type", "content-disposition", "content-length");
     private static final Instant BEGINNING = Instant.EPOCH;
     private static final Instant END_OF_TIME = Instant.parse("9999-12-31T23:59:59.999Z");
 
@@ -88,9 +98,9 @@ class EventStreamController {
     /**
      * Writes the answer on the request's own thread, for as long as it takes: an asynchronous answer would be cut at
      * the container's timeout and still end like a complete one. A failure before the first bytes went out is an
-     * ordinary error answer (what was written of the events is dropped); after, the answer is broken off (the
-     * container closes the connection without ending it), so that no client takes part of the events for all of
-     * them. A client that went away only stops the writing.
+     * ordinary error answer: the events written so far and their content headers are dropped, the other headers (the
+     * correlation id, cookies) kept. After, the answer is broken off: the container closes the connection without ending it,
+     * so that no client takes part of the events for all of them. A client that went away only stops the writing.
      */
     private static void writeToTheEnd(HttpServletResponse response, Writing writing) throws IOException {
         try {
@@ -99,10 +109,12 @@ class EventStreamController {
             throw clientGone.getCause();
         } catch (RuntimeException failure) {
             if (!response.isCommitted()) {
-                response.reset();
+                dropTheEvents(response);
                 throw failure;
             }
-            throw new BrokenOff(failure);
+            logger.error("Events could not be written to the end of an answer already begun; breaking it off",
+                         failure);
+            throw new BrokenOff();
         }
     }
 
@@ -123,15 +135,35 @@ class EventStreamController {
         }
     }
 
+    /**
+     * Empties an answer not yet sent of the events and of the headers that describe them, keeping the others (the
+     * correlation id, cookies). The servlet API removes headers only all at once, and Tomcat ignores a header set to
+     * null.
+     */
+    private static void dropTheEvents(HttpServletResponse response) {
+        Map<String, List<String>> kept = new LinkedHashMap<>();
+        for (String name : response.getHeaderNames()) {
+            if (!CONTENT_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                kept.put(name, List.copyOf(response.getHeaders(name)));
+            }
+        }
+        response.reset();
+        kept.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+    }
+
     @FunctionalInterface
     private interface Writing {
         void write() throws IOException;
     }
 
-    /** Events that could not be read to the end of an answer already begun: no error handler may write after them. */
+    /**
+     * Events that could not be written to the end of an answer already begun. It carries no cause: the error
+     * handlers that answer a failure like its cause (a database down is a 503) would write their answer into the
+     * events' body and end it cleanly. Nothing handles this one, so the container breaks the connection off.
+     */
     private static final class BrokenOff extends RuntimeException {
-        BrokenOff(RuntimeException cause) {
-            super("The events could not be written to the end of the answer", cause);
+        BrokenOff() {
+            super("The events could not be written to the end of the answer", null, false, false);
         }
     }
 }

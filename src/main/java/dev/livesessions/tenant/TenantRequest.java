@@ -1,5 +1,6 @@
 package dev.livesessions.tenant;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -14,7 +15,8 @@ import static dev.livesessions.PrintableText.NOT_PRINTABLE;
 import static dev.livesessions.PrintableText.PRINTABLE;
 
 /**
- * A tenant as clients write it.
+ * A tenant as clients write it. A PUT may send back the tenant as {@link TenantResponse} reads it: the fields only
+ * the service writes (whether a secret is set, when the tenant was created and changed) are passed over.
  *
  * @param id               lower-case letters, digits and dashes; required to create, must match the path to update
  * @param sellerPhones     the sellers' phone numbers (any format) or chat handles
@@ -31,6 +33,7 @@ import static dev.livesessions.PrintableText.PRINTABLE;
  * @param archiveNotice    how long before an automatic archive its notice comes (ISO-8601, PT0S for none); null
  *                         uses the global setting
  */
+@JsonIgnoreProperties({"webhookSecretSet", "createdAt", "updatedAt"})
 record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must be 1-40 lower-case letters, digits or dashes")
                      String id,
                      @NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String name,

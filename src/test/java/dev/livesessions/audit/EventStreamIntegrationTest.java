@@ -204,6 +204,8 @@ class EventStreamIntegrationTest {
                 assertThat(response.status()).isEqualTo(500);
                 assertThat(response.contentType()).startsWith("application/json");
                 assertThat(response.text()).doesNotContain("\"sequence\"");
+                assertThat(response.headers().firstValue("Content-Disposition")).isEmpty();
+                assertThat(response.headers().firstValue("X-Correlation-Id")).isPresent();
             });
         } finally {
             forgetEventsOf(sessionId);

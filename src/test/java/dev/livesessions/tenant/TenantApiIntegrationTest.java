@@ -1,5 +1,6 @@
 package dev.livesessions.tenant;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +59,23 @@ class TenantApiIntegrationTest {
                 .isEqualTo("SELLER_MESSAGE");
         assertThat(http.message(id, "m2", "+33700000003", "#042").body().get("classification").asText())
                 .isEqualTo("CLIENT_CODE");
+    }
+
+    @Test
+    void aTenantIsUpdatedBySendingBackWhatItsReadGaveWithTheChange() {
+        String id = uniqueTenant("acme");
+        http.createTenant(id, "PT30M", "+33612345678");
+        String number = String.valueOf(System.nanoTime());
+        ObjectNode tenant = (ObjectNode) http.get("/api/tenants/" + id).body();
+        tenant.put("whatsappPhoneNumberId", number);
+
+        Http.Response updated = http.put("/api/tenants/" + id, tenant);
+
+        assertThat(updated.status()).isEqualTo(200);
+        assertThat(updated.body().get("whatsappPhoneNumberId").asText()).isEqualTo(number);
+        assertThat(updated.body().get("inactivityWindow").asText()).isEqualTo("PT30M");
+        assertThat(http.put("/api/tenants/" + id, tenant.put("webhookSecretSet", "no")).status()).isEqualTo(200);
+        assertThat(http.put("/api/tenants/" + id, tenant.put("nmae", "typo")).status()).isEqualTo(400);
     }
 
     @Test
