@@ -1,15 +1,17 @@
 package dev.livesessions.api;
 
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Sessions a cleanup run would act on, in session id order after {@code afterSessionId} (null to start), at most
  * {@code limit}. Answered from the read model; the sessions themselves decide again when the command arrives.
  *
- * @param tenantId null for all tenants
+ * @param tenantId      null for all tenants
+ * @param exceptTenants tenants left out of a search over all of them (a run takes those on their own); empty for none
  * @param action   CLOSE: active sessions whose last activity is before {@code idleBefore}; ARCHIVE: active or
  *                 closed sessions with auto-cleanup on whose last activity is before {@code idleBefore}
  */
-public record FindCleanupCandidates(String tenantId, CleanupAction action, Instant idleBefore, String afterSessionId,
-                                    int limit) {
+public record FindCleanupCandidates(String tenantId, Set<String> exceptTenants, CleanupAction action,
+                                    Instant idleBefore, String afterSessionId, int limit) {
 }

@@ -22,7 +22,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -94,11 +97,17 @@ class CleanupRuns {
         try {
             Instant asOf = clock.instant();
             Duration inactiveFor = Duration.ofHours(run.inactiveHours());
-            Duration idleFor = Duration.ofDays(run.deleteDays());
-            process(run, CleanupAction.CLOSE, asOf.minus(inactiveFor), actor,
+            process(run, CleanupAction.CLOSE, run.tenantId(), Set.of(), asOf.minus(inactiveFor), actor,
                     sessionId -> new CloseIfInactive(sessionId, asOf, inactiveFor));
-            process(run, CleanupAction.ARCHIVE, asOf.minus(idleFor), actor,
-                    sessionId -> new ArchiveIfIdle(sessionId, asOf, idleFor));
+            if (run.tenantId() == null && request.deleteDays() == null) {
+                // Over every tenant, each tenant's sessions are archived after that tenant's own delay.
+                Map<String, Integer> ownDays = new TreeMap<>();
+                tenants.ownArchiveDelays().forEach((tenantId, delay) -> ownDays.put(tenantId, wholeDays(delay)));
+                archive(run, null, ownDays.keySet(), run.deleteDays(), asOf, actor);
+                ownDays.forEach((tenantId, days) -> archive(run, tenantId, Set.of(), days, asOf, actor));
+            } else {
+                archive(run, run.tenantId(), Set.of(), run.deleteDays(), asOf, actor);
+            }
             run.finish(clock.instant());
         } catch (RuntimeException e) {
             logger.error("Cleanup run {} failed", id, e);
@@ -118,13 +127,21 @@ class CleanupRuns {
                    .map(run -> run.view(List.of())).toList();
     }
 
-    private void process(CleanupRun run, CleanupAction action, Instant idleBefore, String actor,
-                         Function<String, Object> command) {
+    private void archive(CleanupRun run, String tenantId, Set<String> exceptTenants, int days, Instant asOf,
+                         String actor) {
+        Duration idleFor = Duration.ofDays(days);
+        process(run, CleanupAction.ARCHIVE, tenantId, exceptTenants, asOf.minus(idleFor), actor,
+                sessionId -> new ArchiveIfIdle(sessionId, asOf, idleFor));
+    }
+
+    private void process(CleanupRun run, CleanupAction action, String tenantId, Set<String> exceptTenants,
+                         Instant idleBefore, String actor, Function<String, Object> command) {
         String after = null;
         boolean first = true;
         while (true) {
             CleanupCandidates batch = queries.query(
-                    new FindCleanupCandidates(run.tenantId(), action, idleBefore, after, settings.runBatchSize()),
+                    new FindCleanupCandidates(tenantId, exceptTenants, action, idleBefore, after,
+                                              settings.runBatchSize()),
                     CleanupCandidates.class).join();
             if (first) {
                 run.expect(batch.total());
@@ -165,7 +182,10 @@ class CleanupRuns {
         return new CleanupRunItem(run.id(), sessionId, action, outcome, detail);
     }
 
-    /** A run for one tenant archives after the tenant's own delay; a run for all, after the global one. */
+    /**
+     * The delay a run records: the tenant's own for a run limited to it, else the global one (a run over every tenant
+     * archives the sessions of tenants with a delay of their own after that delay).
+     */
     private int defaultDeleteDays(String tenantId) {
         Duration archiveAfter = tenantId == null ? settings.archiveAfter()
                 : tenants.find(tenantId).map(TenantSettings::archiveAfter).orElse(settings.archiveAfter());

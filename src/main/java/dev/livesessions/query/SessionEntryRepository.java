@@ -45,31 +45,36 @@ interface SessionEntryRepository extends JpaRepository<SessionEntry, String> {
 
     @Query("""
             SELECT s.sessionId FROM SessionEntry s
-            WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.status = ACTIVE AND s.lastActivityAt < :idleBefore
-              AND (:after IS NULL OR s.sessionId > :after)
+            WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.tenantId NOT IN :except AND s.status = ACTIVE
+              AND s.lastActivityAt < :idleBefore AND (:after IS NULL OR s.sessionId > :after)
             ORDER BY s.sessionId
             """)
-    List<String> findIdleActive(String tenantId, Instant idleBefore, String after, Pageable limit);
+    List<String> findIdleActive(String tenantId, Collection<String> except, Instant idleBefore, String after,
+                                Pageable limit);
 
     @Query("""
             SELECT count(s) FROM SessionEntry s
-            WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.status = ACTIVE AND s.lastActivityAt < :idleBefore
+            WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.tenantId NOT IN :except AND s.status = ACTIVE
+              AND s.lastActivityAt < :idleBefore
             """)
-    long countIdleActive(String tenantId, Instant idleBefore);
+    long countIdleActive(String tenantId, Collection<String> except, Instant idleBefore);
 
     @Query("""
             SELECT s.sessionId FROM SessionEntry s
-            WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.status IN (ACTIVE, CLOSED) AND s.autoCleanup = true
+            WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.tenantId NOT IN :except
+              AND s.status IN (ACTIVE, CLOSED) AND s.autoCleanup = true
               AND s.lastActivityAt < :idleBefore AND (s.restoredAt IS NULL OR s.restoredAt < :idleBefore)
               AND (:after IS NULL OR s.sessionId > :after)
             ORDER BY s.sessionId
             """)
-    List<String> findArchivable(String tenantId, Instant idleBefore, String after, Pageable limit);
+    List<String> findArchivable(String tenantId, Collection<String> except, Instant idleBefore, String after,
+                                Pageable limit);
 
     @Query("""
             SELECT count(s) FROM SessionEntry s
-            WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.status IN (ACTIVE, CLOSED) AND s.autoCleanup = true
+            WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.tenantId NOT IN :except
+              AND s.status IN (ACTIVE, CLOSED) AND s.autoCleanup = true
               AND s.lastActivityAt < :idleBefore AND (s.restoredAt IS NULL OR s.restoredAt < :idleBefore)
             """)
-    long countArchivable(String tenantId, Instant idleBefore);
+    long countArchivable(String tenantId, Collection<String> except, Instant idleBefore);
 }

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds the read models (sessions and their statistics) from the sessions' events, through a
@@ -94,13 +95,17 @@ class SessionProjection {
     @QueryHandler
     CleanupCandidates handle(FindCleanupCandidates query) {
         PageRequest limit = PageRequest.of(0, query.limit());
+        // JPQL has no empty list: a tenant id no tenant can have (ids are never empty) stands for "none left out".
+        Set<String> except = query.exceptTenants().isEmpty() ? Set.of("") : query.exceptTenants();
         return switch (query.action()) {
             case CLOSE -> new CleanupCandidates(
-                    sessions.findIdleActive(query.tenantId(), query.idleBefore(), query.afterSessionId(), limit),
-                    sessions.countIdleActive(query.tenantId(), query.idleBefore()));
+                    sessions.findIdleActive(query.tenantId(), except, query.idleBefore(), query.afterSessionId(),
+                                            limit),
+                    sessions.countIdleActive(query.tenantId(), except, query.idleBefore()));
             case ARCHIVE -> new CleanupCandidates(
-                    sessions.findArchivable(query.tenantId(), query.idleBefore(), query.afterSessionId(), limit),
-                    sessions.countArchivable(query.tenantId(), query.idleBefore()));
+                    sessions.findArchivable(query.tenantId(), except, query.idleBefore(), query.afterSessionId(),
+                                            limit),
+                    sessions.countArchivable(query.tenantId(), except, query.idleBefore()));
         };
     }
 

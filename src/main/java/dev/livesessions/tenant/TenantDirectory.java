@@ -7,13 +7,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -77,6 +80,14 @@ public class TenantDirectory {
     public Optional<TenantSettings> findByWhatsAppNumber(String phoneNumberId) {
         forgetChangedTenants();
         return Optional.ofNullable(tenantIdsByWhatsAppNumber.get(phoneNumberId)).flatMap(this::find);
+    }
+
+    /** The tenants with an archive delay of their own, with that delay: read from the database at each call. */
+    public Map<String, Duration> ownArchiveDelays() {
+        Map<String, Duration> delays = new HashMap<>();
+        jdbc.query("SELECT id, archive_after_days FROM tenant WHERE archive_after_days IS NOT NULL",
+                   (RowCallbackHandler) row -> delays.put(row.getString(1), Duration.ofDays(row.getInt(2))));
+        return delays;
     }
 
     void forget(String tenantId) {

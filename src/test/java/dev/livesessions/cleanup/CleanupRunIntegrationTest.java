@@ -138,6 +138,24 @@ class CleanupRunIntegrationTest {
         assertThat(items(run)).containsExactly(idleActive + " CLOSE DONE");
     }
 
+    /** Over every tenant (dry: other tests' tenants are in the same database), as the guide's nightly cron runs. */
+    @Test
+    void aRunOverEveryTenantArchivesEachTenantsSessionsAfterThatTenantsOwnDelay() {
+        Map<String, Object> everyTenant = Map.of("dryRun", true);
+        assertThat(items(http.post("/api/cleanup-runs", everyTenant).body())).contains(old + " ARCHIVE WOULD_DO");
+
+        http.put("/api/tenants/" + tenant, Map.of("name", "Patient tenant", "sellerPhones", List.of("+33600000000"),
+                                                  "archiveAfterDays", 50));
+        JsonNode patient = http.post("/api/cleanup-runs", everyTenant).body();
+        http.put("/api/tenants/" + tenant, Map.of("name", "Hasty tenant", "sellerPhones", List.of("+33600000000"),
+                                                  "archiveAfterDays", 35));
+        JsonNode hasty = http.post("/api/cleanup-runs", everyTenant).body();
+
+        assertThat(patient.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(items(patient)).contains(idleActive + " CLOSE WOULD_DO").noneMatch(item -> item.startsWith(old));
+        assertThat(items(hasty)).contains(old + " ARCHIVE WOULD_DO");
+    }
+
     @Test
     void twoRunsAtOnceDoEachThingOnceAndBothSucceed() {
         ExecutorService pool = Executors.newFixedThreadPool(2);
