@@ -99,8 +99,9 @@ class EventStreamController {
      * Writes the answer on the request's own thread, for as long as it takes: an asynchronous answer would be cut at
      * the container's timeout and still end like a complete one. A failure before the first bytes went out is an
      * ordinary error answer: the events written so far and their content headers are dropped, the other headers (the
-     * correlation id, cookies) kept. After, the answer is broken off: the container closes the connection without ending it,
-     * so that no client takes part of the events for all of them. A client that went away only stops the writing.
+     * correlation id, cookies) kept. After, the answer is broken off: the container closes the connection without
+     * ending it, so that no client takes part of the events for all of them. A client that went away only stops the
+     * writing.
      */
     private static void writeToTheEnd(HttpServletResponse response, Writing writing) throws IOException {
         try {
