@@ -98,7 +98,7 @@ final class ReadModelUpdater {
 
     private void countIdleDay(Standing standing, int delta) {
         if (standing.status() == SessionStatus.CLOSED) {
-            store.countIdleDay(standing.tenantId(), LocalDate.ofInstant(standing.lastActivityAt(), ZoneOffset.UTC),
+            store.countIdleDay(standing.tenantId(), LocalDate.ofInstant(standing.idleSince(), ZoneOffset.UTC),
                                delta);
         }
     }

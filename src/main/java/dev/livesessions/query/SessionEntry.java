@@ -162,8 +162,9 @@ class SessionEntry {
     }
 
     Standing standing() {
+        Instant idleSince = restoredAt != null && restoredAt.isAfter(lastActivityAt) ? restoredAt : lastActivityAt;
         return new Standing(tenantId, status, status == SessionStatus.CLOSED && archiveNoticeAt != null,
-                            lastActivityAt);
+                            lastActivityAt, idleSince);
     }
 
     void recordActivity(SignalSource source, Instant at) {

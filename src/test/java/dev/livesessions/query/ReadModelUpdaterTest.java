@@ -4,18 +4,24 @@ import dev.livesessions.api.ActivityRecorded;
 import dev.livesessions.api.ArchiveCancelled;
 import dev.livesessions.api.ArchiveNoticeIssued;
 import dev.livesessions.api.ArchiveScheduled;
+import dev.livesessions.api.ArchiveTrigger;
 import dev.livesessions.api.CleanupStatus;
 import dev.livesessions.api.CloseReason;
 import dev.livesessions.api.LiveSessionClosed;
 import dev.livesessions.api.LiveSessionCreated;
+import dev.livesessions.api.SessionArchived;
+import dev.livesessions.api.SessionRestored;
 import dev.livesessions.api.SessionView;
 import dev.livesessions.api.SignalSource;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /** Streaming processors deliver at least once: an event delivered again must leave the read models as they were. */
 class ReadModelUpdaterTest {
@@ -71,6 +77,24 @@ class ReadModelUpdaterTest {
         assertThat(view.archiveAt()).isNull();
         assertThat(view.archiveNoticeAt()).isNull();
         assertThat(view.cleanupStatus()).isEqualTo(CleanupStatus.INACTIVE);
+    }
+
+    /** "Old sessions" count those idle longer than the archive delay: a restored session is idle since its restore. */
+    @Test
+    void aRestoredSessionCountsAsIdleFromItsRestoreInTheStatistics() {
+        Instant restoredAt = T0.plus(Duration.ofDays(40));
+        updater.apply(created, 0);
+        updater.apply(closed, 1);
+        updater.apply(new SessionArchived("acme.1", "acme", T0.plus(Duration.ofDays(30)), ArchiveTrigger.AUTOMATIC),
+                      2);
+
+        updater.apply(new SessionRestored("acme.1", "acme", restoredAt), 3);
+
+        assertThat(store.idleDays()).containsOnly(
+                entry(new IdleDay("acme", LocalDate.ofInstant(restoredAt, ZoneOffset.UTC)), 1L),
+                entry(new IdleDay("acme", LocalDate.ofInstant(T0, ZoneOffset.UTC)), 0L));
+        assertThat(store.statsOf("acme").totals().inactiveLastActivitySeconds())
+                .isEqualTo(closed.closedAt().minus(Duration.ofMinutes(45)).getEpochSecond());
     }
 
     private MemoryReadModelStore onceEach() {
