@@ -9,6 +9,7 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /** The stored record of a cleanup run: what it was asked and how far it got. */
@@ -51,6 +52,12 @@ class CleanupRun {
         this.deleteDays = deleteDays;
         this.dryRun = dryRun;
         this.status = Status.RUNNING;
+    }
+
+    /** Whether {@code other} asks for the same run: the same tenant (or all), thresholds and dry run. */
+    boolean askedLike(CleanupRun other) {
+        return Objects.equals(tenantId, other.tenantId) && inactiveHours == other.inactiveHours
+               && deleteDays == other.deleteDays && dryRun == other.dryRun;
     }
 
     void expect(long sessions) {

@@ -6,7 +6,9 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,6 +41,11 @@ class CleanupRunController {
         }
         CleanupRunView run = cleanupRuns.run(request, caller.name());
         return ResponseEntity.created(URI.create("/api/cleanup-runs/" + run.id())).body(run);
+    }
+
+    @ExceptionHandler(CleanupRuns.RunAskedOtherwise.class)
+    ProblemDetail askedOtherwise(CleanupRuns.RunAskedOtherwise conflict) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, conflict.getMessage());
     }
 
     @GetMapping("/api/cleanup-runs")

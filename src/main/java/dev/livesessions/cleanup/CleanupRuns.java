@@ -81,18 +81,27 @@ class CleanupRuns {
                       .register(meters);
     }
 
+    /**
+     * Runs the cleanup, or answers the run already made with the request's id.
+     *
+     * @throws RunAskedOtherwise when the run with that id was asked with other parameters (a dry run, then the real
+     *                           one, under one id): answering the first would look like the second was done
+     */
     CleanupRunView run(CleanupRunRequest request, String actor) {
         UUID id = request.id() != null ? request.id() : UUID.randomUUID();
-        Optional<CleanupRun> existing = runs.findById(id);
-        if (existing.isPresent()) {
-            return withItems(existing.get());
-        }
         CleanupRun run = new CleanupRun(id, clock.instant(), actor, request.tenantId(),
                                         request.inactiveHours() != null ? request.inactiveHours()
                                                                         : defaultInactiveHours,
                                         request.deleteDays() != null ? request.deleteDays()
                                                                      : defaultDeleteDays(request.tenantId()),
                                         Boolean.TRUE.equals(request.dryRun()));
+        Optional<CleanupRun> existing = runs.findById(id);
+        if (existing.isPresent()) {
+            if (!existing.get().askedLike(run)) {
+                throw new RunAskedOtherwise(id);
+            }
+            return withItems(existing.get());
+        }
         save(run);
         try {
             Instant asOf = clock.instant();
@@ -116,6 +125,13 @@ class CleanupRuns {
         save(run);
         runCounter(run.status(), run.dryRun()).increment();
         return withItems(run);
+    }
+
+    static class RunAskedOtherwise extends RuntimeException {
+
+        RunAskedOtherwise(UUID id) {
+            super("Cleanup run " + id + " was asked with other parameters; give this request an id of its own");
+        }
     }
 
     Optional<CleanupRunView> find(UUID id) {

@@ -184,6 +184,18 @@ class CleanupRunIntegrationTest {
     }
 
     @Test
+    void aRunIdReusedWithOtherParametersIsRefusedRatherThanAnsweredWithTheFirstRun() {
+        UUID id = UUID.randomUUID();
+        run(Map.of("id", id, "dryRun", true));
+
+        Http.Response real = run(Map.of("id", id));
+
+        assertThat(real.status()).isEqualTo(409);
+        assertThat(real.body().get("detail").asText()).contains(id.toString(), "other parameters");
+        assertThat(status(old)).isEqualTo("CLOSED");
+    }
+
+    @Test
     void aSessionThatCannotBeCleanedUpFailsTheRunVisibly() {
         jdbc.update("""
                 INSERT INTO live_session (session_id, tenant_id, number, status, created_at, last_activity_at,
