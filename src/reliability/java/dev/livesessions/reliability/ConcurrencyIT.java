@@ -96,7 +96,7 @@ class ConcurrencyIT extends ReliabilityScenario {
             report.note("read model: " + Reports.firstFew(List.copyOf(watch.violations())));
         }
         reportLateness(report, "close lateness (deadline closures)", stream.deadlineClosures());
-        checkReadModels(report, node, database, stream, softly);
+        checkReadModels(report, node, database, softly);
         report.finish();
 
         softly.assertThat(watch.violations()).as("moments the read model showed two active sessions").isEmpty();

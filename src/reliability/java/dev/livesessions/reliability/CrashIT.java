@@ -63,7 +63,7 @@ class CrashIT extends ReliabilityScenario {
         int violations = checkSessions(report, database, stream, true, softly);
         report.put("invariant violations", violations);
         reportLateness(report, "close lateness (deadline closures, incl. downtime)", stream.deadlineClosures());
-        checkReadModels(report, node, database, stream, softly);
+        checkReadModels(report, node, database, softly);
         report.finish();
 
         ending.check(softly);

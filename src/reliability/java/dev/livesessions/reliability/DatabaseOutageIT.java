@@ -106,7 +106,7 @@ class DatabaseOutageIT extends ReliabilityScenario {
         reportLateness(report, "close lateness, due as PostgreSQL stopped", stream.sessions.values().stream()
                 .filter(session -> dueAtTheStop.contains(session.tenantId))
                 .flatMap(session -> session.closures.stream()).toList());
-        checkReadModels(report, node, database, stream, softly);
+        checkReadModels(report, node, database, softly);
         report.finish();
 
         softly.assertThat(answered503).as("503 answers while PostgreSQL was down").isPositive();

@@ -87,7 +87,7 @@ class DeadlinesAcrossDowntimeIT extends ReliabilityScenario {
         reportLateness(report, "close lateness, due while down (includes the downtime)", dueBeforeReady);
         report.put("closures due while down: stored after ready, worst", Reports.millis(worstAfterReady));
         reportLateness(report, "close lateness, due after the restart", dueAfterReady);
-        checkReadModels(report, node, database, stream, softly);
+        checkReadModels(report, node, database, softly);
         report.finish();
 
         softly.assertThat(notAcknowledged).as("messages not acknowledged before the kill").isEmpty();

@@ -160,15 +160,17 @@ abstract class ReliabilityScenario {
 
     /**
      * Waits until the read models have taken every event (their counts match the stream's), then asks the node to
-     * rebuild them in memory from the stream and compare: there must be no difference.
+     * rebuild them in memory from the stream and compare: there must be no difference. The stream is read again at
+     * each look: a session whose window ended within the last second may still close meanwhile.
      */
-    protected void checkReadModels(Reports.Scenario report, ServiceNode node, Postgres database, EventStream stream,
+    protected void checkReadModels(Reports.Scenario report, ServiceNode node, Postgres database,
                                    SoftAssertions softly) {
-        long activities = stream.sessions.values().stream().mapToLong(session -> session.activities).sum();
-        long closed = stream.sessions.values().stream().filter(session -> !session.closures.isEmpty()).count();
         long giveUpAt = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         boolean caughtUp = false;
         while (!caughtUp && System.nanoTime() < giveUpAt) {
+            EventStream stream = EventStream.read(database);
+            long activities = stream.sessions.values().stream().mapToLong(session -> session.activities).sum();
+            long closed = stream.sessions.values().stream().filter(session -> !session.closures.isEmpty()).count();
             var row = database.rows("""
                     SELECT count(*) AS sessions, coalesce(sum(seller_messages + client_codes), 0) AS messages,
                            count(closed_at) AS closed FROM live_session""").get(0);

@@ -114,7 +114,7 @@ class SeveralNodesIT extends ReliabilityScenario {
               .put("other ERROR log lines per node",
                    logLines(nodes, line -> line.contains(" ERROR ") && !line.contains("Could not store")
                                            && !line.contains("domain_event_entry") && !line.contains("Batch entry")));
-        checkReadModels(report, nodes.get(0), database, stream, softly);
+        checkReadModels(report, nodes.get(0), database, softly);
         report.finish();
 
         softly.assertThat(claims.owners()).as("nodes that claimed read-model segments").hasSizeGreaterThan(1);
