@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -54,6 +55,8 @@ public record LiveSessionsProperties(@NotNull @DefaultValue("45m") Duration inac
      * @param runBatchSize       sessions a cleanup run handles per transaction
      * @param noticeRetryDelay   first delay before a notice the tenant's endpoint refused is sent again (doubling)
      * @param noticeAttempts     how often a notice is tried before it is given up
+     * @param runAbandonedAfter  a cleanup run still running that saved no progress for this long is shown as
+     *                           abandoned: its node stopped (a batch takes seconds)
      */
     public record Cleanup(@DefaultValue("true") boolean enabled,
                           @NotNull @DefaultValue("30d") Duration archiveAfter,
@@ -61,7 +64,9 @@ public record LiveSessionsProperties(@NotNull @DefaultValue("45m") Duration inac
                           @NotNull @DefaultValue("24h") Duration archiveNotice,
                           @Min(1) @Max(10_000) @DefaultValue("100") int runBatchSize,
                           @NotNull @DefaultValue("30s") Duration noticeRetryDelay,
-                          @Min(1) @Max(50) @DefaultValue("12") int noticeAttempts) {
+                          @Min(1) @Max(50) @DefaultValue("12") int noticeAttempts,
+                          @NotNull @DurationMin(minutes = 1) @DefaultValue("10m")
+                          Duration runAbandonedAfter) {
     }
 
     /**

@@ -12,17 +12,25 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-/** The stored record of a cleanup run: what it was asked and how far it got. */
+/**
+ * The stored record of a cleanup run: what it was asked and how far it got. A run's node saves its progress after
+ * each batch; a run still RUNNING that has not progressed for a while is shown as {@value #ABANDONED}: its node
+ * stopped during the run, and nothing will finish it.
+ */
 @Entity
 @Table(name = "cleanup_run")
 class CleanupRun {
 
     enum Status { RUNNING, SUCCEEDED, FAILED }
 
+    /** The status shown, never stored, for a RUNNING run whose progress stopped. */
+    static final String ABANDONED = "ABANDONED";
+
     @Id
     private UUID id;
     private Instant requestedAt;
     private Instant finishedAt;
+    private Instant progressedAt;
     private String actor;
     private String tenantId;
     private int inactiveHours;
@@ -52,6 +60,7 @@ class CleanupRun {
         this.deleteDays = deleteDays;
         this.dryRun = dryRun;
         this.status = Status.RUNNING;
+        this.progressedAt = requestedAt;
     }
 
     /** Whether {@code other} asks for the same run: the same tenant (or all), thresholds and dry run. */
@@ -79,8 +88,14 @@ class CleanupRun {
         }
     }
 
+    /** Its node is still at it: a batch was just saved. */
+    void progressed(Instant at) {
+        progressedAt = at;
+    }
+
     void finish(Instant at) {
         finishedAt = at;
+        progressedAt = at;
         status = failed == 0 ? Status.SUCCEEDED : Status.FAILED;
         if (failed > 0) {
             failure = failed + " session(s) could not be cleaned up; see the items";
@@ -89,6 +104,7 @@ class CleanupRun {
 
     void abort(Instant at, String reason) {
         finishedAt = at;
+        progressedAt = at;
         status = Status.FAILED;
         failure = reason;
     }
@@ -121,9 +137,14 @@ class CleanupRun {
         return status;
     }
 
-    CleanupRunView view(List<CleanupRunView.Item> items) {
-        return new CleanupRunView(id, requestedAt, finishedAt, actor, tenantId, inactiveHours, deleteDays, dryRun,
-                                  status.name(), total, processed, closed, archived, unchanged, failed, failure,
+    /** @param abandonedBefore a RUNNING run with no progress since before this is shown as {@value #ABANDONED} */
+    CleanupRunView view(List<CleanupRunView.Item> items, Instant abandonedBefore) {
+        boolean abandoned = status == Status.RUNNING && progressedAt.isBefore(abandonedBefore);
+        return new CleanupRunView(id, requestedAt, finishedAt, progressedAt, actor, tenantId, inactiveHours,
+                                  deleteDays, dryRun, abandoned ? ABANDONED : status.name(), total, processed, closed,
+                                  archived, unchanged, failed,
+                                  abandoned ? "No progress since " + progressedAt + ": the node running it stopped. "
+                                              + "Start a new run (with another id) to finish the cleanup" : failure,
                                   items);
     }
 }

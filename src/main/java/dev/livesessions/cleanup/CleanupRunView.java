@@ -9,10 +9,14 @@ import java.util.UUID;
 /**
  * A cleanup run as the API shows it.
  *
- * @param status RUNNING, SUCCEEDED or FAILED (a failed run says why in {@code failure})
- * @param items  what was done (or, in a dry run, would be done) to each session; empty in lists of runs
+ * @param progressedAt when its node last saved its progress (after each batch of sessions)
+ * @param status       RUNNING, SUCCEEDED or FAILED (a failed run says why in {@code failure}), or ABANDONED: it was
+ *                     RUNNING, and made no progress for {@code live-sessions.cleanup.run-abandoned-after}, because the
+ *                     node running it stopped; nothing will finish it
+ * @param items         what was done (or, in a dry run, would be done) to each session; empty in lists of runs
  */
-record CleanupRunView(UUID id, Instant requestedAt, Instant finishedAt, String actor, String tenantId,
+record CleanupRunView(UUID id, Instant requestedAt, Instant finishedAt, Instant progressedAt,
+                      String actor, String tenantId,
                       int inactiveHours, int deleteDays, boolean dryRun, String status, long total, long processed,
                       long closed, long archived, long unchanged, long failed, String failure, List<Item> items) {
 

@@ -100,6 +100,7 @@ class CleanupRuns {
             if (!existing.get().askedLike(run)) {
                 throw new RunAskedOtherwise(id);
             }
+            // A run abandoned by its node is answered as it is: a new run is what finishes the cleanup.
             return withItems(existing.get());
         }
         save(run);
@@ -140,7 +141,7 @@ class CleanupRuns {
 
     List<CleanupRunView> recent(int limit) {
         return runs.findByOrderByRequestedAtDesc(PageRequest.of(0, limit)).stream()
-                   .map(run -> run.view(List.of())).toList();
+                   .map(run -> run.view(List.of(), abandonedBefore())).toList();
     }
 
     private void archive(CleanupRun run, String tenantId, Set<String> exceptTenants, int days, Instant asOf,
@@ -170,6 +171,7 @@ class CleanupRuns {
             for (String sessionId : batch.sessionIds()) {
                 done.add(act(run, action, sessionId, actor, command));
             }
+            run.progressed(clock.instant());
             transactions.executeWithoutResult(status -> {
                 items.saveAll(done);
                 runs.save(run);
@@ -223,6 +225,12 @@ class CleanupRuns {
     }
 
     private CleanupRunView withItems(CleanupRun run) {
-        return run.view(items.findByRunIdOrderById(run.id()).stream().map(CleanupRunItem::view).toList());
+        return run.view(items.findByRunIdOrderById(run.id()).stream().map(CleanupRunItem::view).toList(),
+                        abandonedBefore());
+    }
+
+    /** A batch takes seconds: a run that saved no progress for much longer than that lost its node. */
+    private Instant abandonedBefore() {
+        return clock.instant().minus(settings.runAbandonedAfter());
     }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeoutException;
          description = "Run a cleanup: close idle active sessions, archive old ones with auto-cleanup.")
 class CleanupCommand implements Callable<Integer> {
 
+    private static final String RUNNING = "RUNNING";
+
     @ParentCommand
     LiveSessionsCli cli;
     @Spec
@@ -34,7 +36,7 @@ class CleanupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JsonNode run = runShowingProgress(cli.api(), options, dryRun, spec.commandLine().getErr());
+        JsonNode run = runToItsEnd(cli.api(), options, dryRun, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s %s: %d closed, %d archived, %d unchanged, %d failed (of %d)%n",
                    dryRun ? "Dry run" : "Cleanup run", run.path("status").asText(), run.path("closed").asLong(),
@@ -53,10 +55,13 @@ class CleanupCommand implements Callable<Integer> {
     }
 
     /**
-     * Starts the run (its id chosen here, so that its progress can be followed while it runs) and draws a progress
-     * bar on {@code err} until it is done.
+     * Starts the run (its id chosen here, so that its progress can be followed while it runs) and returns it when it
+     * is done. When the request's answer is lost while the run goes on (a proxy's time limit on a long run, the tool's
+     * own, a broken connection), the run is followed to its end instead.
+     *
+     * @param err where a progress bar is drawn; null for none
      */
-    static JsonNode runShowingProgress(ApiClient api, CleanupOptions options, boolean dryRun, PrintWriter err)
+    static JsonNode runToItsEnd(ApiClient api, CleanupOptions options, boolean dryRun, PrintWriter err)
             throws Exception {
         UUID id = UUID.randomUUID();
         CompletableFuture<JsonNode> run = CompletableFuture.supplyAsync(
@@ -70,18 +75,49 @@ class CleanupCommand implements Callable<Integer> {
                 }
                 return done;
             } catch (TimeoutException stillRunning) {
-                drawn |= drawProgress(api, id, err);
+                drawn |= draw(progress(api, id), err);
             } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+                RuntimeException failure = e.getCause() instanceof RuntimeException runtime
+                        ? runtime : new IllegalStateException(e.getCause());
+                JsonNode stored = progress(api, id);
+                if (stored == null) {
+                    throw failure;
+                }
+                return followToItsEnd(api, stored, failure, drawn, err);
             }
         }
     }
 
-    private static boolean drawProgress(ApiClient api, UUID id, PrintWriter err) {
-        JsonNode progress;
+    private static JsonNode followToItsEnd(ApiClient api, JsonNode stored, RuntimeException answerLost,
+                                           boolean drawn, PrintWriter err) throws InterruptedException {
+        if (err != null) {
+            err.printf("%sThe run's answer was lost (%s); following the run until it ends%n", drawn ? "\n" : "",
+                       answerLost.getMessage());
+        }
+        JsonNode run = stored;
+        while (RUNNING.equals(run.path("status").asText())) {
+            draw(run, err);
+            TimeUnit.SECONDS.sleep(1);
+            run = api.get("/api/cleanup-runs/" + run.path("id").asText());
+        }
+        if (draw(run, err)) {
+            err.println();
+        }
+        return run;
+    }
+
+    /** @return the run as stored, or null when it is not (yet) */
+    private static JsonNode progress(ApiClient api, UUID id) {
         try {
-            progress = api.get("/api/cleanup-runs/" + id);
-        } catch (ApiClient.ApiException notYetStored) {
+            return api.get("/api/cleanup-runs/" + id);
+        } catch (ApiClient.ApiException notStored) {
+            return null;
+        }
+    }
+
+    /** @return whether a progress bar was drawn */
+    private static boolean draw(JsonNode progress, PrintWriter err) {
+        if (progress == null || err == null) {
             return false;
         }
         long total = progress.path("total").asLong();

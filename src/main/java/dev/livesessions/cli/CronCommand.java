@@ -8,7 +8,6 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 @Command(name = "cron", mixinStandardHelpOptions = true,
@@ -23,8 +22,8 @@ class CronCommand implements Callable<Integer> {
     CleanupOptions options;
 
     @Override
-    public Integer call() {
-        JsonNode run = cli.api().post("/api/cleanup-runs", options.request(UUID.randomUUID(), false));
+    public Integer call() throws Exception {
+        JsonNode run = CleanupCommand.runToItsEnd(cli.api(), options, false, null);
         if ("SUCCEEDED".equals(run.path("status").asText())) {
             return ExitCodes.OK;
         }

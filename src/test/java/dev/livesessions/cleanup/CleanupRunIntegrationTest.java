@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -196,6 +197,24 @@ class CleanupRunIntegrationTest {
     }
 
     @Test
+    void aRunWhoseNodeStoppedIsShownAbandonedAndItsIdAnswersWithoutRunningAgain() {
+        UUID stopped = leftRunning(Duration.ofHours(1));
+        UUID atWork = leftRunning(Duration.ofSeconds(5));
+
+        JsonNode abandoned = http.get("/api/cleanup-runs/" + stopped).body();
+        assertThat(abandoned.get("status").asText()).isEqualTo("ABANDONED");
+        assertThat(abandoned.get("failure").asText()).contains("the node running it stopped");
+        assertThat(http.get("/api/cleanup-runs/" + atWork).body().get("status").asText()).isEqualTo("RUNNING");
+        assertThat(StreamSupport.stream(http.get("/api/cleanup-runs?limit=200").body().spliterator(), false)
+                                .filter(run -> run.get("id").asText().equals(stopped.toString())))
+                .singleElement().satisfies(run -> assertThat(run.get("status").asText()).isEqualTo("ABANDONED"));
+
+        JsonNode retried = run(Map.of("id", stopped, "inactiveHours", 24, "deleteDays", 30)).body();
+        assertThat(retried.get("status").asText()).isEqualTo("ABANDONED");
+        assertThat(status(idleActive)).isEqualTo("ACTIVE");
+    }
+
+    @Test
     void aSessionThatCannotBeCleanedUpFailsTheRunVisibly() {
         jdbc.update("""
                 INSERT INTO live_session (session_id, tenant_id, number, status, created_at, last_activity_at,
@@ -256,6 +275,20 @@ class CleanupRunIntegrationTest {
         request.put("tenantId", tenant);
         request.putAll(overrides);
         return http.post("/api/cleanup-runs", request);
+    }
+
+    /** What a node that stopped during a run leaves: the run RUNNING, with its last batch saved {@code ago}. */
+    private UUID leftRunning(Duration ago) {
+        UUID id = UUID.randomUUID();
+        Instant progressedAt = Instant.now().minus(ago);
+        jdbc.update("""
+                    INSERT INTO cleanup_run (id, requested_at, progressed_at, actor, tenant_id, inactive_hours,
+                                             delete_days, dry_run, status, total, processed, closed, archived,
+                                             unchanged, failed)
+                    VALUES (?, ?, ?, 'admin', ?, 24, 30, false, 'RUNNING', 3, 1, 1, 0, 0, 0)""",
+                    id, Timestamp.from(progressedAt.minusSeconds(60)), Timestamp.from(progressedAt),
+                    tenant);
+        return id;
     }
 
     private String open(long number, Instant at, SessionTerms terms) {

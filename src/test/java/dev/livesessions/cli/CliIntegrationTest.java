@@ -1,5 +1,6 @@
 package dev.livesessions.cli;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
@@ -17,6 +18,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -180,6 +182,48 @@ class CliIntegrationTest {
         } finally {
             notTheService.stop(0);
         }
+    }
+
+    /** A proxy in front of the service gives up on a long run's request; the run goes on, and ends well. */
+    @Test
+    void aRunWhoseAnswerIsLostIsFollowedToItsEnd() throws IOException {
+        HttpServer behindAProxy = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        AtomicInteger looks = new AtomicInteger();
+        behindAProxy.createContext("/api/cleanup-runs", exchange -> {
+            if (exchange.getRequestMethod().equals("POST")) {
+                answer(exchange, 504, "{\"detail\":\"Gateway Timeout\"}");
+                return;
+            }
+            String id = exchange.getRequestURI().getPath().substring("/api/cleanup-runs/".length());
+            String status = looks.incrementAndGet() < 3 ? "RUNNING" : "SUCCEEDED";
+            answer(exchange, 200, """
+                    {"id":"%s","status":"%s","total":4,"processed":%d,"closed":3,"archived":1,"unchanged":0,
+                     "failed":0,"items":[]}""".formatted(id, status, status.equals("RUNNING") ? 2 : 4));
+        });
+        behindAProxy.start();
+        try {
+            String url = "http://localhost:" + behindAProxy.getAddress().getPort();
+
+            Result cleanup = run("--url", url, "cleanup");
+            looks.set(0);
+            Result cron = run("--url", url, "cron");
+
+            assertThat(cleanup.exitCode()).isZero();
+            assertThat(cleanup.err()).contains("answer was lost (The service answered 504: Gateway Timeout)");
+            assertThat(cleanup.out()).contains("Cleanup run SUCCEEDED: 3 closed, 1 archived");
+            assertThat(cron.exitCode()).isZero();
+            assertThat(cron.out() + cron.err()).isEmpty();
+        } finally {
+            behindAProxy.stop(0);
+        }
+    }
+
+    private static void answer(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
     }
 
     @Test
