@@ -33,7 +33,29 @@ class MigrationsIntegrationTest {
         }
     }
 
+    @Test
+    void soDoesOneWhoseHistoryTableIsNamedOtherwise() {
+        Flyway elsewhere = Flyway.configure().configuration(flyway.getConfiguration())
+                                 .schemas("migrations_elsewhere").table("schema_versions").load();
+        try {
+            elsewhere.migrate();
+            int current = checksumOfV1("migrations_elsewhere.schema_versions");
+            jdbc.update("UPDATE migrations_elsewhere.schema_versions SET checksum = ? WHERE version = '1'",
+                        V1_AS_FIRST_WRITTEN);
+
+            elsewhere.migrate();
+
+            assertThat(checksumOfV1("migrations_elsewhere.schema_versions")).isEqualTo(current);
+        } finally {
+            jdbc.execute("DROP SCHEMA IF EXISTS migrations_elsewhere CASCADE");
+        }
+    }
+
     private int checksumOfV1() {
-        return jdbc.queryForObject("SELECT checksum FROM flyway_schema_history WHERE version = '1'", Integer.class);
+        return checksumOfV1("flyway_schema_history");
+    }
+
+    private int checksumOfV1(String historyTable) {
+        return jdbc.queryForObject("SELECT checksum FROM " + historyTable + " WHERE version = '1'", Integer.class);
     }
 }
