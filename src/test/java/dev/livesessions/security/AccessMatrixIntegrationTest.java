@@ -4,7 +4,9 @@ import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.CookieManager;
 import java.net.URI;
@@ -34,6 +36,8 @@ class AccessMatrixIntegrationTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    JdbcTemplate jdbc;
 
     private String a;
     private String b;
@@ -147,29 +151,59 @@ class AccessMatrixIntegrationTest {
 
     @Test
     void aUserDisabledAfterLoggingInIsLoggedOutAtTheirNextRequest() throws Exception {
-        Http admin = callers.get("admin");
+        String username = aStreamerOfTenantA();
+        HttpClient browser = loggedIn(username);
+        HttpRequest me = HttpRequest.newBuilder(URI.create(url("/api/me"))).build();
+        assertThat(browser.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+        assertThat(callers.get("admin").send(HttpRequest.newBuilder(URI.create(url("/api/users/" + username)))
+                                                        .DELETE()).status()).isEqualTo(204);
+
+        assertThat(browser.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    }
+
+    /** The check of a logged-in user reads the database; when it cannot, the request goes on and nobody is logged out. */
+    @Test
+    void aLoggedInUserStaysLoggedInWhenTheirAccountCannotBeRead() throws Exception {
+        HttpClient browser = loggedIn(aStreamerOfTenantA());
+        HttpRequest me = HttpRequest.newBuilder(URI.create(url("/api/me"))).build();
+
+        int whileUnreadable;
+        jdbc.execute("ALTER TABLE user_account RENAME TO user_account_unreadable");
+        try {
+            whileUnreadable = browser.send(me, HttpResponse.BodyHandlers.ofString()).statusCode();
+        } finally {
+            jdbc.execute("ALTER TABLE user_account_unreadable RENAME TO user_account");
+        }
+
+        assertThat(whileUnreadable).isEqualTo(200);
+        assertThat(browser.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+
+    private String aStreamerOfTenantA() {
         String username = uniqueTenant("logged-in");
-        assertThat(admin.post("/api/users", Map.of("username", username, "password", "a-long-enough-password",
-                                                   "role", "STREAMER", "tenantId", a)).status()).isEqualTo(201);
+        assertThat(callers.get("admin").post("/api/users", Map.of("username", username,
+                                                                  "password", "a-long-enough-password",
+                                                                  "role", "STREAMER", "tenantId", a)).status())
+                .isEqualTo(201);
+        return username;
+    }
+
+    /** @return a browser logged in to the dashboard as {@code username}, through the login page */
+    private HttpClient loggedIn(String username) throws Exception {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         HttpResponse<String> loginPage = browser.send(HttpRequest.newBuilder(URI.create(url("/login.html"))).build(),
                                                       HttpResponse.BodyHandlers.ofString());
+        assertThat(loginPage.statusCode()).isEqualTo(200);
         String xsrf = ((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore().getCookies().stream()
                 .filter(cookie -> cookie.getName().equals("XSRF-TOKEN")).findFirst().orElseThrow().getValue();
-        assertThat(loginPage.statusCode()).isEqualTo(200);
         HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(url("/login")))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("username=" + username
                                                           + "&password=a-long-enough-password&_csrf=" + xsrf))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(login.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).endsWith("/"));
-        HttpRequest me = HttpRequest.newBuilder(URI.create(url("/api/me"))).build();
-        assertThat(browser.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-
-        assertThat(admin.send(HttpRequest.newBuilder(URI.create(url("/api/users/" + username))).DELETE()).status())
-                .isEqualTo(204);
-
-        assertThat(browser.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        return browser;
     }
 
     private String url(String path) {
