@@ -26,9 +26,10 @@ import java.util.List;
  */
 @Validated
 @ConfigurationProperties("live-sessions")
-public record LiveSessionsProperties(@NotNull @DefaultValue("45m") Duration inactivityWindow,
+public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @DefaultValue("45m")
+                                     Duration inactivityWindow,
                                      @Min(1) Integer inactiveHours,
-                                     Duration maxLifespan,
+                                     @DurationMin(seconds = 1) Duration maxLifespan,
                                      @Valid @DefaultValue Cleanup cleanup,
                                      @Valid @DefaultValue Signals signals,
                                      @Valid @DefaultValue Recorder recorder,

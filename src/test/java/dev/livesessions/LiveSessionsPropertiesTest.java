@@ -1,0 +1,47 @@
+package dev.livesessions;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.validation.ValidationAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Settings that would break the service are refused at start, with the setting named. */
+class LiveSessionsPropertiesTest {
+
+    @Configuration
+    @EnableConfigurationProperties(LiveSessionsProperties.class)
+    static class Settings {
+    }
+
+    private final ApplicationContextRunner service = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(Settings.class);
+
+    @Test
+    void theDefaultsAreAccepted() {
+        service.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(LiveSessionsProperties.class).inactivityWindow())
+                    .isEqualTo(Duration.ofMinutes(45));
+        });
+    }
+
+    /** A session whose end falls at its first signal would close and open the next one without end. */
+    @Test
+    void aWindowOrALifespanOfNothingIsRefused() {
+        refused("live-sessions.inactivity-window=0s", "inactivityWindow");
+        refused("live-sessions.inactivity-window=-5m", "inactivityWindow");
+        refused("live-sessions.max-lifespan=0s", "maxLifespan");
+    }
+
+    private void refused(String setting, String named) {
+        service.withPropertyValues(setting).run(context -> assertThat(context).getFailure()
+                .rootCause().hasMessageContaining(named));
+    }
+}
