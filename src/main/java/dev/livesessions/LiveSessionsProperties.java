@@ -134,11 +134,11 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      *
      * @param adminToken    a bearer token with the admin role (LIVE_SESSIONS_ADMIN_TOKEN); at least 32 characters
      * @param adminUsername a dashboard user with the admin role, created (or given this password) at start
-     * @param adminPassword that user's password; at least 12 characters
+     * @param adminPassword that user's password; at least 12 characters, at most 72 bytes in UTF-8
      */
     public record Security(@Size(min = 32, max = 200) String adminToken,
                            @Pattern(regexp = "[a-z0-9._-]{1,60}") String adminUsername,
-                           @Size(min = 12, max = 200) String adminPassword) {
+                           @Size(min = 12, max = 200) @BcryptPassword String adminPassword) {
 
         /** LIVE_SESSIONS_ADMIN_TOKEN set to nothing is no token. */
         public Security {

@@ -40,6 +40,15 @@ class LiveSessionsPropertiesTest {
         refused("live-sessions.max-lifespan=0s", "maxLifespan");
     }
 
+    /** bcrypt reads 72 bytes; Spring Security's encoder throws on more, which would stop the service at start. */
+    @Test
+    void anAdminPasswordLongerThanBcryptReadsIsRefused() {
+        refused("live-sessions.security.admin-password=" + "a".repeat(73), "adminPassword");
+        refused("live-sessions.security.admin-password=" + "é".repeat(37), "adminPassword");
+        service.withPropertyValues("live-sessions.security.admin-password=" + "a".repeat(72))
+               .run(context -> assertThat(context).hasNotFailed());
+    }
+
     private void refused(String setting, String named) {
         service.withPropertyValues(setting).run(context -> assertThat(context).getFailure()
                 .rootCause().hasMessageContaining(named));

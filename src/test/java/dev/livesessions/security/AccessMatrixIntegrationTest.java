@@ -180,6 +180,22 @@ class AccessMatrixIntegrationTest {
         assertThat(browser.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }
 
+    /** bcrypt reads 72 bytes of a password, and Spring Security's encoder throws on more: that is the user's to fix. */
+    @Test
+    void aPasswordLongerThanBcryptReadsIsRefusedWithTheRule() {
+        Http admin = callers.get("admin");
+        String username = uniqueTenant("long-password");
+
+        Http.Response accented = admin.post("/api/users", Map.of("username", username, "password", "é".repeat(37),
+                                                                 "role", "ADMIN"));
+
+        assertThat(accented.status()).isEqualTo(400);
+        assertThat(accented.body().toString()).contains("password", "72 bytes");
+        assertThat(admin.get("/api/users").body().findValuesAsText("username")).doesNotContain(username);
+        assertThat(admin.post("/api/users", Map.of("username", username, "password", "é".repeat(36), "role",
+                                                   "ADMIN")).status()).isEqualTo(201);
+    }
+
     private String aStreamerOfTenantA() {
         String username = uniqueTenant("logged-in");
         assertThat(callers.get("admin").post("/api/users", Map.of("username", username,
