@@ -149,10 +149,14 @@ function matchesFilters(session) {
   if (tenant && session.tenantId !== tenant) {
     return false;
   }
-  const statusMatches = state.statusFilter
+  if (state.cleanupFilter) {
+    // As the server filters: a cleanup status covers every status, unless a status is chosen too.
+    return session.cleanupStatus === state.cleanupFilter
+      && (!state.statusFilter || session.status === state.statusFilter);
+  }
+  return state.statusFilter
     ? session.status === state.statusFilter
     : session.status === 'ACTIVE' || session.status === 'CLOSED';
-  return statusMatches && (!state.cleanupFilter || session.cleanupStatus === state.cleanupFilter);
 }
 
 /** Newest first, as the server sorts them: by creation time, then id. */

@@ -20,14 +20,17 @@ interface SessionEntryRepository extends JpaRepository<SessionEntry, String> {
             """)
     Page<SessionEntry> find(String tenantId, Collection<SessionStatus> statuses, Pageable page);
 
-    /** Active sessions past their window, and closed ones in the notice period before their archive. */
+    /**
+     * Of the given statuses: active sessions past their window, and closed ones in the notice period before their
+     * archive.
+     */
     @Query("""
             SELECT s FROM SessionEntry s
-            WHERE (:tenantId IS NULL OR s.tenantId = :tenantId)
+            WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.status IN :statuses
               AND ((s.status = ACTIVE AND s.expiresAt < :now) OR (s.status = CLOSED AND s.archiveNoticeAt IS NOT NULL))
             ORDER BY s.createdAt DESC, s.sessionId
             """)
-    Page<SessionEntry> findCandidates(String tenantId, Instant now, Pageable page);
+    Page<SessionEntry> findCandidates(String tenantId, Collection<SessionStatus> statuses, Instant now, Pageable page);
 
     @Query("""
             SELECT s FROM SessionEntry s

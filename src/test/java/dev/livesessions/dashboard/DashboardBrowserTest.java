@@ -20,6 +20,7 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,6 +29,8 @@ import org.springframework.context.SmartLifecycle;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -155,6 +158,26 @@ class DashboardBrowserTest {
         waitFor(ExpectedConditions.attributeToBe(By.id("session-detail"), "data-status", "CLOSED"));
         waitFor(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#timeline li[data-type='LiveSessionClosed']")));
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
+    /** The dashboard filters what is pushed as the server filters what it lists: a cleanup status covers every status. */
+    @Test
+    void aSessionDeletedWhileDeletedSessionsAreShownAppearsAmongThem() {
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        logIn(tenant + "-streamer");
+        By row = By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']");
+        waitFor(ExpectedConditions.presenceOfElementLocated(row));
+
+        new Select(browser.findElement(By.id("filter-cleanup"))).selectByValue("DELETED");
+        waitFor(ExpectedConditions.numberOfElementsToBe(row, 0));
+        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
+        assertThat(admin.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/sessions/"
+                                                                + sessionId + "?confirm=" + sessionId)).DELETE())
+                        .status()).isEqualTo(200);
+
+        waitFor(ExpectedConditions.attributeToBe(row, "data-status", "DELETED"));
+        assertThat(browser.findElement(row).getAttribute("class")).doesNotContain("is-outside-filters");
         assertThat(severeConsoleMessages()).isEmpty();
     }
 

@@ -31,7 +31,7 @@ class SessionQueryIntegrationTest {
     }
 
     @Test
-    void sessionsAreListedNewestFirstFilteredByTenantAndStatusAndPaged() throws InterruptedException {
+    void sessionsAreListedNewestFirstFilteredByTenantStatusAndCleanupStatusAndPaged() throws InterruptedException {
         String tenant = uniqueTenant("list");
         http.createTenant(tenant, "PT1S", SELLER);
         http.message(tenant, "m1", SELLER, "first live");
@@ -53,6 +53,18 @@ class SessionQueryIntegrationTest {
         JsonNode secondPage = http.get("/api/sessions?tenantId=" + tenant + "&status=CLOSED&page=1&size=1").body();
         assertThat(secondPage.get("sessions").findValuesAsText("sessionId")).containsExactly(tenant + ".1");
         assertThat(secondPage.get("totalElements").asLong()).isEqualTo(2);
+
+        assertThat(ids("?tenantId=" + tenant + "&cleanupStatus=ACTIVE")).containsExactly(tenant + ".3");
+        assertThat(ids("?tenantId=" + tenant + "&cleanupStatus=INACTIVE"))
+                .containsExactly(tenant + ".2", tenant + ".1");
+        assertThat(ids("?tenantId=" + tenant + "&status=ACTIVE&cleanupStatus=ACTIVE")).containsExactly(tenant + ".3");
+        assertThat(ids("?tenantId=" + tenant + "&status=CLOSED&cleanupStatus=ACTIVE")).isEmpty();
+        assertThat(ids("?tenantId=" + tenant + "&status=ACTIVE&cleanupStatus=INACTIVE")).isEmpty();
+        assertThat(ids("?tenantId=" + tenant + "&status=CLOSED&cleanupStatus=CANDIDATE")).isEmpty();
+    }
+
+    private List<String> ids(String query) {
+        return http.get("/api/sessions" + query).body().get("sessions").findValuesAsText("sessionId");
     }
 
     @Test
