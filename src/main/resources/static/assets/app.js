@@ -41,7 +41,7 @@ async function start() {
       applySessionChanges(sessions);
       applySessionChangesToDetail(sessions);
     },
-    missed: () => {
+    opened: () => {
       reloadAll();
       reloadDetail();
     },

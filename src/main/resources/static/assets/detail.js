@@ -85,7 +85,7 @@ export function closeDetail() {
   (row?.querySelector('.row-open') || document.getElementById('sessions-heading')).focus();
 }
 
-/** Reads the session in the panel and its new events again: the live stream missed what changed meanwhile. */
+/** Reads the session in the panel and its new events again, when a live stream opens: it did not follow them before. */
 export function reloadDetail() {
   const sessionId = state.selectedId;
   if (sessionId && current) {

@@ -7,14 +7,13 @@ const REOPEN_AFTER_MS = 5000;
 
 let source = null;
 let reopenTimer = 0;
-let handlers = { stats: () => {}, sessions: () => {}, missed: () => {} };
-/** Set when a stream broke: what changed until the next one opened was never pushed. */
-let missedChanges = false;
+let handlers = { stats: () => {}, sessions: () => {}, opened: () => {} };
 
 /**
  * Opens the stream for what is shown (an admin's tenant filter, or the user's own tenant), closing any previous one.
- * @param {{stats: (stats: object) => void, sessions: (sessions: object[]) => void, missed: () => void}} [on] what to
- *   do with the events, and what to read again when a broken stream is open again
+ * @param {{stats: (stats: object) => void, sessions: (sessions: object[]) => void, opened: () => void}} [on] what to
+ *   do with the events, and what to read again each time a stream is open: a change made before the server was
+ *   following it (the page loading, a new tenant filter, a stream broken meanwhile) was never pushed
  */
 export function openStream(on) {
   if (on) {
@@ -29,10 +28,7 @@ export function openStream(on) {
   setIndicator('connecting');
   stream.addEventListener('open', () => {
     setIndicator('live');
-    if (missedChanges) {
-      missedChanges = false;
-      handlers.missed();
-    }
+    handlers.opened();
   });
   stream.addEventListener('stats', (event) => receive(event, handlers.stats));
   stream.addEventListener('sessions', (event) => receive(event, handlers.sessions));
@@ -40,7 +36,6 @@ export function openStream(on) {
     if (stream !== source) {
       return;
     }
-    missedChanges = true;
     if (stream.readyState === EventSource.CONNECTING) {
       setIndicator('connecting'); // The browser reconnects by itself.
       return;
