@@ -90,12 +90,16 @@ class SessionStatistics {
                                    Date.valueOf(dayOf(now.minus(archiveAfter))));
     }
 
-    /** Each tenant against its own archive delay (the registry's override, or the global one). */
+    /**
+     * Each tenant against its own archive delay (the registry's override, in days, or the global one), with the day
+     * reckoned as for one tenant: the global delay need not be whole days.
+     */
     private long oldSessionsOfAll(Instant now) {
         return jdbc.queryForObject("""
                 SELECT coalesce(sum(d.sessions), 0) FROM tenant_idle_day d LEFT JOIN tenant t ON t.id = d.tenant_id
-                WHERE d.day < CAST(? AS date) - coalesce(t.archive_after_days, CAST(? AS integer))
-                """, Long.class, Date.valueOf(dayOf(now)), (int) defaultArchiveAfter.toDays());
+                WHERE d.day < CASE WHEN t.archive_after_days IS NULL THEN CAST(? AS date)
+                                   ELSE CAST(? AS date) - t.archive_after_days END
+                """, Long.class, Date.valueOf(dayOf(now.minus(defaultArchiveAfter))), Date.valueOf(dayOf(now)));
     }
 
     private long overdue(String tenantId, Instant now) {
