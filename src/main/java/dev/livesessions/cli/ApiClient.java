@@ -18,14 +18,25 @@ class ApiClient {
     static class ApiException extends RuntimeException {
 
         private final int exitCode;
+        /** The service's HTTP status, or 0 when it gave none. */
+        private final int status;
 
         ApiException(String message, int exitCode) {
+            this(message, exitCode, 0);
+        }
+
+        ApiException(String message, int exitCode, int status) {
             super(message);
             this.exitCode = exitCode;
+            this.status = status;
         }
 
         int exitCode() {
             return exitCode;
+        }
+
+        boolean notFound() {
+            return status == 404;
         }
     }
 
@@ -92,7 +103,7 @@ class ApiClient {
         if (response.statusCode() >= 400) {
             String detail = body != null && body.hasNonNull("detail") ? body.get("detail").asText() : response.body();
             throw new ApiException("The service answered " + response.statusCode() + ": " + detail,
-                                   ExitCodes.REFUSED);
+                                   ExitCodes.REFUSED, response.statusCode());
         }
         // The service answers with JSON; a redirect or a page comes from something else at that address.
         if (response.statusCode() >= 300 || body == null && !response.body().isBlank()) {

@@ -9,6 +9,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +23,11 @@ import java.util.concurrent.TimeoutException;
 class CleanupCommand implements Callable<Integer> {
 
     private static final String RUNNING = "RUNNING";
+    /** How often the tool asks whether a run whose answer was lost is stored, before it reports the lost answer. */
+    private static final int LOOKS_FOR_A_LOST_RUN = 5;
+    private static final Duration LOOK_AGAIN_AFTER = Duration.ofSeconds(2);
+    /** As long as the service waits before it calls a silent run abandoned, by default. */
+    private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(10);
 
     @ParentCommand
     LiveSessionsCli cli;
@@ -75,19 +82,39 @@ class CleanupCommand implements Callable<Integer> {
                 }
                 return done;
             } catch (TimeoutException stillRunning) {
-                drawn |= draw(progress(api, id), err);
-            } catch (ExecutionException e) {
-                RuntimeException failure = e.getCause() instanceof RuntimeException runtime
-                        ? runtime : new IllegalStateException(e.getCause());
-                JsonNode stored = progress(api, id);
-                if (stored == null) {
-                    throw failure;
+                if (err != null) {
+                    drawn |= draw(progress(api, id), err);
                 }
-                return followToItsEnd(api, stored, failure, drawn, err);
+            } catch (ExecutionException e) {
+                RuntimeException answerLost = e.getCause() instanceof RuntimeException runtime
+                        ? runtime : new IllegalStateException(e.getCause());
+                JsonNode stored = storedRun(api, id);
+                if (stored == null) {
+                    throw answerLost;
+                }
+                return followToItsEnd(api, stored, answerLost, drawn, err);
             }
         }
     }
 
+    /**
+     * @return the run as the service stored it, or null when it has none (the request was refused, or never arrived)
+     *         or cannot say within a few looks (whatever broke the request's answer may take a moment to mend)
+     */
+    private static JsonNode storedRun(ApiClient api, UUID id) throws InterruptedException {
+        for (int look = 1; ; look++) {
+            try {
+                return api.get("/api/cleanup-runs/" + id);
+            } catch (ApiClient.ApiException e) {
+                if (e.notFound() || look == LOOKS_FOR_A_LOST_RUN) {
+                    return null;
+                }
+            }
+            Thread.sleep(LOOK_AGAIN_AFTER.toMillis());
+        }
+    }
+
+    /** Follows the run until it ends, through outages of the service shorter than {@link #GIVE_UP_AFTER}. */
     private static JsonNode followToItsEnd(ApiClient api, JsonNode stored, RuntimeException answerLost,
                                            boolean drawn, PrintWriter err) throws InterruptedException {
         if (err != null) {
@@ -95,10 +122,19 @@ class CleanupCommand implements Callable<Integer> {
                        answerLost.getMessage());
         }
         JsonNode run = stored;
+        Instant failingSince = null;
         while (RUNNING.equals(run.path("status").asText())) {
             draw(run, err);
-            TimeUnit.SECONDS.sleep(1);
-            run = api.get("/api/cleanup-runs/" + run.path("id").asText());
+            Thread.sleep(failingSince == null ? 1000 : LOOK_AGAIN_AFTER.toMillis());
+            try {
+                run = api.get("/api/cleanup-runs/" + run.path("id").asText());
+                failingSince = null;
+            } catch (ApiClient.ApiException e) {
+                failingSince = failingSince != null ? failingSince : Instant.now();
+                if (e.notFound() || Duration.between(failingSince, Instant.now()).compareTo(GIVE_UP_AFTER) > 0) {
+                    throw e;
+                }
+            }
         }
         if (draw(run, err)) {
             err.println();
@@ -106,7 +142,7 @@ class CleanupCommand implements Callable<Integer> {
         return run;
     }
 
-    /** @return the run as stored, or null when it is not (yet) */
+    /** @return the run as stored, or null when it cannot be read now (not stored yet, or the service not answering) */
     private static JsonNode progress(ApiClient api, UUID id) {
         try {
             return api.get("/api/cleanup-runs/" + id);

@@ -184,7 +184,10 @@ class CliIntegrationTest {
         }
     }
 
-    /** A proxy in front of the service gives up on a long run's request; the run goes on, and ends well. */
+    /**
+     * A proxy in front of the service gives up on a long run's request, and answers nothing else for a moment; the run
+     * goes on, and ends well.
+     */
     @Test
     void aRunWhoseAnswerIsLostIsFollowedToItsEnd() throws IOException {
         HttpServer behindAProxy = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
@@ -194,8 +197,13 @@ class CliIntegrationTest {
                 answer(exchange, 504, "{\"detail\":\"Gateway Timeout\"}");
                 return;
             }
+            int look = looks.incrementAndGet();
+            if (look == 1) {
+                answer(exchange, 502, "{\"detail\":\"Bad Gateway\"}"); // the proxy, restarting
+                return;
+            }
             String id = exchange.getRequestURI().getPath().substring("/api/cleanup-runs/".length());
-            String status = looks.incrementAndGet() < 3 ? "RUNNING" : "SUCCEEDED";
+            String status = look < 4 ? "RUNNING" : "SUCCEEDED";
             answer(exchange, 200, """
                     {"id":"%s","status":"%s","total":4,"processed":%d,"closed":3,"archived":1,"unchanged":0,
                      "failed":0,"items":[]}""".formatted(id, status, status.equals("RUNNING") ? 2 : 4));
