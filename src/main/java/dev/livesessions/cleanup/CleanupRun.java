@@ -14,8 +14,8 @@ import java.util.UUID;
 
 /**
  * The stored record of a cleanup run: what it was asked and how far it got. A run's node saves its progress after
- * each batch; a run still RUNNING that has not progressed for a while is shown as {@value #ABANDONED}: its node
- * stopped during the run, and nothing will finish it.
+ * each batch, and every few seconds within one; a run still RUNNING that has not progressed for a while is shown as
+ * {@value #ABANDONED}: its node stopped during the run, and nothing will finish it.
  */
 @Entity
 @Table(name = "cleanup_run")
@@ -88,9 +88,13 @@ class CleanupRun {
         }
     }
 
-    /** Its node is still at it: a batch was just saved. */
+    /** Its node is still at it: its progress is about to be saved. */
     void progressed(Instant at) {
         progressedAt = at;
+    }
+
+    boolean progressedBefore(Instant at) {
+        return progressedAt.isBefore(at);
     }
 
     void finish(Instant at) {

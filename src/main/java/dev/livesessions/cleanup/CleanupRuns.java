@@ -41,6 +41,8 @@ class CleanupRuns {
     private static final Logger logger = LoggerFactory.getLogger(CleanupRuns.class);
     /** The session-cleanup guide's default threshold, unless SESSION_INACTIVE_HOURS says otherwise. */
     static final int DEFAULT_INACTIVE_HOURS = 24;
+    /** A run saves its progress after each batch, and within a batch at least this often. */
+    static final Duration SAVE_PROGRESS_EVERY = Duration.ofSeconds(10);
 
     private final CleanupRunRepository runs;
     private final CleanupRunItemRepository items;
@@ -170,6 +172,12 @@ class CleanupRuns {
             List<CleanupRunItem> done = new ArrayList<>(batch.sessionIds().size());
             for (String sessionId : batch.sessionIds()) {
                 done.add(act(run, action, sessionId, actor, command));
+                Instant now = clock.instant();
+                if (run.progressedBefore(now.minus(SAVE_PROGRESS_EVERY))) {
+                    // A long batch still shows its node at work, well within run-abandoned-after (1 minute or more).
+                    run.progressed(now);
+                    save(run);
+                }
             }
             run.progressed(clock.instant());
             transactions.executeWithoutResult(status -> {
