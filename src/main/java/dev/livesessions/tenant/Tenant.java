@@ -44,8 +44,9 @@ class Tenant {
     private String webhookSecret;
     private Instant createdAt;
     private Instant updatedAt;
+    /** Empty until the tenant is first stored: a new tenant is inserted, never merged into a row of the same id. */
     @Version
-    private long version;
+    private Long version;
 
     protected Tenant() {
         // for JPA

@@ -7,15 +7,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 @IntegrationTest
@@ -29,12 +33,35 @@ class TenantApiIntegrationTest {
 
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    TenantRepository tenantRows;
 
     private Http http;
 
     @BeforeEach
     void setUp() {
         http = new Http(port);
+    }
+
+    /**
+     * Two admins create the same id at once, on two nodes: both find it free, and the second to store it must fail
+     * (409) rather than write over the first tenant, its webhook secret included.
+     */
+    @Test
+    void aTenantStoredAsNewUnderAnIdTakenMeanwhileIsRefusedNotWrittenOver() {
+        String id = uniqueTenant("twice");
+        http.createTenant(id, "PT30M", "+33600000001");
+        // The version a first insert gives: the merge used before wrote over such a row without a word.
+        jdbc.update("UPDATE tenant SET version = 0 WHERE id = ?", id);
+
+        Tenant theOtherAdmins = new Tenant(id, Instant.now());
+        theOtherAdmins.update(new TenantFields("The other admin's", Set.of(), Duration.ofMinutes(10), null, null,
+                                               null, null, null, null, null, null), Instant.now());
+
+        assertThatThrownBy(() -> tenantRows.save(theOtherAdmins)).isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(http.get("/api/tenants/" + id).body().get("inactivityWindow").asText()).isEqualTo("PT30M");
+        assertThat(jdbc.queryForObject("SELECT webhook_secret FROM tenant WHERE id = ?", String.class, id))
+                .isEqualTo(Http.secretOf(id));
     }
 
     @Test
