@@ -138,7 +138,7 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      */
     public record Security(@Size(min = 32, max = 200) String adminToken,
                            @Pattern(regexp = "[a-z0-9._-]{1,60}") String adminUsername,
-                           @Size(min = 12, max = 200) @BcryptPassword String adminPassword) {
+                           @Size(min = 12) @BcryptPassword String adminPassword) {
 
         /** LIVE_SESSIONS_ADMIN_TOKEN set to nothing is no token. */
         public Security {

@@ -143,7 +143,7 @@ class CleanupRun {
 
     /** @param abandonedBefore a RUNNING run with no progress since before this is shown as {@value #ABANDONED} */
     CleanupRunView view(List<CleanupRunView.Item> items, Instant abandonedBefore) {
-        boolean abandoned = status == Status.RUNNING && progressedAt.isBefore(abandonedBefore);
+        boolean abandoned = status == Status.RUNNING && progressedBefore(abandonedBefore);
         return new CleanupRunView(id, requestedAt, finishedAt, progressedAt, actor, tenantId, inactiveHours,
                                   deleteDays, dryRun, abandoned ? ABANDONED : status.name(), total, processed, closed,
                                   archived, unchanged, failed,

@@ -22,7 +22,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -82,18 +81,15 @@ class SessionProjection {
             found = sessions.find(tenantId, query.status() == null ? SHOWN_BY_DEFAULT : List.of(query.status()), page);
         } else {
             // A status given as well narrows the cleanup status: CLOSED and CANDIDATE are the closed candidates only.
-            Set<SessionStatus> statuses = query.status() == null ? EnumSet.allOf(SessionStatus.class)
-                                                                 : EnumSet.of(query.status());
-            found = switch (query.cleanupStatus()) {
-                case ACTIVE -> statuses.contains(SessionStatus.ACTIVE)
-                        ? sessions.findActiveWithinWindow(tenantId, now, page) : Page.empty(page);
-                case INACTIVE -> statuses.contains(SessionStatus.CLOSED)
-                        ? sessions.findInactive(tenantId, page) : Page.empty(page);
+            Set<SessionStatus> statuses = query.cleanupStatus().statuses();
+            if (query.status() != null) {
+                statuses.retainAll(Set.of(query.status()));
+            }
+            found = statuses.isEmpty() ? Page.empty(page) : switch (query.cleanupStatus()) {
+                case ACTIVE -> sessions.findActiveWithinWindow(tenantId, now, page);
+                case INACTIVE -> sessions.findInactive(tenantId, page);
                 case CANDIDATE -> sessions.findCandidates(tenantId, statuses, now, page);
-                case ARCHIVED -> statuses.contains(SessionStatus.ARCHIVED)
-                        ? sessions.find(tenantId, List.of(SessionStatus.ARCHIVED), page) : Page.empty(page);
-                case DELETED -> statuses.contains(SessionStatus.DELETED)
-                        ? sessions.find(tenantId, List.of(SessionStatus.DELETED), page) : Page.empty(page);
+                case ARCHIVED, DELETED -> sessions.find(tenantId, statuses, page);
             };
         }
         return new SessionPage(found.map(session -> session.view(now)).getContent(), query.page(), query.size(),

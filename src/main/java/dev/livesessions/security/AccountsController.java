@@ -28,7 +28,7 @@ class AccountsController {
     record NewUser(@NotBlank @Pattern(regexp = "[a-z0-9._-]{1,60}",
                                       message = "must be 1-60 lower-case letters, digits, '.', '_' or '-'")
                    String username,
-                   @NotNull @Size(min = 12, max = 200) @BcryptPassword String password,
+                   @NotNull @Size(min = 12) @BcryptPassword String password,
                    @NotNull Role role,
                    String tenantId) {
     }
