@@ -14,6 +14,10 @@ import { setUpTimeline } from './timeline.js';
 
 /** Relative hints ("2 min ago") drift; refreshing them this often keeps them honest. */
 const RELATIVE_TIMES_EVERY_MS = 15000;
+/** How long the page waits for its live stream before it loads what it shows without it (a proxy holding it back). */
+const LOAD_WITHOUT_STREAM_AFTER_MS = 2000;
+
+let loadWithoutStream = 0;
 
 async function start() {
   setUpNotices();
@@ -34,19 +38,29 @@ async function start() {
     setUpAdminTools(reloadAll);
     await loadTenants();
   }
-  reloadAll();
-  openStream({
+  follow({
     stats: renderStats,
     sessions: (sessions) => {
       applySessionChanges(sessions);
       applySessionChangesToDetail(sessions);
     },
     opened: () => {
+      window.clearTimeout(loadWithoutStream);
       reloadAll();
       reloadDetail();
     },
   });
   window.setInterval(() => refreshRelativeTimes(), RELATIVE_TIMES_EVERY_MS);
+}
+
+/**
+ * Opens the live stream, and loads what the page shows once it is open: a change made before the stream followed it is
+ * in the load, and every later one is pushed. Should the stream be slow to open, the page loads without it meanwhile.
+ */
+function follow(handlers) {
+  window.clearTimeout(loadWithoutStream);
+  loadWithoutStream = window.setTimeout(reloadAll, LOAD_WITHOUT_STREAM_AFTER_MS);
+  openStream(handlers);
 }
 
 function reloadAll() {
@@ -74,8 +88,7 @@ function setUpFilters() {
   tenantFilter.addEventListener('change', () => {
     state.tenantFilter = tenantFilter.value;
     state.page = 0;
-    reloadAll();
-    openStream(); // The stream follows the tenant filter.
+    follow(); // The stream follows the tenant filter.
   });
   document.getElementById('filter-status').addEventListener('change', (event) => {
     state.statusFilter = event.target.value;

@@ -4,7 +4,7 @@ import { badge, el, openDialog } from './dom.js';
 import { formatDuration, formatNumber, humanize, timeElement } from './format.js';
 import { showError, showStatus } from './notices.js';
 import { markSelected, rowOf, updateRow } from './sessions.js';
-import { mayControl, state } from './state.js';
+import { isOlderThanShown, mayControl, state } from './state.js';
 import { renderTimeline, resetTimeline, shownEvents } from './timeline.js';
 
 /** The session shown, as last received. */
@@ -140,7 +140,11 @@ function showTimeline(sessionId, events) {
   renderTimeline(events);
 }
 
+/** Shows a session's fields and actions, unless the panel already shows a newer view of it. */
 function renderSession(session) {
+  if (isOlderThanShown(session, current)) {
+    return;
+  }
   current = session;
   // For scripts and tests: the panel says which session it shows and in what state.
   document.getElementById('session-detail').dataset.status = session.status;

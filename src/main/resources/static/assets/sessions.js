@@ -3,11 +3,13 @@ import { api } from './api.js';
 import { badge, el } from './dom.js';
 import { formatNumber, timeElement } from './format.js';
 import { showError } from './notices.js';
-import { PAGE_SIZE, isAdmin, shownTenant, state } from './state.js';
+import { PAGE_SIZE, isAdmin, isOlderThanShown, shownTenant, state } from './state.js';
 
 /** The sessions on screen, by id, as last received. */
 const shown = new Map();
 let loadCounter = 0;
+/** Sessions pushed since the page being loaded was asked for: the page may have been read before their change. */
+let pushedDuringLoad = null;
 let onOpen = () => {};
 
 /**
@@ -36,6 +38,7 @@ function goToPage(page) {
 /** Loads the current page of sessions under the current filters. */
 export async function loadSessions() {
   const load = ++loadCounter;
+  pushedDuringLoad = new Map();
   const params = new URLSearchParams({ page: String(state.page), size: String(PAGE_SIZE) });
   if (isAdmin() && state.tenantFilter) {
     params.set('tenantId', state.tenantFilter);
@@ -55,8 +58,12 @@ export async function loadSessions() {
     }
     state.totalElements = result.totalElements;
     renderRows(result.sessions);
+    const pushed = [...pushedDuringLoad.values()];
+    pushedDuringLoad = null;
+    applySessionChanges(pushed);
   } catch (error) {
     if (load === loadCounter) {
+      pushedDuringLoad = null;
       document.getElementById('sessions-loading').hidden = true;
       showError(error, 'Loading the sessions');
     }
@@ -168,13 +175,18 @@ function comesBefore(a, b) {
 }
 
 /**
- * Applies sessions that changed (from the live stream): rows on screen are updated in place; on the first page, a
- * matching session that is not shown yet takes its place in the order, and the table keeps at most a page of rows.
+ * Applies sessions that changed (from the live stream): rows on screen are updated in place, unless they already show
+ * a newer view; on the first page, a matching session that is not shown yet takes its place in the order, and the
+ * table keeps at most a page of rows. While a page loads, they are also kept to be applied again over it.
  */
 export function applySessionChanges(sessions) {
   const body = document.querySelector('#sessions tbody');
   for (const session of sessions) {
+    pushedDuringLoad?.set(session.sessionId, session);
     const row = body.querySelector(`tr[data-session-id="${CSS.escape(session.sessionId)}"]`);
+    if (row && isOlderThanShown(session, shown.get(session.sessionId))) {
+      continue;
+    }
     if (row) {
       shown.set(session.sessionId, session);
       fillRow(row, session);
@@ -206,10 +218,10 @@ function insertRow(body, session) {
   }
 }
 
-/** Updates one session's row, if it is on screen (after an action on it). */
+/** Updates one session's row, if it is on screen and not newer already (after an action on it). */
 export function updateRow(session) {
   const row = document.querySelector(`#sessions tbody tr[data-session-id="${CSS.escape(session.sessionId)}"]`);
-  if (row) {
+  if (row && !isOlderThanShown(session, shown.get(session.sessionId))) {
     shown.set(session.sessionId, session);
     fillRow(row, session);
     row.classList.toggle('is-outside-filters', !matchesFilters(session));

@@ -30,3 +30,11 @@ export function mayControl() {
 export function shownTenant() {
   return isAdmin() ? state.tenantFilter || null : state.me?.tenantId || null;
 }
+
+/**
+ * Whether a view of a session is older than the one on screen: a list or a read sent before a change can arrive
+ * after that change was pushed, and must not put the session back as it was.
+ */
+export function isOlderThanShown(session, shown) {
+  return shown?.sessionId === session.sessionId && session.lastEventSequence < shown.lastEventSequence;
+}

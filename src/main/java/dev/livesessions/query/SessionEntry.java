@@ -241,7 +241,7 @@ class SessionEntry {
         return new SessionView(sessionId, tenantId, number, status, cleanupStatus(now), createdAt, lastActivityAt,
                                expiresAt, closedAt, closeReason, Duration.ofSeconds(inactivityWindowSeconds),
                                sellerMessages, clientCodes, autoCleanup, archiveAt, archiveNoticeAt, archivedAt,
-                               deletedAt);
+                               deletedAt, lastEventSequence);
     }
 
     private CleanupStatus cleanupStatus(Instant now) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
@@ -181,11 +182,69 @@ class DashboardBrowserTest {
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
+    /** The page follows its stream first, then reads its sessions once: what changed before is in that one read. */
+    @Test
+    void aPageReadsItsSessionsOnceWhenItOpens() throws InterruptedException {
+        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                window.sessionListsRead = 0;
+                const fetchNow = window.fetch;
+                window.fetch = (input, init) => {
+                  if (String(input).startsWith('/api/sessions?')) {
+                    window.sessionListsRead++;
+                  }
+                  return fetchNow(input, init);
+                };"""));
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        logIn(tenant + "-streamer");
+
+        waitFor(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']")));
+        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
+        // Past the moment the page would load without its stream, had the stream been slow to open.
+        Thread.sleep(2_500);
+        assertThat(script("return window.sessionListsRead")).isEqualTo(1L);
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
+    /**
+     * A list of sessions read before a change can reach the page after the change was pushed: the session must stay
+     * as the change left it, not go back to what the list says.
+     */
+    @Test
+    void aListReadBeforeAPushedChangeDoesNotPutTheSessionBack() {
+        keepSessionsOpenForAnHour();
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        logIn(tenant + "-streamer");
+        By row = By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']");
+        waitFor(ExpectedConditions.attributeToBe(row, "data-status", "ACTIVE"));
+        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
+
+        // The next list is read by the service at once, but reaches the page only when the test lets it.
+        script("""
+                const fetchNow = window.fetch;
+                window.fetch = async (input, init) => {
+                  const response = await fetchNow(input, init);
+                  if (String(input).startsWith('/api/sessions?')) {
+                    window.fetch = fetchNow;
+                    await new Promise((release) => { window.releaseList = release; });
+                  }
+                  return response;
+                };""");
+        new Select(browser.findElement(By.id("filter-status"))).selectByValue("ACTIVE");
+        waitFor(driver -> script("return typeof window.releaseList === 'function'"));
+        assertThat(admin.post("/api/sessions/" + sessionId + "/deactivate", Map.of()).status()).isEqualTo(200);
+        waitFor(ExpectedConditions.attributeToBe(row, "data-status", "CLOSED"));
+
+        script("window.releaseList()");
+        waitFor(ExpectedConditions.attributeToBe(By.id("sessions"), "aria-busy", "false"));
+        assertThat(browser.findElement(row).getAttribute("data-status")).isEqualTo("CLOSED");
+        assertThat(browser.findElement(row).getAttribute("class")).contains("is-outside-filters");
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
     @Test
     void theTimelineOfTheSessionShownGrowsAsItsMessagesArrive() {
-        // A window long enough that the session stays open while the test watches it.
-        assertThat(admin.put("/api/tenants/" + tenant, Map.of("name", tenant, "sellerPhones", List.of(SELLER),
-                                                              "inactivityWindow", "PT1H")).status()).isEqualTo(200);
+        keepSessionsOpenForAnHour();
         String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
         logIn(tenant + "-streamer");
         click(By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"));
@@ -268,6 +327,16 @@ class DashboardBrowserTest {
         waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
         assertThat(browser.getCurrentUrl()).contains("/login.html?error");
         screenshot("login-error");
+    }
+
+    /** A window long enough that the tenant's session stays open while the test watches it. */
+    private void keepSessionsOpenForAnHour() {
+        assertThat(admin.put("/api/tenants/" + tenant, Map.of("name", tenant, "sellerPhones", List.of(SELLER),
+                                                              "inactivityWindow", "PT1H")).status()).isEqualTo(200);
+    }
+
+    private Object script(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
     }
 
     private void logIn(String username) {
