@@ -16,6 +16,7 @@ const TITLES = {
   LiveSessionClosed: () => 'Session closed',
   ArchiveScheduled: () => 'Archive scheduled',
   ArchiveNoticeIssued: () => 'Archive notice given',
+  ArchiveNoticeWithdrawn: () => 'Archive notice withdrawn: the archive will not happen',
   ArchiveCancelled: () => 'Archive cancelled: automatic archiving is off',
   SessionArchived: () => 'Session archived',
   SessionDeleted: () => 'Session deleted',

@@ -5,6 +5,7 @@ import dev.livesessions.api.ActivityRecorded;
 import dev.livesessions.api.ArchiveCancelled;
 import dev.livesessions.api.ArchiveIfIdle;
 import dev.livesessions.api.ArchiveNoticeIssued;
+import dev.livesessions.api.ArchiveNoticeWithdrawn;
 import dev.livesessions.api.ArchiveScheduled;
 import dev.livesessions.api.ArchiveTrigger;
 import dev.livesessions.api.AutoCleanupChanged;
@@ -65,7 +66,8 @@ import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
  *     fires (after a restart, for instance); one closed by its maximum lifespan at {@code createdAt + maxLifespan};
  *     one closed by hand when asked;</li>
  *     <li>a closed session with auto-cleanup on is archived once idle for the tenant's archive delay, after a notice;
- *     turning auto-cleanup off cancels that, turning it on schedules it again;</li>
+ *     turning auto-cleanup off cancels that, turning it on schedules it again; a notice given for an archive that
+ *     will not happen (auto-cleanup off, the session deleted, automatic archiving switched off) is withdrawn;</li>
  *     <li>any session can be deleted (an active one is closed first) and an archived or deleted one restored, as a
  *     closed session whose archive delay starts again: it counts as idle since its restore, for its own archive and
  *     for cleanup runs alike.</li>
@@ -107,7 +109,7 @@ class LiveSession {
     private boolean autoCleanup;
     @JsonProperty
     private Instant archiveAt;
-    /** The archive whose notice was given; an automatic archive never comes without one. */
+    /** The archive whose notice was given and stands; an automatic archive never comes without one. */
     @JsonProperty
     private Instant noticedArchiveAt;
     /** When it was last restored; null if never. */
@@ -250,7 +252,9 @@ class LiveSession {
         if (lifecycle == Lifecycle.ACTIVE) {
             closeByHand(command.at(), deadlines, retention);
         }
+        Instant announced = archiveAt;
         apply(new SessionDeleted(sessionId, tenantId, command.at()));
+        withdrawNotice(announced, command.at(), MetaData.emptyInstance());
         return true;
     }
 
@@ -269,7 +273,9 @@ class LiveSession {
         if (autoCleanup == command.enabled()) {
             return false;
         }
+        Instant announced = archiveAt;
         apply(new AutoCleanupChanged(sessionId, tenantId, command.enabled(), command.at()));
+        withdrawNotice(announced, command.at(), MetaData.emptyInstance());
         if (command.enabled() && lifecycle == Lifecycle.CLOSED) {
             scheduleArchive(idleSince(), command.at(), MetaData.emptyInstance(), deadlines, retention);
         }
@@ -404,8 +410,21 @@ class LiveSession {
         if (retention.of(tenantId).automaticArchiving()) {
             return false;
         }
-        apply(new ArchiveCancelled(sessionId, tenantId, clock.instant()), BY_THE_SESSION);
+        Instant announced = archiveAt;
+        Instant now = clock.instant();
+        apply(new ArchiveCancelled(sessionId, tenantId, now), BY_THE_SESSION);
+        withdrawNotice(announced, now, BY_THE_SESSION);
         return true;
+    }
+
+    /**
+     * The tenant was told of an archive for {@code announced} that the event just applied called off: it is told that
+     * the archive will not happen, as it was told that it would.
+     */
+    private void withdrawNotice(Instant announced, Instant now, MetaData metaData) {
+        if (announced != null && announced.equals(noticedArchiveAt) && archiveAt == null) {
+            apply(new ArchiveNoticeWithdrawn(sessionId, tenantId, announced, now), metaData);
+        }
     }
 
     /** Since when the session counts as idle for its archive: its last activity, or its restore if that came later. */
@@ -481,6 +500,11 @@ class LiveSession {
     @EventSourcingHandler
     void on(ArchiveNoticeIssued event) {
         noticedArchiveAt = event.archiveAt();
+    }
+
+    @EventSourcingHandler
+    void on(ArchiveNoticeWithdrawn event) {
+        noticedArchiveAt = null;
     }
 
     @EventSourcingHandler

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The whole retention path in seconds instead of days: a session closes, gives notice (the tenant's endpoint refuses
  * the first delivery, then accepts the retry), and is archived; a notice an endpoint keeps refusing is tried three
- * times in all.
+ * times in all; a notice is withdrawn when auto-cleanup is turned off before the archive.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-                properties = {"live-sessions.cleanup.archive-after=4s", "live-sessions.cleanup.archive-notice=2s",
+                properties = {"live-sessions.cleanup.archive-after=6s", "live-sessions.cleanup.archive-notice=4s",
                               "live-sessions.cleanup.notice-retry-delay=1s",
                               "live-sessions.cleanup.notice-attempts=3"})
 @ContextConfiguration(initializers = TestDatabase.class)
@@ -54,6 +55,7 @@ class AutomaticArchiveIntegrationTest {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final List<String> accepted = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startTheTenantsEndpoint() throws IOException {
@@ -68,6 +70,11 @@ class AutomaticArchiveIntegrationTest {
             exchange.getRequestBody().readAllBytes();
             refused.incrementAndGet();
             exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        tenantEndpoint.createContext("/accepting", exchange -> {
+            accepted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
         tenantEndpoint.start();
@@ -115,6 +122,30 @@ class AutomaticArchiveIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() == 3);
         Thread.sleep(5_000);
         assertThat(refused.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aNoticeIsWithdrawnWhenAutoCleanupIsTurnedOffBeforeTheArchive() throws Exception {
+        Http http = new Http(port);
+        createTenant(http, "withdrawing", "/accepting");
+        String sessionId = http.message("withdrawing", "m1", "+33600000000", "live").body().get("sessionId").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !accepted.isEmpty());
+        JsonNode notice = JSON.readTree(accepted.get(0));
+        assertThat(notice.get("type").asText()).isEqualTo("session.archive-notice");
+
+        // The archive is due 4 s after its notice.
+        assertThat(http.put("/api/sessions/" + sessionId + "/auto-cleanup", Map.of("enabled", false)).status())
+                .isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() == 2);
+        JsonNode withdrawn = JSON.readTree(accepted.get(1));
+        assertThat(withdrawn.get("type").asText()).isEqualTo("session.archive-notice-withdrawn");
+        assertThat(withdrawn.get("sessionId").asText()).isEqualTo(sessionId);
+        assertThat(withdrawn.get("archiveAt").asText()).isEqualTo(notice.get("archiveAt").asText());
+        await().atMost(Duration.ofSeconds(30))
+               .until(() -> Instant.now().isAfter(Instant.parse(notice.get("archiveAt").asText()).plusSeconds(2)));
+        assertThat(http.get("/api/sessions/" + sessionId).body().get("status").asText()).isEqualTo("CLOSED");
+        assertThat(accepted).hasSize(2);
     }
 
     private void createTenant(Http http, String id, String noticePath) {

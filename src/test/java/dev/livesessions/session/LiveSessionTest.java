@@ -4,6 +4,7 @@ import dev.livesessions.api.ActivityRecorded;
 import dev.livesessions.api.ArchiveCancelled;
 import dev.livesessions.api.ArchiveIfIdle;
 import dev.livesessions.api.ArchiveNoticeIssued;
+import dev.livesessions.api.ArchiveNoticeWithdrawn;
 import dev.livesessions.api.ArchiveScheduled;
 import dev.livesessions.api.ArchiveTrigger;
 import dev.livesessions.api.AutoCleanupChanged;
@@ -58,11 +59,16 @@ class LiveSessionTest {
 
     private AggregateTestFixture<LiveSession> fixture;
     private RetentionPolicy retention = new RetentionPolicy(true, ARCHIVE_AFTER, NOTICE);
+    /** When the tenant switches automatic archiving off, if it does. */
+    private Instant archivingSwitchedOffAt;
 
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(LiveSession.class);
-        fixture.registerInjectableResource((RetentionPolicies) tenantId -> retention);
+        fixture.registerInjectableResource((RetentionPolicies) tenantId ->
+                archivingSwitchedOffAt == null || fixture.currentTime().isBefore(archivingSwitchedOffAt)
+                        ? retention
+                        : new RetentionPolicy(false, retention.archiveAfter(), retention.archiveNotice()));
         fixture.registerInjectableResource(new FixtureClock());
     }
 
@@ -404,6 +410,39 @@ class LiveSessionTest {
         }
 
         @Test
+        void turningAutoCleanupOffAfterTheNoticeWithdrawsIt() {
+            Instant archiveAt = T0.plus(ARCHIVE_AFTER);
+            Instant off = archiveAt.minus(Duration.ofHours(1));
+            fixture.givenCurrentTime(off)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                             new ArchiveScheduled("acme.1", "acme", archiveAt),
+                             new ArchiveNoticeIssued("acme.1", "acme", archiveAt, archiveAt.minus(NOTICE)))
+                   .when(new ChangeAutoCleanup("acme.1", false, off))
+                   .expectEvents(new AutoCleanupChanged("acme.1", "acme", false, off),
+                                 new ArchiveNoticeWithdrawn("acme.1", "acme", archiveAt, off));
+        }
+
+        @Test
+        void anArchiveWithdrawnThenScheduledAgainForTheSameMomentIsAnnouncedAgain() {
+            Instant archiveAt = T0.plus(ARCHIVE_AFTER);
+            Instant off = archiveAt.minus(Duration.ofHours(3));
+            Instant on = archiveAt.minus(Duration.ofHours(2));
+            Duration hourOfNotice = Duration.ofHours(1);
+            // With an hour of notice now, the archive scheduled again falls when the withdrawn one did.
+            retention = new RetentionPolicy(true, ARCHIVE_AFTER, hourOfNotice);
+            fixture.givenCurrentTime(on)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                             new ArchiveScheduled("acme.1", "acme", archiveAt),
+                             new ArchiveNoticeIssued("acme.1", "acme", archiveAt, archiveAt.minus(NOTICE)),
+                             new AutoCleanupChanged("acme.1", "acme", false, off),
+                             new ArchiveNoticeWithdrawn("acme.1", "acme", archiveAt, off))
+                   .andGivenCommands(new ChangeAutoCleanup("acme.1", true, on))
+                   .whenTimeElapses(Duration.ofHours(2))
+                   .expectEvents(new ArchiveNoticeIssued("acme.1", "acme", archiveAt, archiveAt.minus(hourOfNotice)),
+                                 new SessionArchived("acme.1", "acme", archiveAt, ArchiveTrigger.AUTOMATIC));
+        }
+
+        @Test
         void turningAutoCleanupBackOnSchedulesTheArchiveAgainNeverWithoutNotice() {
             Instant muchLater = T0.plus(Duration.ofDays(40));
             fixture.givenCurrentTime(muchLater)
@@ -473,6 +512,19 @@ class LiveSessionTest {
             fixture.whenTimeElapses(ARCHIVE_AFTER.plusDays(1))
                    .expectEvents(new ArchiveCancelled("acme.1", "acme", T0.plus(ARCHIVE_AFTER).minus(NOTICE)))
                    .expectNoScheduledDeadlines();
+        }
+
+        @Test
+        void anArchiveAnnouncedThenCancelledBecauseAutomaticArchivingWasSwitchedOffIsWithdrawn() {
+            Instant archiveAt = T0.plus(ARCHIVE_AFTER);
+            archivingSwitchedOffAt = archiveAt.minus(Duration.ofHours(1));
+            fixture.givenCurrentTime(T0)
+                   .andGivenCommands(open("acme.1", 1, TERMS, seller("m1", T0)),
+                                     new CloseLiveSession("acme.1", T0))
+                   .whenTimeElapses(ARCHIVE_AFTER)
+                   .expectEvents(new ArchiveNoticeIssued("acme.1", "acme", archiveAt, archiveAt.minus(NOTICE)),
+                                 new ArchiveCancelled("acme.1", "acme", archiveAt),
+                                 new ArchiveNoticeWithdrawn("acme.1", "acme", archiveAt, archiveAt));
         }
 
         @Test
@@ -585,6 +637,20 @@ class LiveSessionTest {
                    .expectEvents(closed("acme.1", now, CloseReason.MANUAL),
                                  new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)),
                                  new SessionDeleted("acme.1", "acme", now))
+                   .expectResultMessagePayload(true);
+        }
+
+        @Test
+        void deletingASessionWhoseArchiveWasAnnouncedWithdrawsTheNotice() {
+            Instant archiveAt = T0.plus(ARCHIVE_AFTER);
+            Instant now = archiveAt.minus(Duration.ofHours(1));
+            fixture.givenCurrentTime(now)
+                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                             new ArchiveScheduled("acme.1", "acme", archiveAt),
+                             new ArchiveNoticeIssued("acme.1", "acme", archiveAt, archiveAt.minus(NOTICE)))
+                   .when(new DeleteSession("acme.1", now))
+                   .expectEvents(new SessionDeleted("acme.1", "acme", now),
+                                 new ArchiveNoticeWithdrawn("acme.1", "acme", archiveAt, now))
                    .expectResultMessagePayload(true);
         }
 
