@@ -7,7 +7,7 @@ import { el } from './dom.js';
 import { refreshRelativeTimes } from './format.js';
 import { closeStream, openStream } from './live.js';
 import { setUpNotices, showError } from './notices.js';
-import { applySessionChanges, loadSessions, setUpSessions } from './sessions.js';
+import { applySessionChanges, clearSessions, loadSessions, setUpSessions } from './sessions.js';
 import { isAdmin, state } from './state.js';
 import { loadStats, renderStats, setUpStats } from './stats.js';
 import { setUpTimeline } from './timeline.js';
@@ -88,6 +88,7 @@ function setUpFilters() {
   tenantFilter.addEventListener('change', () => {
     state.tenantFilter = tenantFilter.value;
     state.page = 0;
+    clearSessions();
     follow(); // The stream follows the tenant filter.
   });
   document.getElementById('filter-status').addEventListener('change', (event) => {

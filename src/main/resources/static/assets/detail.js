@@ -9,6 +9,8 @@ import { renderTimeline, resetTimeline, shownEvents } from './timeline.js';
 
 /** The session shown, as last received. */
 let current = null;
+/** The session being opened, as pushed while it loads: the read may be older. */
+let pushedWhileOpening = null;
 let loadCounter = 0;
 let timelineLoading = false;
 let timelineAgain = false;
@@ -42,6 +44,7 @@ export async function openSession(sessionId) {
   panel.hidden = false;
   document.getElementById('detail-title').textContent = `Session ${sessionId}`;
   const load = ++loadCounter;
+  pushedWhileOpening = null;
   if (current?.sessionId !== sessionId) {
     current = null;
     resetTimeline();
@@ -59,6 +62,11 @@ export async function openSession(sessionId) {
     if (load === loadCounter) {
       renderSession(session);
       showTimeline(sessionId, events);
+      if (pushedWhileOpening) {
+        renderSession(pushedWhileOpening);
+        reloadTimeline();
+        pushedWhileOpening = null;
+      }
       // Again now that the panel has its full height (near the page's end, it could not scroll up far enough).
       panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
     }
@@ -93,12 +101,17 @@ export function reloadDetail() {
   }
 }
 
-/** Sessions that changed (live stream): the one in the panel gets its new fields and its timeline again. */
+/**
+ * Sessions that changed (live stream): the one in the panel gets its new fields and its timeline again; while it is
+ * being opened, it gets them once its read is shown.
+ */
 export function applySessionChangesToDetail(sessions) {
   const changed = sessions.find((session) => session.sessionId === state.selectedId);
   if (changed && current) {
     renderSession(changed);
     reloadTimeline();
+  } else if (changed) {
+    pushedWhileOpening = changed;
   }
 }
 

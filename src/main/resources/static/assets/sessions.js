@@ -35,8 +35,11 @@ function goToPage(page) {
   loadSessions();
 }
 
-/** Loads the current page of sessions under the current filters. */
-export async function loadSessions() {
+/**
+ * Loads the current page of sessions under the current filters.
+ * @param {{catchingUp?: boolean}} [options] catchingUp: this read follows one that crossed pushed changes
+ */
+export async function loadSessions({ catchingUp = false } = {}) {
   const load = ++loadCounter;
   pushedDuringLoad = new Map();
   const params = new URLSearchParams({ page: String(state.page), size: String(PAGE_SIZE) });
@@ -60,7 +63,7 @@ export async function loadSessions() {
     renderRows(result.sessions);
     const pushed = [...pushedDuringLoad.values()];
     pushedDuringLoad = null;
-    applySessionChanges(pushed);
+    applyPushedDuringLoad(pushed, catchingUp);
   } catch (error) {
     if (load === loadCounter) {
       pushedDuringLoad = null;
@@ -72,6 +75,28 @@ export async function loadSessions() {
       table.setAttribute('aria-busy', 'false');
     }
   }
+}
+
+/**
+ * Applies again, over a page just loaded, the sessions pushed while it loaded: a row of the page keeps the newer view.
+ * A pushed session the page does not show either left the filters after its push or came after the page was read:
+ * only a new read tells which, so the page is read once more if such a session would be on it.
+ */
+function applyPushedDuringLoad(pushed, catchingUp) {
+  applySessionChanges(pushed.filter((session) => shown.has(session.sessionId)));
+  if (!catchingUp && pushed.some((session) => !shown.has(session.sessionId) && placeOf(session) !== undefined)) {
+    loadSessions({ catchingUp: true });
+  }
+}
+
+/** Drops the rows shown and any page still on its way: other sessions are about to be shown. */
+export function clearSessions() {
+  loadCounter++;
+  pushedDuringLoad = null;
+  shown.clear();
+  document.querySelector('#sessions tbody').replaceChildren();
+  document.getElementById('sessions-loading').hidden = false;
+  document.getElementById('sessions-empty').hidden = true;
 }
 
 function renderRows(sessions) {
@@ -192,20 +217,31 @@ export function applySessionChanges(sessions) {
       fillRow(row, session);
       // A row that no longer matches the filters stays until the next load, dimmed, so nothing jumps away.
       row.classList.toggle('is-outside-filters', !matchesFilters(session));
-    } else if (state.page === 0 && matchesFilters(session)) {
-      insertRow(body, session);
+    } else {
+      const before = placeOf(session);
+      if (before !== undefined) {
+        insertRow(body, session, before);
+      }
     }
   }
   markSelected();
   updatePaging();
 }
 
-function insertRow(body, session) {
-  const rows = [...body.querySelectorAll('tr[data-session-id]')];
-  const before = rows.find((row) => comesBefore(session, shown.get(row.dataset.sessionId)));
-  if (!before && rows.length >= PAGE_SIZE) {
-    return; // It belongs on a later page.
+/**
+ * Where a session not shown yet goes: before the row returned, or at the end (null). Undefined when it is not on the
+ * page: outside the filters, on a later page, or the page is not the first (new sessions only appear there).
+ */
+function placeOf(session) {
+  if (state.page !== 0 || !matchesFilters(session)) {
+    return undefined;
   }
+  const rows = [...document.querySelectorAll('#sessions tbody tr[data-session-id]')];
+  const before = rows.find((row) => comesBefore(session, shown.get(row.dataset.sessionId)));
+  return before || (rows.length < PAGE_SIZE ? null : undefined);
+}
+
+function insertRow(body, session, before) {
   shown.set(session.sessionId, session);
   const row = buildRow(session);
   row.classList.add('is-new');
