@@ -428,7 +428,8 @@ class LiveSessionTest {
             Instant off = archiveAt.minus(Duration.ofHours(3));
             Instant on = archiveAt.minus(Duration.ofHours(2));
             Duration hourOfNotice = Duration.ofHours(1);
-            // With an hour of notice now, the archive scheduled again falls when the withdrawn one did.
+            // With an hour of notice now, the archive scheduled again falls when the withdrawn one did; it is announced
+            // again all the same (given events schedule no deadline: the first notice's archive deadline is left out).
             retention = new RetentionPolicy(true, ARCHIVE_AFTER, hourOfNotice);
             fixture.givenCurrentTime(on)
                    .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
