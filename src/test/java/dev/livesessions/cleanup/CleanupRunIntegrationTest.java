@@ -8,6 +8,7 @@ import dev.livesessions.api.OpenLiveSession;
 import dev.livesessions.api.SessionTerms;
 import dev.livesessions.api.SignalSource;
 import dev.livesessions.LiveSessionsProperties;
+import dev.livesessions.UtcClock;
 import dev.livesessions.tenant.TenantDirectory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -24,8 +25,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -246,7 +245,7 @@ class CleanupRunIntegrationTest {
     void aLongBatchSavesTheRunsProgressBeforeItEnds() {
         UUID id = UUID.randomUUID();
         List<String> stored = new ArrayList<>();
-        Clock slow = new Clock() {
+        Clock slow = new UtcClock() {
             private Instant now = Instant.now();
 
             @Override
@@ -257,16 +256,6 @@ class CleanupRunIntegrationTest {
                         """, String.class, id, id));
                 now = now.plusSeconds(11);
                 return now;
-            }
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                throw new UnsupportedOperationException();
             }
         };
         CleanupRuns runs = new CleanupRuns(runRepository, itemRepository, queries, sessionCommands, transactions,

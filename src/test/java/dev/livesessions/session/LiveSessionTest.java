@@ -1,5 +1,6 @@
 package dev.livesessions.session;
 
+import dev.livesessions.UtcClock;
 import dev.livesessions.api.ActivityRecorded;
 import dev.livesessions.api.ArchiveCancelled;
 import dev.livesessions.api.ArchiveIfIdle;
@@ -38,11 +39,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.axonframework.test.matchers.Matchers.andNoMore;
@@ -414,9 +412,7 @@ class LiveSessionTest {
             Instant archiveAt = T0.plus(ARCHIVE_AFTER);
             Instant off = archiveAt.minus(Duration.ofHours(1));
             fixture.givenCurrentTime(off)
-                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
-                             new ArchiveScheduled("acme.1", "acme", archiveAt),
-                             new ArchiveNoticeIssued("acme.1", "acme", archiveAt, archiveAt.minus(NOTICE)))
+                   .andGiven(closedWithItsArchiveAnnounced(archiveAt))
                    .when(new ChangeAutoCleanup("acme.1", false, off))
                    .expectEvents(new AutoCleanupChanged("acme.1", "acme", false, off),
                                  new ArchiveNoticeWithdrawn("acme.1", "acme", archiveAt, off));
@@ -432,10 +428,8 @@ class LiveSessionTest {
             // again all the same (given events schedule no deadline: the first notice's archive deadline is left out).
             retention = new RetentionPolicy(true, ARCHIVE_AFTER, hourOfNotice);
             fixture.givenCurrentTime(on)
-                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
-                             new ArchiveScheduled("acme.1", "acme", archiveAt),
-                             new ArchiveNoticeIssued("acme.1", "acme", archiveAt, archiveAt.minus(NOTICE)),
-                             new AutoCleanupChanged("acme.1", "acme", false, off),
+                   .andGiven(closedWithItsArchiveAnnounced(archiveAt))
+                   .andGiven(new AutoCleanupChanged("acme.1", "acme", false, off),
                              new ArchiveNoticeWithdrawn("acme.1", "acme", archiveAt, off))
                    .andGivenCommands(new ChangeAutoCleanup("acme.1", true, on))
                    .whenTimeElapses(Duration.ofHours(2))
@@ -646,9 +640,7 @@ class LiveSessionTest {
             Instant archiveAt = T0.plus(ARCHIVE_AFTER);
             Instant now = archiveAt.minus(Duration.ofHours(1));
             fixture.givenCurrentTime(now)
-                   .andGiven(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
-                             new ArchiveScheduled("acme.1", "acme", archiveAt),
-                             new ArchiveNoticeIssued("acme.1", "acme", archiveAt, archiveAt.minus(NOTICE)))
+                   .andGiven(closedWithItsArchiveAnnounced(archiveAt))
                    .when(new DeleteSession("acme.1", now))
                    .expectEvents(new SessionDeleted("acme.1", "acme", now),
                                  new ArchiveNoticeWithdrawn("acme.1", "acme", archiveAt, now))
@@ -777,22 +769,19 @@ class LiveSessionTest {
     }
 
     /** The service's clock, in the fixture: the fixture's own time, which its deadlines follow. */
-    private final class FixtureClock extends Clock {
+    private final class FixtureClock extends UtcClock {
 
         @Override
         public Instant instant() {
             return fixture.currentTime();
         }
+    }
 
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
+    /** A session closed at T0, whose archive at {@code archiveAt} was announced a notice period before. */
+    private static List<Object> closedWithItsArchiveAnnounced(Instant archiveAt) {
+        return List.of(created("acme.1", 1, TERMS, T0), closed("acme.1", T0, CloseReason.MANUAL),
+                       new ArchiveScheduled("acme.1", "acme", archiveAt),
+                       new ArchiveNoticeIssued("acme.1", "acme", archiveAt, archiveAt.minus(NOTICE)));
     }
 
     private static OpenLiveSession open(String sessionId, long number, SessionTerms terms, LiveSignal... signals) {
