@@ -48,7 +48,8 @@ class ApiClient {
 
     ApiClient(String baseUrl, String token) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.token = token;
+        // A token read from a file often ends with a line break (\r\n, from Windows).
+        this.token = token == null ? null : token.strip();
     }
 
     JsonNode get(String path) {
@@ -80,6 +81,11 @@ class ApiClient {
         }
         request.timeout(Duration.ofMinutes(30)).header("Accept", "application/json");
         if (token != null && !token.isBlank()) {
+            if (token.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+                // Said without the token: the message may end up in a log (cron's, for one).
+                throw new ApiException("The token has a space or a control character in it; see --token and "
+                                       + "LIVE_SESSIONS_TOKEN", ExitCodes.USAGE);
+            }
             request.header("Authorization", "Bearer " + token);
         }
         return request;

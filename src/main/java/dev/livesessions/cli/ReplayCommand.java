@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -19,6 +20,8 @@ import java.util.concurrent.Callable;
 class ReplayCommand implements Callable<Integer> {
 
     private static final Duration POLL = Duration.ofSeconds(1);
+    /** A replay that moves on not at all for this long is stuck: its cause is in the service's log. */
+    private static final Duration STALLED = Duration.ofMinutes(10);
 
     @ParentCommand
     LiveSessionsCli cli;
@@ -43,27 +46,57 @@ class ReplayCommand implements Callable<Integer> {
         return verification.path("differenceCount").asInt() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    /** Starts the replay and draws its progress until the read models are back at the head of the stream. */
+    /**
+     * Starts the replay and draws its progress until the read models are past the head the stream had when it began
+     * (the stream goes on meanwhile). Fails (1) when the read models stop, make no progress for a while, or park events
+     * on the way: those are not in the rebuilt read models until they are retried.
+     */
     private int replay() throws InterruptedException {
         ApiClient api = cli.api();
-        api.post("/api/replays", Map.of());
+        long target = api.post("/api/replays", Map.of()).path("head").asLong();
         PrintWriter err = spec.commandLine().getErr();
+        long position = -1;
+        Instant moved = Instant.now();
         JsonNode progress;
-        do {
+        while (true) {
             Thread.sleep(POLL.toMillis());
             progress = api.get("/api/replays/progress");
-            long head = progress.path("head").asLong();
-            long position = progress.path("position").asLong(0);
-            int filled = head == 0 ? 30 : (int) (30 * Math.min(position, head) / head);
-            err.printf("\r[%s%s] %d/%d events%s", "#".repeat(filled), ".".repeat(30 - filled), position, head,
-                       progress.hasNonNull("eventsPerSecond")
-                               ? String.format(", %.0f/s, %ds to go", progress.path("eventsPerSecond").asDouble(),
-                                               progress.path("secondsToGo").asLong()) : "");
-            err.flush();
-        } while (progress.path("replaying").asBoolean() || progress.path("position").isNull()
-                 || progress.path("position").asLong() < progress.path("head").asLong());
+            long now = progress.hasNonNull("position") ? progress.get("position").asLong() : -1;
+            draw(err, progress, Math.max(now, 0), target);
+            if (!progress.path("replaying").asBoolean() && now >= target) {
+                break;
+            }
+            if (!progress.path("running").asBoolean()) {
+                err.printf("%nThe read models stopped at event %d of %d; see the service's log%n", now, target);
+                return ExitCodes.FAILED;
+            }
+            if (now > position) {
+                position = now;
+                moved = Instant.now();
+            } else if (Duration.between(moved, Instant.now()).compareTo(STALLED) > 0) {
+                err.printf("%nNo progress for %d minutes at event %d of %d; see the service's log%n",
+                           STALLED.toMinutes(), now, target);
+                return ExitCodes.FAILED;
+            }
+        }
         err.println();
+        long parked = progress.path("deadLetters").asLong();
+        if (parked > 0) {
+            err.printf("Read models rebuilt up to event %d, but %d event(s) could not be applied and are parked: "
+                       + "GET /api/dead-letters says why; POST /api/dead-letters/retry once the cause is gone%n",
+                       progress.path("position").asLong(), parked);
+            return ExitCodes.FAILED;
+        }
         spec.commandLine().getOut().printf("Read models rebuilt: %d events%n", progress.path("position").asLong());
         return ExitCodes.OK;
+    }
+
+    private static void draw(PrintWriter err, JsonNode progress, long position, long target) {
+        int filled = target == 0 ? 30 : (int) (30 * Math.min(position, target) / target);
+        err.printf("\r[%s%s] %d/%d events%s", "#".repeat(filled), ".".repeat(30 - filled), position, target,
+                   progress.hasNonNull("eventsPerSecond")
+                           ? String.format(", %.0f/s, %ds to go", progress.path("eventsPerSecond").asDouble(),
+                                           progress.path("secondsToGo").asLong()) : "");
+        err.flush();
     }
 }

@@ -33,10 +33,10 @@ class ReadModelController {
         return maintenance.replay();
     }
 
-    @ExceptionHandler(ReadModelMaintenance.ReplayRefusedException.class)
-    ProblemDetail replayRefused(ReadModelMaintenance.ReplayRefusedException refused) {
+    @ExceptionHandler(ReadModelMaintenance.NotNowException.class)
+    ProblemDetail notNow(ReadModelMaintenance.NotNowException refused) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, refused.getMessage());
-        problem.setTitle("Replay refused");
+        problem.setTitle(refused.title());
         return problem;
     }
 

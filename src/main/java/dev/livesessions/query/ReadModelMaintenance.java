@@ -88,15 +88,21 @@ class ReadModelMaintenance {
      * Starts a replay. The processor is started again whatever happens: a replay refused (another node holds a
      * segment) leaves the read models running where they were.
      *
-     * @throws ReplayRefusedException when another node holds a segment of the read models
+     * @throws NotNowException when a replay is running already (another would empty the read models and start over),
+     *                         or another node holds a segment of the read models
      */
-    Progress replay() {
+    synchronized Progress replay() {
+        if (progress().replaying()) {
+            throw new NotNowException("Replay refused", "A replay is running already; GET /api/replays/progress "
+                                                        + "follows it");
+        }
         StreamingEventProcessor processor = processor();
         processor.shutDown();
         try {
             processor.resetTokens();
         } catch (UnableToClaimTokenException e) {
-            throw new ReplayRefusedException(e);
+            throw new NotNowException("Replay refused", "Another node processes a segment of the read models; stop "
+                    + "the other nodes for the replay (the replay takes every segment): " + e.getMessage());
         } finally {
             processor.start();
         }
@@ -104,12 +110,18 @@ class ReadModelMaintenance {
         return progress();
     }
 
-    /** A replay needs every segment of the read models, and another node holds one. */
-    static class ReplayRefusedException extends RuntimeException {
+    /** The read models cannot do what is asked in the state they are in: a 409 that says why. */
+    static class NotNowException extends RuntimeException {
 
-        ReplayRefusedException(Throwable cause) {
-            super("Another node processes a segment of the read models; stop the other nodes for the replay (the "
-                  + "replay takes every segment): " + cause.getMessage(), cause);
+        private final String title;
+
+        NotNowException(String title, String detail) {
+            super(detail);
+            this.title = title;
+        }
+
+        String title() {
+            return title;
         }
     }
 
@@ -178,8 +190,15 @@ class ReadModelMaintenance {
      * Rebuilds the read models in memory from the stream, up to the head as it is now, waits for the live ones to get
      * there too, and compares them. Sessions with events the rebuild did not see (written after that head, or still
      * being written while the stream was read) are left out: they moved on during the verification.
+     *
+     * @throws NotNowException during a replay, or when the live read models do not reach that head within
+     *                         {@link #CATCH_UP}: every session they have not reached would be a difference
      */
     Verification verify() {
+        if (progress().replaying()) {
+            throw new NotNowException("Verification refused", "A replay is rebuilding the read models; verify them "
+                                                              + "once it is over");
+        }
         long target = head();
         MemoryReadModelStore shadow = new MemoryReadModelStore();
         ReadModelUpdater updater = new ReadModelUpdater(shadow);
@@ -196,7 +215,11 @@ class ReadModelMaintenance {
                 }
             });
         }
-        awaitReadModelsAt(target);
+        if (!readModelsReached(target)) {
+            throw new NotNowException("Verification refused", "The read models are behind the stream (at "
+                    + progress().position() + " of " + target + " after " + CATCH_UP.toSeconds() + " s); verify "
+                    + "them once they have caught up, and see GET /api/replays/progress meanwhile");
+        }
 
         Instant now = clock.instant();
         List<Difference> differences = new ArrayList<>();
@@ -205,9 +228,10 @@ class ReadModelMaintenance {
             var live = sessions.findById(expected.sessionId());
             if (live.isEmpty()) {
                 differences.add(Difference.ofSession(expected.sessionId(), "is missing"));
-            } else if (!live.get().view(now).equals(expected.view(now))) {
-                differences.add(Difference.ofSession(expected.sessionId(), "is " + live.get().view(now)
-                                                                          + " but the stream says " + expected.view(now)));
+            } else if (!live.get().contents(now).equals(expected.contents(now))) {
+                differences.add(Difference.ofSession(expected.sessionId(), "is " + live.get().contents(now)
+                                                                          + " but the stream says "
+                                                                          + expected.contents(now)));
             }
         }
         for (String sessionId : jdbc.queryForList("SELECT session_id FROM live_session", String.class)) {
@@ -303,19 +327,22 @@ class ReadModelMaintenance {
         return retried;
     }
 
-    /** Gives the read models a moment to process what a verification compares them with. */
-    private void awaitReadModelsAt(long target) {
+    /** Gives the read models a moment to process what a verification compares them with: whether they did. */
+    private boolean readModelsReached(long target) {
         Instant giveUp = clock.instant().plus(CATCH_UP);
-        while (clock.instant().isBefore(giveUp)) {
+        while (true) {
             Long position = progress().position();
             if (position != null && position >= target) {
-                return;
+                return true;
+            }
+            if (!clock.instant().isBefore(giveUp)) {
+                return false;
             }
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
         }
     }

@@ -237,6 +237,14 @@ class SessionEntry {
         return createdAt;
     }
 
+    /** Everything the row holds, as a verification compares it: its view, and the columns the view leaves out. */
+    record Contents(SessionView view, Instant lifespanEndsAt, Instant restoredAt) {
+    }
+
+    Contents contents(Instant now) {
+        return new Contents(view(now), lifespanEndsAt, restoredAt);
+    }
+
     SessionView view(Instant now) {
         return new SessionView(sessionId, tenantId, number, status, cleanupStatus(now), createdAt, lastActivityAt,
                                expiresAt, closedAt, closeReason, Duration.ofSeconds(inactivityWindowSeconds),

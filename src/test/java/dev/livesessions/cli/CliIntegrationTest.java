@@ -7,6 +7,7 @@ import dev.livesessions.IntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -19,6 +20,7 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -153,6 +155,18 @@ class CliIntegrationTest {
         assertThat(cli("deactivate", "not an id").exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
+    /** A token read from a file with Windows line endings ends with a carriage return; one with a space is a typo. */
+    @Test
+    void aTokenIsTakenWithoutTheLineBreakAroundItAndAMalformedOneIsNeverPrinted() {
+        String url = "http://localhost:" + port;
+        assertThat(run("--url", url, "--token", Http.ADMIN_TOKEN + "\r\n", "stats", "--tenant", tenant).exitCode())
+                .isZero();
+
+        Result malformed = run("--url", url, "--token", "secret-part " + Http.ADMIN_TOKEN, "stats");
+        assertThat(malformed.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(malformed.err()).contains("see --token").doesNotContain("secret-part");
+    }
+
     @Test
     void somethingElseAnsweringAtTheUrlIsReportedAsNotTheService() throws IOException {
         HttpServer notTheService = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
@@ -223,6 +237,45 @@ class CliIntegrationTest {
             assertThat(cron.out() + cron.err()).isEmpty();
         } finally {
             behindAProxy.stop(0);
+        }
+    }
+
+    /**
+     * A replay is over once the read models pass the head the stream had when it began, though the stream goes on; it
+     * fails if they stop, or park events on the way.
+     */
+    @Test
+    @Timeout(60)
+    void aReplayEndsAtTheHeadItBeganWithAndFailsWhenTheReadModelsStopOrParkEvents() throws IOException {
+        AtomicReference<String> progress = new AtomicReference<>();
+        HttpServer service = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        service.createContext("/api/replays", exchange -> {
+            if (exchange.getRequestMethod().equals("POST")) {
+                answer(exchange, 202, "{\"running\":true,\"replaying\":true,\"position\":0,\"head\":10}");
+            } else {
+                answer(exchange, 200, progress.get());
+            }
+        });
+        service.start();
+        try {
+            String url = "http://localhost:" + service.getAddress().getPort();
+            String progressAt = "{\"running\":%s,\"replaying\":%s,\"position\":%d,\"head\":12,\"deadLetters\":%d}";
+
+            progress.set(progressAt.formatted(true, false, 10, 0));
+            Result caughtUp = run("--url", url, "replay");
+            progress.set(progressAt.formatted(true, false, 10, 2));
+            Result parked = run("--url", url, "replay");
+            progress.set(progressAt.formatted(false, true, 4, 0));
+            Result stopped = run("--url", url, "replay");
+
+            assertThat(caughtUp.exitCode()).isZero();
+            assertThat(caughtUp.out()).contains("Read models rebuilt: 10 events");
+            assertThat(parked.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(parked.err()).contains("2 event(s) could not be applied and are parked");
+            assertThat(stopped.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(stopped.err()).contains("The read models stopped at event 4 of 10");
+        } finally {
+            service.stop(0);
         }
     }
 

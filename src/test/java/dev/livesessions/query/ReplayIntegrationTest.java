@@ -99,6 +99,11 @@ class ReplayIntegrationTest {
             assertThat(replay.status()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                     meters.counter(ReadModels.BUFFERS_FULL).count()).isGreaterThan(buffersFullBefore));
+            // Another replay would empty the read models and start over; a verification would find them all missing.
+            Http.Response again = http.post("/api/replays", Map.of());
+            assertThat(again.status()).isEqualTo(409);
+            assertThat(again.body().get("detail").asText()).contains("running already");
+            assertThat(http.post("/api/replays/verification", Map.of()).status()).isEqualTo(409);
         } finally {
             workPackages.release();
         }
@@ -118,6 +123,18 @@ class ReplayIntegrationTest {
         assertThat(exitCode).isZero();
         assertThat(out.toString()).contains("Read models rebuilt");
         assertThat(checksums()).isEqualTo(live);
+
+        // A verification compares the columns the dashboard does not show too.
+        Map<String, Object> restored = jdbc.queryForMap(
+                "SELECT session_id, restored_at FROM live_session WHERE restored_at IS NOT NULL LIMIT 1");
+        jdbc.update("UPDATE live_session SET restored_at = NULL WHERE session_id = ?", restored.get("session_id"));
+        try {
+            assertThat(http.post("/api/replays/verification", Map.of()).body().get("differences").toString())
+                    .contains("session " + restored.get("session_id") + " is ");
+        } finally {
+            jdbc.update("UPDATE live_session SET restored_at = ? WHERE session_id = ?", restored.get("restored_at"),
+                        restored.get("session_id"));
+        }
     }
 
     @Test
