@@ -101,7 +101,7 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
     /**
      * The webhook endpoints.
      *
-     * @param maxBodySize        larger requests are refused (413) before they are read whole
+     * @param maxBodySize        larger requests to the generic webhook are refused (413) before they are read whole
      * @param signatureTolerance how far a signed request's timestamp may be from now (generic webhook)
      * @param dedupeRetention    how long a stored message id is remembered, so that a redelivery changes nothing;
      *                           at least as long as providers retry (WhatsApp: 7 days)
@@ -117,8 +117,10 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      *
      * @param appSecret   the Meta app's secret: notifications are signed with it (X-Hub-Signature-256)
      * @param verifyToken the token typed into the Meta app's webhook settings, echoed back in the handshake
+     * @param maxBodySize larger notifications are refused (413); Meta's go up to 3 MB, when it batches the messages
+     *                    of a busy number (a hot live), and a refused one is sent again and again, never smaller
      */
-    public record WhatsApp(String appSecret, String verifyToken) {
+    public record WhatsApp(String appSecret, String verifyToken, @NotNull @DefaultValue("3MB") DataSize maxBodySize) {
 
         @Override
         public String toString() {

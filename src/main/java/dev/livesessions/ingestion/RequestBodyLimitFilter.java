@@ -21,17 +21,21 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Refuses webhook requests larger than {@code live-sessions.webhooks.max-body-size} with 413, before they are read
- * whole: by their Content-Length when they declare one, otherwise as soon as one byte too many has arrived.
+ * Refuses webhook requests larger than their endpoint's limit with 413, before they are read whole: by their
+ * Content-Length when they declare one, otherwise as soon as one byte too many has arrived. WhatsApp's notifications
+ * have a limit of their own ({@code live-sessions.whatsapp.max-body-size}), the generic webhook's requests
+ * {@code live-sessions.webhooks.max-body-size}.
  */
 @Component
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
-    private final int limit;
+    private final int genericLimit;
+    private final int whatsAppLimit;
     private final ObjectMapper json;
 
     RequestBodyLimitFilter(LiveSessionsProperties properties, ObjectMapper json) {
-        this.limit = (int) properties.webhooks().maxBodySize().toBytes();
+        this.genericLimit = (int) properties.webhooks().maxBodySize().toBytes();
+        this.whatsAppLimit = (int) properties.whatsapp().maxBodySize().toBytes();
         this.json = json;
     }
 
@@ -43,19 +47,20 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        int limit = request.getRequestURI().startsWith("/webhooks/whatsapp") ? whatsAppLimit : genericLimit;
         if (request.getContentLengthLong() > limit) {
-            refuse(response);
+            refuse(response, limit);
             return;
         }
         byte[] body = request.getInputStream().readNBytes(limit + 1);
         if (body.length > limit) {
-            refuse(response);
+            refuse(response, limit);
             return;
         }
         chain.doFilter(new ReadBody(request, body), response);
     }
 
-    private void refuse(HttpServletResponse response) throws IOException {
+    private void refuse(HttpServletResponse response, int limit) throws IOException {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE,
                                                                  "The body is larger than " + limit + " bytes.");
         problem.setTitle("Payload too large");

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,9 +177,41 @@ class WhatsAppWebhookIntegrationTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class)).isEqualTo(events);
     }
 
+    /**
+     * Meta batches the messages of a busy number: a hot live's thousand codes, each a reply to the seller's post of the
+     * item, come in one notification with their senders' contacts, over 256 KB in all.
+     */
+    @Test
+    void aThousandCodesInOneNotificationAreAllLiveSignals() {
+        String batch = "wamid.HBgLMTY1MDU1NTEy" + UUID.randomUUID().toString().replace("-", "") + "-";
+        long now = Instant.now().getEpochSecond();
+        String contacts = IntStream.range(0, 1000).mapToObj(i -> """
+                {"profile": {"name": "Client %d"}, "wa_id": "1650555%04d"}""".formatted(i, i))
+                                   .collect(Collectors.joining(","));
+        String messages = IntStream.range(0, 1000).mapToObj(i -> """
+                {"context": {"from": "15550783881", "id": "wamid.HBgLMTU1NTA3ODM4ODEVAgARGBI5QUNBNTQ2QkE0RjlBRjg1MzQA"},\
+                "from": "1650555%04d", "id": "%s%04d", "timestamp": "%d", "type": "text", "text": {"body": "A%d"}}"""
+                .formatted(i, batch, i, now, i % 500 + 1)).collect(Collectors.joining(","));
+        String body = """
+                {"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"field": "messages",\
+                "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550783881",\
+                "phone_number_id": "%s"}, "contacts": [%s], "messages": [%s]}}]}]}""".formatted(SHOP_A_NUMBER, contacts,
+                                                                                             messages);
+        assertThat(body.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(256 * 1024);
+
+        Http.Response response = http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(response.body().get("liveSignals").asInt()).isEqualTo(1000);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE payload_type = "
+                                       + "'dev.livesessions.api.ActivityRecorded' AND convert_from(payload, 'UTF8')::json"
+                                       + " ->> 'messageId' LIKE ?", Long.class, batch + "%")).isEqualTo(1000);
+    }
+
+    /** Meta's notifications go up to 3 MB: a batch of a thousand messages is well within. */
     @Test
     void aBodyOverTheSizeLimitOrNotJsonIsRefusedAndNothingIsStored() {
-        String huge = payload("text-message.json").replace("\"A12\"", "\"" + "A".repeat(300 * 1024) + "\"");
+        String huge = payload("text-message.json").replace("\"A12\"", "\"" + "A".repeat(3 * 1024 * 1024) + "\"");
         long events = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
 
         Http.Response tooLarge = http.whatsApp(huge, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET,
