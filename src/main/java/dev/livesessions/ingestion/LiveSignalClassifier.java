@@ -24,8 +24,9 @@ class LiveSignalClassifier {
      */
     private static final int MOST_READS = 100_000;
     private static final Pattern ACCENTS = Pattern.compile("\\p{M}");
-    /** Any script's punctuation and symbols ("Stop…", "STOP！", "stop 🛑"), not only ASCII's. */
-    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\\p{P}\\p{S}\\s\\p{Z}]+$");
+    /** Any script's punctuation and symbols around a word ("Stop…", "«STOP»", "🛑 stop"), not only ASCII's. */
+    private static final Pattern SURROUNDING_PUNCTUATION =
+            Pattern.compile("^[\\p{P}\\p{S}\\s\\p{Z}]+|[\\p{P}\\p{S}\\s\\p{Z}]+$");
     private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
     private static final Pattern FORMAT_CHARACTERS = Pattern.compile("\\p{Cf}");
 
@@ -51,14 +52,29 @@ class LiveSignalClassifier {
         return productCode(tenant, trimmed) != null ? Classification.CLIENT_CODE : Classification.CHAT;
     }
 
-    /** The product code that the text is, or null. */
+    /**
+     * The product code that the text is, or null. Typed on a phone set to another script, a code may come in
+     * full-width letters and digits ("Ａ１２") or with that script's digits ("A١٢"): it is read as "A12".
+     */
     String productCode(TenantSettings tenant, String text) {
         String trimmed = trim(text);
         if (trimmed.isEmpty() || trimmed.length() > LONGEST_CODE) {
             return null;
         }
-        return BoundedText.matches(tenant.codePattern(), trimmed, MOST_READS)
-                ? trimmed.toUpperCase(Locale.ROOT) : null;
+        String code = asciiDigits(Normalizer.normalize(trimmed, Normalizer.Form.NFKC));
+        return BoundedText.matches(tenant.codePattern(), code, MOST_READS) ? code.toUpperCase(Locale.ROOT) : null;
+    }
+
+    private static String asciiDigits(String text) {
+        StringBuilder ascii = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Character.isDigit(c)) {
+                ascii.append((char) ('0' + Character.digit(c, 10)));
+            } else {
+                ascii.appendCodePoint(c);
+            }
+        });
+        return ascii.toString();
     }
 
     /**
@@ -85,13 +101,13 @@ class LiveSignalClassifier {
     }
 
     /**
-     * Upper case, accents, invisible characters and trailing punctuation removed, spaces collapsed: "Arrêt !" reads
-     * as "ARRET".
+     * Upper case, accents, full-width forms, invisible characters and the punctuation around it removed, spaces
+     * collapsed: "Arrêt !" and "«ＳＴＯＰ»" read as "ARRET" and "STOP".
      */
     private static String comparable(String text) {
         String visible = FORMAT_CHARACTERS.matcher(text).replaceAll("");
-        String withoutAccents = ACCENTS.matcher(Normalizer.normalize(visible, Normalizer.Form.NFD)).replaceAll("");
-        String withoutPunctuation = TRAILING_PUNCTUATION.matcher(withoutAccents).replaceAll("");
+        String withoutAccents = ACCENTS.matcher(Normalizer.normalize(visible, Normalizer.Form.NFKD)).replaceAll("");
+        String withoutPunctuation = SURROUNDING_PUNCTUATION.matcher(withoutAccents).replaceAll("");
         return SPACES.matcher(withoutPunctuation).replaceAll(" ").strip().toUpperCase(Locale.ROOT);
     }
 }

@@ -38,7 +38,8 @@ class LiveSignalClassifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"A12", "a12", " b7 ", "ABC123456", "Z1", "A12\u00A0", "\u200BA12"})
+    @ValueSource(strings = {"A12", "a12", " b7 ", "ABC123456", "Z1", "A12\u00A0", "\u200BA12", "\uFF21\uFF11\uFF12",
+            "A\u0661\u0662", "A\u0967\u0968"})
     void aClientsProductCodeIsALiveSignal(String text) {
         assertThat(classifier.classify(tenant, CLIENT, text)).isEqualTo(Classification.CLIENT_CODE);
     }
@@ -65,7 +66,8 @@ class LiveSignalClassifierTest {
     @ParameterizedTest
     @ValueSource(strings = {"STOP", "stop", " Stop. ", "STOP ALL", "stop  all!", "Arrêt", "ARRET !", "unsubscribe",
             "Arrêt\u202F!", "STOP\u00A0", "\uFEFFstop", "stop\u00A0all", "sto\u200Bp", "Stop\u2026", "STOP\uFF01",
-            "Stop\u3002", "stop \u203C", "Stop\u00BB", "STOP \uD83D\uDED1"})
+            "Stop\u3002", "stop \u203C", "Stop\u00BB", "STOP \uD83D\uDED1", "\u00ABSTOP\u00BB", "\u00A1Stop!", "(stop)",
+            "\"STOP\"", "\uD83D\uDED1 STOP", "\uFF33\uFF34\uFF2F\uFF30", "...stop"})
     void stopAndItsVariantsAreNeverLiveSignalsEvenFromASeller(String text) {
         assertThat(classifier.classify(tenant, SELLER, text)).isEqualTo(Classification.STOP);
         assertThat(classifier.classify(tenant, CLIENT, text)).isEqualTo(Classification.STOP);
@@ -91,6 +93,8 @@ class LiveSignalClassifierTest {
     @Test
     void theCodeIsRecordedInUpperCase() {
         assertThat(classifier.productCode(tenant, " b7 ")).isEqualTo("B7");
+        assertThat(classifier.productCode(tenant, "\uFF41\uFF11\uFF12")).isEqualTo("A12");
+        assertThat(classifier.productCode(tenant, "a\u0661\u0662")).isEqualTo("A12");
         assertThat(classifier.productCode(tenant, "hello")).isNull();
     }
 }

@@ -19,6 +19,9 @@ class SendersTest {
             "'  @Shop.Owner ', shop.owner",
             "'ShopOwner', shopowner",
             "'A12', a12",
+            "'whatsapp:+33612345678', 33612345678",
+            "'33612345678@c.us', 33612345678",
+            "'33612345678@s.whatsapp.net', 33612345678",
     })
     void oneSpellingPerSender(String sender, String normalized) {
         assertThat(Senders.normalize(sender)).isEqualTo(normalized);
