@@ -21,6 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +33,9 @@ import java.util.List;
  * Every text-bearing message of a notification is processed; delivery statuses, message types without text and
  * numbers no tenant has registered are acknowledged and ignored, each counted in
  * {@code live_sessions.whatsapp.ignored}. Meta retries anything but a 2xx for days and batches messages of several
- * numbers into one notification, so an unregistered number must not fail the others (ADR 7).
+ * numbers into one notification, so an unregistered number must not fail the others (ADR 7). So are messages sent
+ * longer ago than message ids are remembered: Meta retries for 7 days at most, so only a notification captured and
+ * sent again (its signature has no time in it) brings one, and its id may be forgotten.
  */
 @RestController
 class WhatsAppWebhookController {
@@ -48,10 +52,14 @@ class WhatsAppWebhookController {
     private final TenantDirectory tenants;
     private final MessageIntake intake;
     private final MeterRegistry meters;
+    private final Duration remembered;
+    private final Clock clock;
 
     WhatsAppWebhookController(LiveSessionsProperties properties, WebhookSignatures signatures, WebhookJson json,
-                              TenantDirectory tenants, MessageIntake intake, MeterRegistry meters) {
+                              TenantDirectory tenants, MessageIntake intake, MeterRegistry meters, Clock clock) {
         this.settings = properties.whatsapp();
+        this.remembered = properties.webhooks().dedupeRetention();
+        this.clock = clock;
         this.signatures = signatures;
         this.json = json;
         this.tenants = tenants;
@@ -116,16 +124,21 @@ class WhatsAppWebhookController {
                         value.metadata().phoneNumberId());
             return ignored + ignore("unknown_phone_number", messages.size());
         }
+        Instant forgottenBefore = clock.instant().minus(remembered);
         for (Message message : messages) {
             String text = textOf(message);
             if (text == null) {
                 ignored += ignore("unsupported_type", 1);
                 continue;
             }
-            InboundMessage inbound = new InboundMessage(
-                    message.id(), tenant.tenantId(), message.from(), beginningOf(text),
-                    message.timestamp() == null ? null : Instant.ofEpochSecond(Long.parseLong(message.timestamp())),
-                    correlationId);
+            Instant sentAt = message.timestamp() == null ? null
+                    : Instant.ofEpochSecond(Long.parseLong(message.timestamp()));
+            if (sentAt != null && sentAt.isBefore(forgottenBefore)) {
+                ignored += ignore("expired", 1);
+                continue;
+            }
+            InboundMessage inbound = new InboundMessage(message.id(), tenant.tenantId(), message.from(),
+                                                        beginningOf(text), sentAt, correlationId);
             json.validate(inbound);
             deliveries.add(new Delivery(tenant, inbound));
         }

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,6 +209,27 @@ class WhatsAppWebhookIntegrationTest {
                                        + " ->> 'messageId' LIKE ?", Long.class, batch + "%")).isEqualTo(1000);
     }
 
+    /**
+     * Meta retries for 7 days, as long as message ids are remembered: a message sent longer ago comes only in a
+     * notification captured and sent again, when its id may be forgotten. It is acknowledged and ignored.
+     */
+    @Test
+    void aMessageSentLongerAgoThanIdsAreRememberedIsIgnored() {
+        String messageId = "wamid.replayed-" + UUID.randomUUID();
+        long eightDaysAgo = Instant.now().minus(Duration.ofDays(8)).getEpochSecond();
+        String body = payload("text-message.json")
+                .replace("wamid.HBgLMTY1MDUwNzY1MjAVAgASGBQzQTdCNTg5RjY1MEI2OTFGMjJFNQA=", messageId)
+                .replaceAll("\"timestamp\": \"\\d+\"", "\"timestamp\": \"" + eightDaysAgo + "\"");
+        double before = ignored("expired");
+
+        Http.Response response = http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("liveSignals").asInt()).isZero();
+        assertThat(ignored("expired")).isEqualTo(before + 1);
+        assertThat(activitiesOf(messageId)).isEmpty();
+    }
+
     /** Meta's notifications go up to 3 MB: a batch of a thousand messages is well within. */
     @Test
     void aBodyOverTheSizeLimitOrNotJsonIsRefusedAndNothingIsStored() {
@@ -235,9 +257,15 @@ class WhatsAppWebhookIntegrationTest {
         return http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
     }
 
+    /**
+     * One of Meta's sample notifications, its messages sent a minute ago (the samples' own times are long past: a
+     * message sent before message ids are forgotten is ignored).
+     */
     static String payload(String file) {
         try (InputStream in = WhatsAppWebhookIntegrationTest.class.getResourceAsStream("/whatsapp/" + file)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            long aMinuteAgo = Instant.now().getEpochSecond() - 60;
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replaceAll("\"timestamp\": \"\\d+\"", "\"timestamp\": \"" + aMinuteAgo + "\"");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
