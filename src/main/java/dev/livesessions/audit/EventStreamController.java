@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -84,8 +85,12 @@ class EventStreamController {
         if (tenants.find(tenantId).isEmpty()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No tenant '" + tenantId + "'");
         }
-        Instant start = from == null ? BEGINNING : from;
-        Instant end = to == null ? END_OF_TIME : to;
+        Instant start = from == null ? BEGINNING : toTheMillisecond(from);
+        Instant end = to == null ? END_OF_TIME : toTheMillisecond(to);
+        if (start.isBefore(BEGINNING) || end.isAfter(END_OF_TIME)) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'from' and 'to' must lie between " + BEGINNING
+                                                                      + " and " + END_OF_TIME);
+        }
         if (!start.isBefore(end)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'from' must be before 'to'");
         }
@@ -93,6 +98,15 @@ class EventStreamController {
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + tenantId + "-events.ndjson\"");
         OutputStream out = response.getOutputStream();
         writeToTheEnd(response, () -> events.ofTenant(tenantId, start, end, event -> writeLine(out, event)));
+    }
+
+    /**
+     * The millisecond at or after an instant: events are stored to the millisecond, so that {@code [from, to)} keeps
+     * the same events with both ends rounded up.
+     */
+    private static Instant toTheMillisecond(Instant instant) {
+        Instant millisecond = instant.truncatedTo(ChronoUnit.MILLIS);
+        return millisecond.equals(instant) ? instant : millisecond.plusMillis(1);
     }
 
     /**

@@ -119,6 +119,12 @@ class EventStreamIntegrationTest {
         assertThat(later).extracting(event -> event.get("sessionId").asText()).containsOnly(second);
         assertThat(earlier).extracting(event -> event.get("sessionId").asText()).containsOnly(first);
         assertThat(earlier.size() + later.size()).isEqualTo(everything.size());
+        // Events are stored to the millisecond: half a millisecond after one is after it.
+        Instant stored = Instant.parse(everything.get(0).get("timestamp").asText());
+        assertThat(export("&from=" + stored.plusNanos(500_000))).extracting(event -> event.get("eventId").asText())
+                .doesNotContain(everything.get(0).get("eventId").asText());
+        assertThat(export("&to=" + stored.plusNanos(500_000))).extracting(event -> event.get("eventId").asText())
+                .contains(everything.get(0).get("eventId").asText());
     }
 
     @Test
@@ -128,6 +134,10 @@ class EventStreamIntegrationTest {
         assertThat(http.get("/api/events/export?tenantId=" + tenant + "&from=" + now + "&to=" + now).status())
                 .isEqualTo(400);
         assertThat(http.get("/api/events/export?tenantId=" + tenant + "&from=yesterday").status()).isEqualTo(400);
+        assertThat(http.get("/api/events/export?tenantId=" + tenant + "&to=%2B10000-01-01T00:00:00Z").status())
+                .isEqualTo(400);
+        assertThat(http.get("/api/events/export?tenantId=" + tenant + "&from=1969-12-31T00:00:00Z").status())
+                .isEqualTo(400);
     }
 
     @Test
