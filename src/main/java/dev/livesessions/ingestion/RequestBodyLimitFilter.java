@@ -17,21 +17,29 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.Semaphore;
 
 /**
  * Refuses webhook requests larger than their endpoint's limit with 413, before they are read whole: by their
  * Content-Length when they declare one, otherwise as soon as one byte too many has arrived. WhatsApp's notifications
  * have a limit of their own ({@code live-sessions.whatsapp.max-body-size}), the generic webhook's requests
- * {@code live-sessions.webhooks.max-body-size}.
+ * {@code live-sessions.webhooks.max-body-size}. A body is held in memory until its signature can be checked, so the
+ * ones over the generic limit (Meta's batches, or anyone's large posts) are read {@value #LARGE_BODIES_AT_ONCE} at a
+ * time; more are answered 503, which Meta retries.
  */
 @Component
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
+    static final int LARGE_BODIES_AT_ONCE = 4;
+
     private final int genericLimit;
     private final int whatsAppLimit;
     private final ObjectMapper json;
+    private final Semaphore largeBodies = new Semaphore(LARGE_BODIES_AT_ONCE);
 
     RequestBodyLimitFilter(LiveSessionsProperties properties, ObjectMapper json) {
         this.genericLimit = (int) properties.webhooks().maxBodySize().toBytes();
@@ -52,19 +60,47 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             refuse(response, limit);
             return;
         }
-        byte[] body = request.getInputStream().readNBytes(limit + 1);
+        InputStream in = request.getInputStream();
+        byte[] body = in.readNBytes(Math.min(limit, genericLimit) + 1);
         if (body.length > limit) {
             refuse(response, limit);
+        } else if (body.length > genericLimit) {
+            readLarge(request, response, chain, body, limit);
+        } else {
+            chain.doFilter(new ReadBody(request, body), response);
+        }
+    }
+
+    private void readLarge(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] start,
+                           int limit) throws ServletException, IOException {
+        if (!largeBodies.tryAcquire()) {
+            answer(response, HttpStatus.SERVICE_UNAVAILABLE, "Too many large requests at once", "Send it again later.");
             return;
         }
-        chain.doFilter(new ReadBody(request, body), response);
+        try {
+            byte[] rest = request.getInputStream().readNBytes(limit - start.length + 1);
+            if (start.length + rest.length > limit) {
+                refuse(response, limit);
+                return;
+            }
+            byte[] body = Arrays.copyOf(start, start.length + rest.length);
+            System.arraycopy(rest, 0, body, start.length, rest.length);
+            chain.doFilter(new ReadBody(request, body), response);
+        } finally {
+            largeBodies.release();
+        }
     }
 
     private void refuse(HttpServletResponse response, int limit) throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE,
-                                                                 "The body is larger than " + limit + " bytes.");
-        problem.setTitle("Payload too large");
-        response.setStatus(HttpStatus.PAYLOAD_TOO_LARGE.value());
+        answer(response, HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large",
+               "The body is larger than " + limit + " bytes.");
+    }
+
+    private void answer(HttpServletResponse response, HttpStatus status, String title, String detail)
+            throws IOException {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        response.setStatus(status.value());
         response.setContentType("application/problem+json");
         response.setHeader("Connection", "close");
         json.writeValue(response.getOutputStream(), problem);

@@ -9,26 +9,35 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Meta's payloads, verbatim from src/test/resources/whatsapp, sent over HTTP with real signatures. */
 @IntegrationTest
@@ -228,6 +237,49 @@ class WhatsAppWebhookIntegrationTest {
         assertThat(response.body().get("liveSignals").asInt()).isZero();
         assertThat(ignored("expired")).isEqualTo(before + 1);
         assertThat(activitiesOf(messageId)).isEmpty();
+    }
+
+    /**
+     * A body is held in memory until its signature is checked: large ones are read four at a time, so that anyone's
+     * large posts cannot fill the memory. A fifth is answered 503, which Meta retries.
+     */
+    @Test
+    void largeNotificationsAreReadAFewAtATime() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        byte[] start = ("{\"object\": \"whatsapp_business_account\", \"entry\": [], \"padding\": \""
+                        + "x".repeat(300 * 1024)).getBytes(StandardCharsets.UTF_8);
+        HttpClient client = HttpClient.newHttpClient();
+        List<CompletableFuture<HttpResponse<Void>>> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            // 300 KB at once, then nothing until the test releases it: the service holds it in memory meanwhile.
+            InputStream body = new SequenceInputStream(new ByteArrayInputStream(start), new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return -1;
+                }
+            });
+            held.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/webhooks/whatsapp"))
+                                                 .header("Content-Type", "application/json")
+                                                 .header("X-Hub-Signature-256", "sha256=00")
+                                                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(),
+                                      HttpResponse.BodyHandlers.discarding()));
+        }
+        try {
+            String large = new String(start, StandardCharsets.UTF_8) + "\"}";
+            await().atMost(Duration.ofSeconds(20)).until(() -> http.whatsApp(large, "sha256=00").status() == 503);
+        } finally {
+            release.countDown();
+        }
+        for (CompletableFuture<HttpResponse<Void>> request : held) {
+            assertThat(request.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(401);
+        }
+        assertThat(http.whatsApp(new String(start, StandardCharsets.UTF_8) + "\"}", "sha256=00").status())
+                .isEqualTo(401);
     }
 
     /** Meta's notifications go up to 3 MB: a batch of a thousand messages is well within. */
