@@ -81,10 +81,10 @@ class ApiClient {
         }
         request.timeout(Duration.ofMinutes(30)).header("Accept", "application/json");
         if (token != null && !token.isBlank()) {
-            if (token.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
-                // Said without the token: the message may end up in a log (cron's, for one).
-                throw new ApiException("The token has a space or a control character in it; see --token and "
-                                       + "LIVE_SESSIONS_TOKEN", ExitCodes.USAGE);
+            if (token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+                // Tokens are printable ASCII. Said without the token: the message may end up in a log (cron's).
+                throw new ApiException("The token has a space or a character other than printable ASCII in it (a "
+                                       + "byte-order mark?); see --token and LIVE_SESSIONS_TOKEN", ExitCodes.USAGE);
             }
             request.header("Authorization", "Bearer " + token);
         }

@@ -54,21 +54,30 @@ class LiveSignalClassifier {
 
     /**
      * The product code that the text is, or null. Typed on a phone set to another script, a code may come in
-     * full-width letters and digits ("Ａ１２") or with that script's digits ("A١٢"): it is read as "A12".
+     * full-width letters and digits ("Ａ１２") or with that script's digits ("A١٢"): it is also read as "A12". Only
+     * those are folded: "m²" or "№5" stay what they are, and a tenant pattern written for its script's own digits
+     * still matches them.
      */
     String productCode(TenantSettings tenant, String text) {
         String trimmed = trim(text);
         if (trimmed.isEmpty() || trimmed.length() > LONGEST_CODE) {
             return null;
         }
-        String code = asciiDigits(Normalizer.normalize(trimmed, Normalizer.Form.NFKC));
-        return BoundedText.matches(tenant.codePattern(), code, MOST_READS) ? code.toUpperCase(Locale.ROOT) : null;
+        for (String candidate : new String[] {trimmed, asciiForms(trimmed)}) {
+            if (BoundedText.matches(tenant.codePattern(), candidate, MOST_READS)) {
+                return candidate.toUpperCase(Locale.ROOT);
+            }
+        }
+        return null;
     }
 
-    private static String asciiDigits(String text) {
+    /** Full-width ASCII (U+FF01 to U+FF5E) as ASCII, and every script's decimal digits as 0 to 9. */
+    private static String asciiForms(String text) {
         StringBuilder ascii = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
-            if (Character.isDigit(c)) {
+            if (c >= '\uFF01' && c <= '\uFF5E') {
+                ascii.append((char) (c - '\uFF01' + '!'));
+            } else if (Character.isDigit(c)) {
                 ascii.append((char) ('0' + Character.digit(c, 10)));
             } else {
                 ascii.appendCodePoint(c);

@@ -34,13 +34,15 @@ import java.util.List;
  * numbers no tenant has registered are acknowledged and ignored, each counted in
  * {@code live_sessions.whatsapp.ignored}. Meta retries anything but a 2xx for days and batches messages of several
  * numbers into one notification, so an unregistered number must not fail the others (ADR 7). So are messages sent
- * longer ago than message ids are remembered: Meta retries for 7 days at most, so only a notification captured and
- * sent again (its signature has no time in it) brings one, and its id may be forgotten.
+ * longer ago than Meta retries (7 days) and than message ids are remembered: only a notification captured and sent
+ * again (its signature has no time in it) brings one, and its id may be forgotten.
  */
 @RestController
 class WhatsAppWebhookController {
 
     private static final Logger logger = LoggerFactory.getLogger(WhatsAppWebhookController.class);
+    /** Meta retries a notification for 7 days: a message sent longer ago comes from somewhere else. */
+    private static final Duration META_RETRIES_FOR = Duration.ofDays(7);
 
     /** What the notification amounted to; Meta reads only the status, this is for people. */
     record Receipt(int messages, int liveSignals, int duplicates, int ignored) {
@@ -52,13 +54,14 @@ class WhatsAppWebhookController {
     private final TenantDirectory tenants;
     private final MessageIntake intake;
     private final MeterRegistry meters;
-    private final Duration remembered;
+    private final Duration expireAfter;
     private final Clock clock;
 
     WhatsAppWebhookController(LiveSessionsProperties properties, WebhookSignatures signatures, WebhookJson json,
                               TenantDirectory tenants, MessageIntake intake, MeterRegistry meters, Clock clock) {
         this.settings = properties.whatsapp();
-        this.remembered = properties.webhooks().dedupeRetention();
+        Duration remembered = properties.webhooks().dedupeRetention();
+        this.expireAfter = remembered.compareTo(META_RETRIES_FOR) > 0 ? remembered : META_RETRIES_FOR;
         this.clock = clock;
         this.signatures = signatures;
         this.json = json;
@@ -124,7 +127,7 @@ class WhatsAppWebhookController {
                         value.metadata().phoneNumberId());
             return ignored + ignore("unknown_phone_number", messages.size());
         }
-        Instant forgottenBefore = clock.instant().minus(remembered);
+        Instant expiredBefore = clock.instant().minus(expireAfter);
         for (Message message : messages) {
             String text = textOf(message);
             if (text == null) {
@@ -133,7 +136,7 @@ class WhatsAppWebhookController {
             }
             Instant sentAt = message.timestamp() == null ? null
                     : Instant.ofEpochSecond(Long.parseLong(message.timestamp()));
-            if (sentAt != null && sentAt.isBefore(forgottenBefore)) {
+            if (sentAt != null && sentAt.isBefore(expiredBefore)) {
                 ignored += ignore("expired", 1);
                 continue;
             }

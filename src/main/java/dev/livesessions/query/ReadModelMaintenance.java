@@ -192,9 +192,10 @@ class ReadModelMaintenance {
      * being written while the stream was read) are left out: they moved on during the verification.
      *
      * @throws NotNowException during a replay, or when the live read models do not reach that head within
-     *                         {@link #CATCH_UP}: every session they have not reached would be a difference
+     *                         {@link #CATCH_UP}: every session they have not reached would be a difference. (A
+     *                         replay asked for meanwhile waits: it would empty the tables under the comparison.)
      */
-    Verification verify() {
+    synchronized Verification verify() {
         if (progress().replaying()) {
             throw new NotNowException("Verification refused", "A replay is rebuilding the read models; verify them "
                                                               + "once it is over");

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * One spelling per sender, so that a seller registered as {@code +33 6 12 34 56 78} is recognised when a provider
  * reports {@code 33612345678}. Phone numbers keep their digits only (an international {@code 00} prefix and a trunk
  * prefix written {@code (0)} are dropped), also in the spellings of WhatsApp bridges ({@code whatsapp:+336...},
- * {@code 336...@c.us}, {@code 336...@s.whatsapp.net}); anything else is a handle, compared trimmed, lower-case,
+ * {@code 336...@c.us}, {@code 336...:2@s.whatsapp.net}); anything else is a handle, compared trimmed, lower-case,
  * without a leading {@code @}.
  */
 public final class Senders {
@@ -17,9 +17,12 @@ public final class Senders {
     /** The national trunk prefix some write in international numbers ({@code +44 (0)20 ...}); it is not dialled. */
     private static final Pattern TRUNK_PREFIX = Pattern.compile("\\(\\s*0\\s*\\)");
     private static final Pattern HANDLE = Pattern.compile("@?[\\p{L}\\p{N}_.-]{1,64}");
-    /** How WhatsApp bridges write a number: Twilio's {@code whatsapp:} prefix, WhatsApp Web's {@code @c.us}. */
+    /**
+     * How WhatsApp bridges write a number: Twilio's {@code whatsapp:} prefix, WhatsApp Web's {@code @c.us}, and the
+     * {@code @s.whatsapp.net} of its protocol, with the device after a colon for a linked one.
+     */
     private static final Pattern WHATSAPP_SPELLING =
-            Pattern.compile("(?i)^whatsapp:|@(?:c\\.us|s\\.whatsapp\\.net)$");
+            Pattern.compile("(?i)^whatsapp:|(?::\\d{1,3})?@(?:c\\.us|s\\.whatsapp\\.net)$");
 
     private Senders() {
     }

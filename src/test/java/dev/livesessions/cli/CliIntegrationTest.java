@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -162,9 +163,11 @@ class CliIntegrationTest {
         assertThat(run("--url", url, "--token", Http.ADMIN_TOKEN + "\r\n", "stats", "--tenant", tenant).exitCode())
                 .isZero();
 
-        Result malformed = run("--url", url, "--token", "secret-part " + Http.ADMIN_TOKEN, "stats");
-        assertThat(malformed.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(malformed.err()).contains("see --token").doesNotContain("secret-part");
+        for (String malformed : List.of("secret-part " + Http.ADMIN_TOKEN, "\uFEFFsecret-part" + Http.ADMIN_TOKEN)) {
+            Result refused = run("--url", url, "--token", malformed, "stats");
+            assertThat(refused.exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(refused.err()).contains("see --token").doesNotContain("secret-part");
+        }
     }
 
     @Test

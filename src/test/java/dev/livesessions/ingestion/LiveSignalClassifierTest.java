@@ -45,7 +45,8 @@ class LiveSignalClassifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hello", "merci2", "A12 please", "12", "A", "is A12 still available?", "A1234567"})
+    @ValueSource(strings = {"hello", "merci2", "A12 please", "12", "A", "is A12 still available?", "A1234567", "m\u00B2",
+            "x\u00B3", "\u21165", "A\u2460\u2461", "\u216B1"})
     void aClientsOrdinaryChatIsNot(String text) {
         assertThat(classifier.classify(tenant, CLIENT, text)).isEqualTo(Classification.CHAT);
     }
@@ -95,6 +96,11 @@ class LiveSignalClassifierTest {
         assertThat(classifier.productCode(tenant, " b7 ")).isEqualTo("B7");
         assertThat(classifier.productCode(tenant, "\uFF41\uFF11\uFF12")).isEqualTo("A12");
         assertThat(classifier.productCode(tenant, "a\u0661\u0662")).isEqualTo("A12");
+        TenantSettings arabicDigits = new TenantSettings("acme", Set.of(), Duration.ofMinutes(45),
+                                                         Pattern.compile("[\u0660-\u0669]{3}"), null,
+                                                         Duration.ofDays(30), true, null, null, true,
+                                                         Duration.ofDays(1));
+        assertThat(classifier.productCode(arabicDigits, "\u0661\u0662\u0663")).isEqualTo("\u0661\u0662\u0663");
         assertThat(classifier.productCode(tenant, "hello")).isNull();
     }
 }

@@ -22,6 +22,7 @@ class SendersTest {
             "'whatsapp:+33612345678', 33612345678",
             "'33612345678@c.us', 33612345678",
             "'33612345678@s.whatsapp.net', 33612345678",
+            "'33612345678:12@s.whatsapp.net', 33612345678",
     })
     void oneSpellingPerSender(String sender, String normalized) {
         assertThat(Senders.normalize(sender)).isEqualTo(normalized);
