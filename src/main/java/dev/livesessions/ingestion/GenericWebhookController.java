@@ -43,7 +43,8 @@ class GenericWebhookController {
                               @RequestBody(required = false) byte[] body) {
         GenericSignature signature = signatures.parseGeneric(header);
         TenantSettings tenant = tenants.find(signature.tenantId())
-                                       .orElseThrow(() -> new InvalidSignatureException("unknown tenant"));
+                                       .orElseThrow(() -> new InvalidSignatureException(
+                                               WebhookSignatures.NOT_SIGNED_BY_THE_TENANT));
         signatures.verifyGeneric(signature, body == null ? new byte[0] : body, tenant.webhookSecret());
         InboundMessage message = json.read(body == null ? new byte[0] : body, InboundMessage.class);
         if (!message.tenantId().equals(tenant.tenantId())) {

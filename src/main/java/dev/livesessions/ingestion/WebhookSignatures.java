@@ -51,6 +51,14 @@ class WebhookSignatures {
         }
     }
 
+    /**
+     * What a request signed for no tenant, for a tenant without a secret, or with another secret or body is told: the
+     * same, so that the answer does not say which tenant ids exist.
+     */
+    static final String NOT_SIGNED_BY_THE_TENANT = GENERIC_HEADER + " does not match the body with the secret of a "
+                                                   + "tenant of that id";
+
+    /** Reads the header and checks its time, before anything is looked up for the tenant it names. */
     GenericSignature parseGeneric(String header) {
         if (header == null) {
             throw new InvalidSignatureException("missing " + GENERIC_HEADER + " (tenant=...,t=...,v1=...)");
@@ -68,20 +76,18 @@ class WebhookSignatures {
         if (tenantId == null || timestamp == null || mac == null || !timestamp.matches("\\d{1,12}")) {
             throw new InvalidSignatureException(GENERIC_HEADER + " must read tenant=<id>,t=<unix seconds>,v1=<hex>");
         }
-        return new GenericSignature(tenantId, Long.parseLong(timestamp), mac);
-    }
-
-    void verifyGeneric(GenericSignature signature, byte[] body, String tenantSecret) {
-        if (tenantSecret == null) {
-            throw new InvalidSignatureException("the tenant has no webhook secret");
-        }
-        Instant signedAt = Instant.ofEpochSecond(signature.timestamp());
+        Instant signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp));
         if (Duration.between(signedAt, clock.instant()).abs().compareTo(tolerance) > 0) {
             throw new InvalidSignatureException("the signature's timestamp is more than " + tolerance + " from now");
         }
+        return new GenericSignature(tenantId, Long.parseLong(timestamp), mac);
+    }
+
+    /** @param tenantSecret the secret of the tenant the signature names; null when it has none */
+    void verifyGeneric(GenericSignature signature, byte[] body, String tenantSecret) {
         byte[] prefix = (signature.timestamp() + ".").getBytes(StandardCharsets.US_ASCII);
-        if (!matches(signature.mac(), hmac(tenantSecret, prefix, body))) {
-            throw new InvalidSignatureException(GENERIC_HEADER + " does not match the body");
+        if (tenantSecret == null || !matches(signature.mac(), hmac(tenantSecret, prefix, body))) {
+            throw new InvalidSignatureException(NOT_SIGNED_BY_THE_TENANT);
         }
     }
 

@@ -166,12 +166,16 @@ class InboundMessageIntegrationTest {
                 .contains("nosniff"));
     }
 
+    /** The answer is the one a wrong secret gets: it does not tell which tenant ids exist. */
     @Test
-    void aMessageForAnUnknownTenantIsRejected() {
-        Http.Response response = http.message("no-such-tenant", "m1", CLIENT, "A12");
+    void aMessageForAnUnknownTenantIsRejectedAsOneWithTheWrongSecret() {
+        String body = Http.write(Map.of("messageId", "m1", "tenantId", tenant, "sender", CLIENT, "text", "A12"));
+        Http.Response unknown = http.message("no-such-tenant", "m1", CLIENT, "A12");
+        Http.Response wrongSecret = http.signed(tenant, "a-secret-that-is-not-the-tenants-one-at-all",
+                                                Instant.now().getEpochSecond(), body);
 
-        assertThat(response.status()).isEqualTo(401);
-        assertThat(response.body().get("detail").asText()).contains("unknown tenant");
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(unknown.body().get("detail").asText()).isEqualTo(wrongSecret.body().get("detail").asText());
     }
 
     @Test
