@@ -39,6 +39,30 @@ public final class Senders {
     }
 
     /**
+     * The other spelling WhatsApp has for some numbers, or the number itself: the ids it gives are not always the
+     * numbers' E.164 form. Mexican mobiles keep the 1 after 52 that E.164 dropped in 2019 ({@code 5215512345678} for
+     * {@code +52 55 1234 5678}), and older Brazilian accounts lack the 9 that mobiles gained in front of their eight
+     * digits ({@code 551187654321} for {@code +55 11 98765 4321}). Either spelling may be the seller's, or the sender's.
+     *
+     * @param number a number as {@link #normalize} gives it
+     */
+    public static String otherSpelling(String number) {
+        if (number.length() == 13 && number.startsWith("521")) {
+            return "52" + number.substring(3);
+        }
+        if (number.length() == 12 && number.startsWith("52")) {
+            return "521" + number.substring(2);
+        }
+        if (number.length() == 13 && number.startsWith("55") && number.charAt(4) == '9') {
+            return number.substring(0, 4) + number.substring(5);
+        }
+        if (number.length() == 12 && number.startsWith("55") && number.charAt(4) >= '6' && number.charAt(4) <= '9') {
+            return number.substring(0, 4) + "9" + number.substring(4);
+        }
+        return number;
+    }
+
+    /**
      * Why a seller as registered could never match a sender, or null when it can: a phone number must be in
      * international format (providers report {@code 33612345678}, never the national {@code 06 12 34 56 78}) with 7
      * to 15 digits, and a handle is letters, digits, dots, dashes and underscores.

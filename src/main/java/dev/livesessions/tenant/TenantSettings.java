@@ -24,7 +24,8 @@ public record TenantSettings(String tenantId, Set<String> sellers, Duration inac
                              Duration archiveNotice) {
 
     public boolean isSeller(String sender) {
-        return sellers.contains(Senders.normalize(sender));
+        String normalized = Senders.normalize(sender);
+        return sellers.contains(normalized) || sellers.contains(Senders.otherSpelling(normalized));
     }
 
     @Override

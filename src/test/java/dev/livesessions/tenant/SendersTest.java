@@ -1,8 +1,13 @@
 package dev.livesessions.tenant;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +31,31 @@ class SendersTest {
     })
     void oneSpellingPerSender(String sender, String normalized) {
         assertThat(Senders.normalize(sender)).isEqualTo(normalized);
+    }
+
+    /** WhatsApp's ids for Mexican mobiles and older Brazilian accounts differ from the numbers' E.164 form. */
+    @ParameterizedTest(name = "{0} is also {1}")
+    @CsvSource({
+            "5215512345678, 525512345678",
+            "525512345678, 5215512345678",
+            "5511987654321, 551187654321",
+            "551187654321, 5511987654321",
+            "551132654321, 551132654321",
+            "33612345678, 33612345678",
+    })
+    void someNumbersHaveAnotherSpellingAtWhatsApp(String number, String other) {
+        assertThat(Senders.otherSpelling(number)).isEqualTo(other);
+    }
+
+    @Test
+    void aSellerIsRecognisedUnderEitherSpelling() {
+        TenantSettings mexican = new TenantSettings("tienda", Set.of(Senders.normalize("+52 55 1234 5678")),
+                                                    Duration.ofMinutes(45), Pattern.compile("A\\d+"), null,
+                                                    Duration.ofDays(30), true, null, null, true, Duration.ofDays(1));
+
+        assertThat(mexican.isSeller("5215512345678")).isTrue();
+        assertThat(mexican.isSeller("525512345678")).isTrue();
+        assertThat(mexican.isSeller("5215512345679")).isFalse();
     }
 
     @ParameterizedTest(name = "{0} can be a seller")
