@@ -208,15 +208,8 @@ export function applySessionChanges(sessions) {
   const body = document.querySelector('#sessions tbody');
   for (const session of sessions) {
     pushedDuringLoad?.set(session.sessionId, session);
-    const row = body.querySelector(`tr[data-session-id="${CSS.escape(session.sessionId)}"]`);
-    if (row && isOlderThanShown(session, shown.get(session.sessionId))) {
-      continue;
-    }
-    if (row) {
-      shown.set(session.sessionId, session);
-      fillRow(row, session);
-      // A row that no longer matches the filters stays until the next load, dimmed, so nothing jumps away.
-      row.classList.toggle('is-outside-filters', !matchesFilters(session));
+    if (rowOf(session.sessionId)) {
+      updateRow(session);
     } else {
       const before = placeOf(session);
       if (before !== undefined) {
@@ -254,12 +247,13 @@ function insertRow(body, session, before) {
   }
 }
 
-/** Updates one session's row, if it is on screen and not newer already (after an action on it). */
+/** Updates one session's row, if it is on screen and not newer already (a push, or after an action on it). */
 export function updateRow(session) {
-  const row = document.querySelector(`#sessions tbody tr[data-session-id="${CSS.escape(session.sessionId)}"]`);
+  const row = rowOf(session.sessionId);
   if (row && !isOlderThanShown(session, shown.get(session.sessionId))) {
     shown.set(session.sessionId, session);
     fillRow(row, session);
+    // A row that no longer matches the filters stays until the next load, dimmed, so nothing jumps away.
     row.classList.toggle('is-outside-filters', !matchesFilters(session));
   }
 }

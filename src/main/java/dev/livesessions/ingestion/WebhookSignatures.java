@@ -76,11 +76,11 @@ class WebhookSignatures {
         if (tenantId == null || timestamp == null || mac == null || !timestamp.matches("\\d{1,12}")) {
             throw new InvalidSignatureException(GENERIC_HEADER + " must read tenant=<id>,t=<unix seconds>,v1=<hex>");
         }
-        Instant signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp));
-        if (Duration.between(signedAt, clock.instant()).abs().compareTo(tolerance) > 0) {
+        long signedAt = Long.parseLong(timestamp);
+        if (Duration.between(Instant.ofEpochSecond(signedAt), clock.instant()).abs().compareTo(tolerance) > 0) {
             throw new InvalidSignatureException("the signature's timestamp is more than " + tolerance + " from now");
         }
-        return new GenericSignature(tenantId, Long.parseLong(timestamp), mac);
+        return new GenericSignature(tenantId, signedAt, mac);
     }
 
     /** @param tenantSecret the secret of the tenant the signature names; null when it has none */

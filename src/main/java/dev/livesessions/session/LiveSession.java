@@ -252,9 +252,7 @@ class LiveSession {
         if (lifecycle == Lifecycle.ACTIVE) {
             closeByHand(command.at(), deadlines, retention);
         }
-        Instant announced = archiveAt;
-        apply(new SessionDeleted(sessionId, tenantId, command.at()));
-        withdrawNotice(announced, command.at(), MetaData.emptyInstance());
+        callOffTheArchive(new SessionDeleted(sessionId, tenantId, command.at()), command.at(), MetaData.emptyInstance());
         return true;
     }
 
@@ -273,9 +271,8 @@ class LiveSession {
         if (autoCleanup == command.enabled()) {
             return false;
         }
-        Instant announced = archiveAt;
-        apply(new AutoCleanupChanged(sessionId, tenantId, command.enabled(), command.at()));
-        withdrawNotice(announced, command.at(), MetaData.emptyInstance());
+        callOffTheArchive(new AutoCleanupChanged(sessionId, tenantId, command.enabled(), command.at()), command.at(),
+                          MetaData.emptyInstance());
         if (command.enabled() && lifecycle == Lifecycle.CLOSED) {
             scheduleArchive(idleSince(), command.at(), MetaData.emptyInstance(), deadlines, retention);
         }
@@ -410,19 +407,19 @@ class LiveSession {
         if (retention.of(tenantId).automaticArchiving()) {
             return false;
         }
-        Instant announced = archiveAt;
         Instant now = clock.instant();
-        apply(new ArchiveCancelled(sessionId, tenantId, now), BY_THE_SESSION);
-        withdrawNotice(announced, now, BY_THE_SESSION);
+        callOffTheArchive(new ArchiveCancelled(sessionId, tenantId, now), now, BY_THE_SESSION);
         return true;
     }
 
     /**
-     * The tenant was told of an archive for {@code announced} that the event just applied called off: it is told that
-     * the archive will not happen, as it was told that it would.
+     * Applies an event that calls off the scheduled archive (its handler forgets {@code archiveAt}). A tenant told of
+     * that archive is told that it will not happen, as it was told that it would.
      */
-    private void withdrawNotice(Instant announced, Instant now, MetaData metaData) {
-        if (announced != null && announced.equals(noticedArchiveAt) && archiveAt == null) {
+    private void callOffTheArchive(Object event, Instant now, MetaData metaData) {
+        Instant announced = archiveAt;
+        apply(event, metaData);
+        if (announced != null && announced.equals(noticedArchiveAt)) {
             apply(new ArchiveNoticeWithdrawn(sessionId, tenantId, announced, now), metaData);
         }
     }
