@@ -103,6 +103,10 @@ class LiveSignalRecorder implements SmartLifecycle {
      * @throws SignalsNotRecordedException when a signal could not be stored, or not within the time a webhook waits
      */
     List<Recording> record(List<TenantSignal> signals) {
+        if (signals.isEmpty()) {
+            // Nothing to store: a notification of chat or statuses is answered even while the service stops.
+            return List.of();
+        }
         List<Pending> pendings = signals.stream()
                                         .map(s -> new Pending(s.tenant(), s.signal(), new CompletableFuture<>()))
                                         .toList();
@@ -195,7 +199,9 @@ class LiveSignalRecorder implements SmartLifecycle {
     /**
      * Takes and writes batches until the recorder stops and its queue is empty. Stopping is said by {@code running},
      * never by an interrupt: the one thing that interrupts a writer is Axon's timeout of a unit of work that ran too
-     * long (ADR 24), and a writer that ended then would leave every signal of its tenants unanswered.
+     * long (ADR 24), and a writer that ended then would leave every signal of its tenants unanswered. For the same
+     * reason an {@link Error} (out of memory while a commit is under way, say) fails its batch, which the senders
+     * are answered 503 for, and the writer carries on with the next one.
      */
     private void runWriter(BlockingQueue<Pending> queue) {
         List<Pending> batch = new ArrayList<>(settings.maxBatchSize());
@@ -210,7 +216,7 @@ class LiveSignalRecorder implements SmartLifecycle {
                 write(batch);
             } catch (InterruptedException e) {
                 carryOnAfterAnInterrupt();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 logger.error("Live signal writer failed on a batch of {}", batch.size(), e);
                 batch.forEach(pending -> pending.result().completeExceptionally(new SignalsNotRecordedException(e)));
             }
