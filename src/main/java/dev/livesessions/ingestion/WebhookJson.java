@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -48,12 +49,44 @@ class WebhookJson {
     }
 
     <T> T read(byte[] body, Class<T> type) {
+        requireContent(body);
+        T value = parse(() -> mapper.readValue(body, type));
+        validate(value);
+        return value;
+    }
+
+    /** The body as a JSON object, read as strictly as {@link #read(byte[], Class)}, neither bound nor validated. */
+    JsonNode readObject(byte[] body) {
+        requireContent(body);
+        JsonNode tree = parse(() -> mapper.readTree(body));
+        if (!tree.isObject()) {
+            throw new InvalidPayloadException(List.of("not a JSON object"));
+        }
+        return tree;
+    }
+
+    /** A JSON object of {@link #readObject} bound to {@code type}, then validated. */
+    <T> T read(JsonNode tree, Class<T> type) {
+        T value = parse(() -> mapper.treeToValue(tree, type));
+        validate(value);
+        return value;
+    }
+
+    private interface Parse<T> {
+
+        T run() throws IOException;
+    }
+
+    private static void requireContent(byte[] body) {
         if (body.length == 0) {
             throw new InvalidPayloadException(List.of("the body is empty"));
         }
+    }
+
+    private static <T> T parse(Parse<T> parse) {
         T value;
         try {
-            value = mapper.readValue(body, type);
+            value = parse.run();
         } catch (StreamConstraintsException e) {
             throw new InvalidPayloadException(List.of("the JSON is too deeply nested or has a value too long"));
         } catch (JacksonException e) {
@@ -61,10 +94,9 @@ class WebhookJson {
         } catch (IOException e) {
             throw new InvalidPayloadException(List.of("unreadable body"));
         }
-        if (value == null) {
+        if (value == null || value instanceof JsonNode node && node.isNull()) {
             throw new InvalidPayloadException(List.of("the body is null"));
         }
-        validate(value);
         return value;
     }
 

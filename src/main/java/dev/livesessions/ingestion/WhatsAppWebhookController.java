@@ -1,5 +1,6 @@
 package dev.livesessions.ingestion;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.ingestion.MessageIntake.Delivery;
 import dev.livesessions.ingestion.WhatsAppNotification.Message;
@@ -33,9 +34,10 @@ import java.util.List;
  * Every text-bearing message of a notification is processed; delivery statuses, message types without text and
  * numbers no tenant has registered are acknowledged and ignored, each counted in
  * {@code live_sessions.whatsapp.ignored}. Meta retries anything but a 2xx for days and batches messages of several
- * numbers into one notification, so an unregistered number must not fail the others (ADR 7). So are messages sent
- * longer ago than Meta retries (7 days) and than message ids are remembered: only a notification captured and sent
- * again (its signature has no time in it) brings one, and its id may be forgotten.
+ * numbers into one notification, so an unregistered number must not fail the others (ADR 7). Also acknowledged and
+ * ignored: notifications of the Meta app's other products, whatever their shape, and messages sent longer ago than
+ * Meta retries (7 days) and than message ids are remembered: only a notification captured and sent again (its
+ * signature has no time in it) brings one, and its id may be forgotten.
  */
 @RestController
 class WhatsAppWebhookController {
@@ -43,6 +45,7 @@ class WhatsAppWebhookController {
     private static final Logger logger = LoggerFactory.getLogger(WhatsAppWebhookController.class);
     /** Meta retries a notification for 7 days: a message sent longer ago comes from somewhere else. */
     private static final Duration META_RETRIES_FOR = Duration.ofDays(7);
+    private static final String WHATSAPP_OBJECT = "whatsapp_business_account";
 
     /** What the notification amounted to; Meta reads only the status, this is for people. */
     record Receipt(int messages, int liveSignals, int duplicates, int ignored) {
@@ -91,23 +94,33 @@ class WhatsAppWebhookController {
         }
         byte[] raw = body == null ? new byte[0] : body;
         signatures.verifyWhatsApp(signature, raw, settings.appSecret());
-        WhatsAppNotification notification = json.read(raw, WhatsAppNotification.class);
+        JsonNode tree = json.readObject(raw);
+        if (ofAnotherProduct(tree)) {
+            return new Receipt(0, 0, 0, ignore("other_object", 1));
+        }
+        WhatsAppNotification notification = json.read(tree, WhatsAppNotification.class);
 
         List<Delivery> deliveries = new ArrayList<>();
         int ignored = 0;
-        if (!"whatsapp_business_account".equals(notification.object())) {
-            ignored += ignore("other_object", 1);
-        } else {
-            for (WhatsAppNotification.Entry entry : notification.entry()) {
-                for (WhatsAppNotification.Change change : entry.changes()) {
-                    ignored += collect(change, correlationId, deliveries);
-                }
+        for (WhatsAppNotification.Entry entry : notification.entry()) {
+            for (WhatsAppNotification.Change change : entry.changes()) {
+                ignored += collect(change, correlationId, deliveries);
             }
         }
         List<IngestionResponse> responses = intake.receive(deliveries, correlationId);
         int liveSignals = (int) responses.stream().filter(IngestionResponse::liveSignal).count();
         int duplicates = (int) responses.stream().filter(IngestionResponse::duplicate).count();
         return new Receipt(deliveries.size(), liveSignals, duplicates, ignored);
+    }
+
+    /**
+     * A notification of another of the Meta app's products (a page, Instagram, ...), sent to the same address: each
+     * product has a shape of its own, which is not read. It is acknowledged, or Meta would retry it for days.
+     */
+    private static boolean ofAnotherProduct(JsonNode notification) {
+        JsonNode object = notification.get("object");
+        return object != null && object.isTextual() && !object.asText().isBlank()
+                && !WHATSAPP_OBJECT.equals(object.asText());
     }
 
     /** Adds the change's messages to {@code deliveries}; @return how many things of it were ignored */

@@ -132,6 +132,22 @@ class WhatsAppWebhookIntegrationTest {
         assertThat(ignored("status")).isEqualTo(before + 1);
     }
 
+    /** Instagram's shape: its entries carry "messaging", not "changes". */
+    @Test
+    void aNotificationOfAnotherProductOfTheAppIsAcknowledgedAndIgnored() {
+        String body = """
+                {"object": "instagram", "entry": [{"id": "17841400000000000", "time": 1733400000, "messaging": [
+                  {"sender": {"id": "5551234"}, "recipient": {"id": "17841400000000000"}, "timestamp": 1733400000000,
+                   "message": {"mid": "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAw", "text": "A12"}}]}]}""";
+        double before = ignored("other_object");
+
+        Http.Response response = http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("ignored").asInt()).isEqualTo(1);
+        assertThat(ignored("other_object")).isEqualTo(before + 1);
+    }
+
     @Test
     void messagesForANumberNoTenantHasAreAcknowledgedAndIgnored() {
         double before = ignored("unknown_phone_number");
