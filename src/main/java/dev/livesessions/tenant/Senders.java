@@ -1,14 +1,17 @@
 package dev.livesessions.tenant;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One spelling per sender, so that a seller registered as {@code +33 6 12 34 56 78} is recognised when a provider
  * reports {@code 33612345678}. Phone numbers keep their digits only (an international {@code 00} prefix and a trunk
  * prefix written {@code (0)} are dropped), also in the spellings of WhatsApp bridges ({@code whatsapp:+336...},
- * {@code 336...@c.us}, {@code 336...:2@s.whatsapp.net}); anything else is a handle, compared trimmed, lower-case,
- * without a leading {@code @}.
+ * {@code 336...@c.us}, {@code 336...:2@s.whatsapp.net}). WhatsApp's linked ids, which its bridges report instead of
+ * the number of a user who hides it ({@code 123456789012345@lid}, {@code ...:2@lid} from a linked device), keep their
+ * {@code @lid}: they are no phone number. Anything else is a handle, compared trimmed, lower-case, without a leading
+ * {@code @}.
  */
 public final class Senders {
 
@@ -24,11 +27,18 @@ public final class Senders {
     private static final Pattern WHATSAPP_SPELLING =
             Pattern.compile("(?i)^whatsapp:|(?::\\d{1,3})?@(?:c\\.us|s\\.whatsapp\\.net)$");
 
+    /** A WhatsApp linked id, with the device after a colon for a linked one; its digits are no phone number. */
+    private static final Pattern WHATSAPP_LINKED_ID = Pattern.compile("(?i)(\\d{5,20})(?::\\d{1,3})?@lid");
+
     private Senders() {
     }
 
     public static String normalize(String sender) {
         String trimmed = sender.strip();
+        Matcher linkedId = WHATSAPP_LINKED_ID.matcher(trimmed);
+        if (linkedId.matches()) {
+            return linkedId.group(1) + "@lid";
+        }
         String number = WHATSAPP_SPELLING.matcher(trimmed).replaceAll("");
         if (looksLikePhone(number)) {
             String digits = NOT_A_DIGIT.matcher(TRUNK_PREFIX.matcher(number).replaceAll("")).replaceAll("");
@@ -44,9 +54,12 @@ public final class Senders {
      * {@code +52 55 1234 5678}), and older Brazilian accounts lack the 9 that mobiles gained in front of their eight
      * digits ({@code 551187654321} for {@code +55 11 98765 4321}). Either spelling may be the seller's, or the sender's.
      *
-     * @param number a number as {@link #normalize} gives it
+     * @param number a sender as {@link #normalize} gives it: a handle or a linked id has no other spelling
      */
     public static String otherSpelling(String number) {
+        if (!number.chars().allMatch(character -> character >= '0' && character <= '9')) {
+            return number;
+        }
         if (number.length() == 13 && number.startsWith("521")) {
             return "52" + number.substring(3);
         }
@@ -65,10 +78,14 @@ public final class Senders {
     /**
      * Why a seller as registered could never match a sender, or null when it can: a phone number must be in
      * international format (providers report {@code 33612345678}, never the national {@code 06 12 34 56 78}) with 7
-     * to 15 digits, and a handle is letters, digits, dots, dashes and underscores.
+     * to 15 digits, a WhatsApp linked id is digits then {@code @lid}, and a handle is letters, digits, dots, dashes
+     * and underscores.
      */
     static String problemWith(String seller) {
         String trimmed = seller.strip();
+        if (WHATSAPP_LINKED_ID.matcher(trimmed).matches()) {
+            return null;
+        }
         if (looksLikePhone(trimmed)) {
             String digits = normalize(trimmed);
             if (!trimmed.startsWith("+") && !trimmed.startsWith("00") && trimmed.startsWith("0")) {

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A tenant as clients read it. Settings left to the global defaults read null.
  *
- * @param sellerPhones     normalized: digits only for phones, lower-case for handles
+ * @param sellerPhones     normalized: digits only for phones, lower-case for handles, digits then @lid for linked ids
  * @param webhookSecretSet whether a generic webhook secret is set (the secret itself is never shown)
  */
 record TenantResponse(String id, String name, List<String> sellerPhones, Duration inactivityWindow,

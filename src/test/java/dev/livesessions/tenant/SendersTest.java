@@ -28,6 +28,8 @@ class SendersTest {
             "'33612345678@c.us', 33612345678",
             "'33612345678@s.whatsapp.net', 33612345678",
             "'33612345678:12@s.whatsapp.net', 33612345678",
+            "'123456789012345@lid', 123456789012345@lid",
+            "' 123456789012345:2@LID', 123456789012345@lid",
     })
     void oneSpellingPerSender(String sender, String normalized) {
         assertThat(Senders.normalize(sender)).isEqualTo(normalized);
@@ -42,6 +44,8 @@ class SendersTest {
             "551187654321, 5511987654321",
             "551132654321, 551132654321",
             "33612345678, 33612345678",
+            "55116789@lid, 55116789@lid",
+            "55ab6789wxyz, 55ab6789wxyz",
     })
     void someNumbersHaveAnotherSpellingAtWhatsApp(String number, String other) {
         assertThat(Senders.otherSpelling(number)).isEqualTo(other);
@@ -58,9 +62,22 @@ class SendersTest {
         assertThat(mexican.isSeller("5215512345679")).isFalse();
     }
 
+    /** A seller who hides their number writes from a linked id, never from the number's digits. */
+    @Test
+    void aSellerRegisteredByTheirLinkedIdIsRecognisedFromAnyOfTheirDevices() {
+        TenantSettings shop = new TenantSettings("shop", Set.of(Senders.normalize("123456789012345@lid")),
+                                                 Duration.ofMinutes(45), Pattern.compile("A\\d+"), null,
+                                                 Duration.ofDays(30), true, null, null, true, Duration.ofDays(1));
+
+        assertThat(shop.isSeller("123456789012345@lid")).isTrue();
+        assertThat(shop.isSeller("123456789012345:3@lid")).isTrue();
+        assertThat(shop.isSeller("123456789012345")).isFalse();
+        assertThat(shop.isSeller("123456789012345@c.us")).isFalse();
+    }
+
     @ParameterizedTest(name = "{0} can be a seller")
     @ValueSource(strings = {"+33 6 12 34 56 78", "0033612345678", "33612345678", "+1 (415) 555-0100", "@Shop.Owner",
-                            "shop_owner", "Boutique-Élise"})
+                            "shop_owner", "Boutique-Élise", "123456789012345@lid"})
     void internationalPhonesAndHandlesCanBeSellers(String seller) {
         assertThat(Senders.problemWith(seller)).isNull();
     }
