@@ -10,6 +10,7 @@ import dev.livesessions.session.LiveSignalRouter.TenantSignals;
 import dev.livesessions.tenant.TenantSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.axonframework.common.transaction.Transaction;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -78,6 +80,8 @@ class LiveSignalRecorder implements SmartLifecycle {
     private final List<Thread> writers = new ArrayList<>();
     private final ReadWriteLock acceptance = new ReentrantReadWriteLock();
     private volatile boolean running;
+    /** The Error that stopped the write path, or null. */
+    private volatile Error stoppedBy;
 
     LiveSignalRecorder(InboundMessageLog inboundMessages, LiveSignalRouter router,
                        TransactionManager transactionManager, LiveSessionsProperties properties,
@@ -114,6 +118,9 @@ class LiveSignalRecorder implements SmartLifecycle {
         try {
             if (!running) {
                 throw new SignalsNotRecordedException("the service is stopping");
+            }
+            if (stoppedBy != null) {
+                throw new SignalsNotRecordedException("the write path stopped on an error; restart the service");
             }
             for (Pending pending : pendings) {
                 if (!queues.get(Math.floorMod(pending.tenant().tenantId().hashCode(), queues.size())).offer(pending)) {
@@ -190,6 +197,11 @@ class LiveSignalRecorder implements SmartLifecycle {
         return running;
     }
 
+    /** @return the Error that stopped the write path (see {@link #runWriter}), if one did */
+    Optional<Error> stoppedBy() {
+        return Optional.ofNullable(stoppedBy);
+    }
+
     /** Stops after the web server has finished its requests, and before Axon and the database go. */
     @Override
     public int getPhase() {
@@ -199,9 +211,11 @@ class LiveSignalRecorder implements SmartLifecycle {
     /**
      * Takes and writes batches until the recorder stops and its queue is empty. Stopping is said by {@code running},
      * never by an interrupt: the one thing that interrupts a writer is Axon's timeout of a unit of work that ran too
-     * long (ADR 24), and a writer that ended then would leave every signal of its tenants unanswered. For the same
-     * reason an {@link Error} (out of memory while a commit is under way, say) fails its batch, which the senders
-     * are answered 503 for, and the writer carries on with the next one.
+     * long (ADR 24), and a writer that ended then would leave every signal of its tenants unanswered.
+     * <p>
+     * An {@link Error} (out of memory, say) is another matter: what this node keeps in memory of its sessions may
+     * then hold changes that were never stored. The write path stops: the batch and every signal waiting are answered
+     * 503, and so is every later one, until the service is restarted; its health says so.
      */
     private void runWriter(BlockingQueue<Pending> queue) {
         List<Pending> batch = new ArrayList<>(settings.maxBatchSize());
@@ -216,12 +230,33 @@ class LiveSignalRecorder implements SmartLifecycle {
                 write(batch);
             } catch (InterruptedException e) {
                 carryOnAfterAnInterrupt();
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException e) {
                 logger.error("Live signal writer failed on a batch of {}", batch.size(), e);
                 batch.forEach(pending -> pending.result().completeExceptionally(new SignalsNotRecordedException(e)));
+            } catch (Error e) {
+                stopTheWritePath(e, batch);
+                return;
             }
             batch.clear();
         }
+    }
+
+    private void stopTheWritePath(Error error, List<Pending> batch) {
+        acceptance.writeLock().lock();
+        try {
+            stoppedBy = error;
+        } finally {
+            acceptance.writeLock().unlock();
+        }
+        logger.error("Live signal writer stopped by an error: live signals are answered 503 until the service is "
+                     + "restarted", error);
+        SignalsNotRecordedException notRecorded = new SignalsNotRecordedException(error);
+        batch.forEach(pending -> pending.result().completeExceptionally(notRecorded));
+        queues.forEach(queue -> {
+            for (Pending waiting; (waiting = queue.poll()) != null; ) {
+                waiting.result().completeExceptionally(notRecorded);
+            }
+        });
     }
 
     private void write(List<Pending> batch) {
@@ -261,13 +296,28 @@ class LiveSignalRecorder implements SmartLifecycle {
             carryOnAfterAnInterrupt();
         }
         UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
+        Transaction transaction;
         try {
-            unitOfWork.attachTransaction(transactionManager);
+            transaction = transactionManager.startTransaction();
         } catch (RuntimeException noTransaction) {
-            // No connection to begin with: nothing was written, and the unit of work has rolled itself back.
+            // No connection to begin with: nothing was written.
+            unitOfWork.rollback(noTransaction);
             return noTransaction;
+        } catch (Error error) {
+            unitOfWork.rollback(error);
+            throw error;
         }
-        ResultMessage<List<Recording>> result = unitOfWork.executeWithResult(() -> recordAll(batch));
+        unitOfWork.onCommit(committing -> transaction.commit());
+        unitOfWork.onRollback(rollingBack -> transaction.rollback());
+        ResultMessage<List<Recording>> result;
+        try {
+            result = unitOfWork.executeWithResult(() -> recordAll(batch));
+        } catch (Error error) {
+            // Axon rolls back on exceptions only: after an Error while committing, the transaction would stay open
+            // on this thread, for the next batch to join. Nothing of it is kept (a no-op once it has committed).
+            transaction.rollback();
+            throw error;
+        }
         if (result.isExceptional()) {
             rolledBack.increment();
             logger.debug("A batch of {} live signal(s) rolled back", batch.size(), result.exceptionResult());
