@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
 import com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider;
 import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
-import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
@@ -132,7 +131,8 @@ class SessionConfiguration {
      * cheap.</li>
      * <li>A deadline that fails (its session was changed by another node a moment before, or the database did not
      * answer) is tried again within seconds rather than db-scheduler's five minutes: a closure must not wait that
-     * long. The retries back off (1 s, 2 s, 4 s, ...), and a deadline is never dropped.</li>
+     * long. The retries back off (1 s, 2 s, 4 s, ..., 30 s at most: {@link DeadlineRetries}), and a deadline is
+     * never dropped.</li>
      * </ul>
      */
     @Bean
@@ -142,7 +142,7 @@ class SessionConfiguration {
         Task<DbSchedulerBinaryDeadlineDetails> axonTask =
                 DbSchedulerDeadlineManager.binaryTask(() -> context.getBean(DbSchedulerDeadlineManager.class));
         return new OneTimeTask<>(axonTask.getName(), DbSchedulerBinaryDeadlineDetails.class,
-                                 new FailureHandler.ExponentialBackoffFailureHandler<>(Duration.ofSeconds(1), 2),
+                                 new DeadlineRetries<>(),
                                  new DeadExecutionHandler.ReviveDeadExecution<>()) {
             @Override
             public void executeOnce(TaskInstance<DbSchedulerBinaryDeadlineDetails> instance,
