@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -98,6 +99,10 @@ class CleanupRuns {
                                                                      : defaultDeleteDays(request.tenantId()),
                                         Boolean.TRUE.equals(request.dryRun()));
         Optional<CleanupRun> existing = runs.findById(id);
+        if (existing.isEmpty() && !inserted(run)) {
+            // A request with the same id inserted it a moment ago: the client sent it twice at once.
+            existing = runs.findById(id);
+        }
         if (existing.isPresent()) {
             if (!existing.get().askedLike(run)) {
                 throw new RunAskedOtherwise(id);
@@ -105,7 +110,6 @@ class CleanupRuns {
             // A run abandoned by its node is answered as it is: a new run is what finishes the cleanup.
             return withItems(existing.get());
         }
-        save(run);
         try {
             Instant asOf = clock.instant();
             Duration inactiveFor = Duration.ofHours(run.inactiveHours());
@@ -230,6 +234,16 @@ class CleanupRuns {
 
     private void save(CleanupRun run) {
         transactions.executeWithoutResult(status -> runs.save(run));
+    }
+
+    /** @return false when a run with that id was stored first */
+    private boolean inserted(CleanupRun run) {
+        try {
+            save(run);
+            return true;
+        } catch (DataIntegrityViolationException sameIdStoredFirst) {
+            return false;
+        }
     }
 
     private CleanupRunView withItems(CleanupRun run) {

@@ -21,6 +21,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -204,6 +206,39 @@ class CleanupRunIntegrationTest {
         assertThat(again).isEqualTo(first);
         JsonNode second = run(Map.of()).body();
         assertThat(second.get("closed").asLong() + second.get("archived").asLong()).isZero();
+    }
+
+    /** A client that sends its request twice at once, the second arriving while the first stores the run. */
+    @Test
+    void aRunIdStoredByAnotherRequestAMomentAgoIsAnsweredWithThatRun() throws Exception {
+        UUID id = UUID.randomUUID();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection first = jdbc.getDataSource().getConnection()) {
+            first.setAutoCommit(false);
+            try (PreparedStatement store = first.prepareStatement("""
+                    INSERT INTO cleanup_run (id, requested_at, finished_at, progressed_at, actor, tenant_id,
+                                             inactive_hours, delete_days, dry_run, status, total, processed, closed,
+                                             archived, unchanged, failed)
+                    VALUES (?, now(), now(), now(), 'admin', ?, 24, 30, false, 'SUCCEEDED', 0, 0, 0, 0, 0, 0)""")) {
+                store.setObject(1, id);
+                store.setString(2, tenant);
+                store.executeUpdate();
+            }
+            Future<Http.Response> second = pool.submit(
+                    () -> run(Map.of("id", id, "inactiveHours", 24, "deleteDays", 30)));
+            // The second request has not seen the first's run, and waits to store its own under the same id.
+            await().until(() -> jdbc.queryForObject("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                                                    + "'Lock' AND query LIKE '%cleanup_run%'", Long.class) > 0);
+            first.commit();
+
+            Http.Response answer = Http.await(second);
+
+            assertThat(answer.status()).isEqualTo(201);
+            assertThat(answer.body().get("id").asText()).isEqualTo(id.toString());
+            assertThat(answer.body().get("status").asText()).isEqualTo("SUCCEEDED");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
