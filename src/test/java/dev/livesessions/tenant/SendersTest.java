@@ -53,9 +53,7 @@ class SendersTest {
 
     @Test
     void aSellerIsRecognisedUnderEitherSpelling() {
-        TenantSettings mexican = new TenantSettings("tienda", Set.of(Senders.normalize("+52 55 1234 5678")),
-                                                    Duration.ofMinutes(45), Pattern.compile("A\\d+"), null,
-                                                    Duration.ofDays(30), true, null, null, true, Duration.ofDays(1));
+        TenantSettings mexican = tenantWhoseSellerIs("+52 55 1234 5678");
 
         assertThat(mexican.isSeller("5215512345678")).isTrue();
         assertThat(mexican.isSeller("525512345678")).isTrue();
@@ -65,9 +63,7 @@ class SendersTest {
     /** A seller who hides their number writes from a linked id, never from the number's digits. */
     @Test
     void aSellerRegisteredByTheirLinkedIdIsRecognisedFromAnyOfTheirDevices() {
-        TenantSettings shop = new TenantSettings("shop", Set.of(Senders.normalize("123456789012345@lid")),
-                                                 Duration.ofMinutes(45), Pattern.compile("A\\d+"), null,
-                                                 Duration.ofDays(30), true, null, null, true, Duration.ofDays(1));
+        TenantSettings shop = tenantWhoseSellerIs("123456789012345@lid");
 
         assertThat(shop.isSeller("123456789012345@lid")).isTrue();
         assertThat(shop.isSeller("123456789012345:3@lid")).isTrue();
@@ -86,5 +82,11 @@ class SendersTest {
     @ValueSource(strings = {"06 12 34 56 78", "+33 6", "+1234567890123456", "shop owner", "a/b", "@"})
     void nationalNumbersImpossibleNumbersAndOddHandlesCannot(String seller) {
         assertThat(Senders.problemWith(seller)).isNotBlank();
+    }
+
+    private static TenantSettings tenantWhoseSellerIs(String seller) {
+        return new TenantSettings("shop", Set.of(Senders.normalize(seller)), Duration.ofMinutes(45),
+                                  Pattern.compile("A\\d+"), null, Duration.ofDays(30), true, null, null, true,
+                                  Duration.ofDays(1));
     }
 }
