@@ -303,9 +303,6 @@ class LiveSignalRecorder implements SmartLifecycle {
             // No connection to begin with: nothing was written.
             unitOfWork.rollback(noTransaction);
             return noTransaction;
-        } catch (Error error) {
-            unitOfWork.rollback(error);
-            throw error;
         }
         unitOfWork.onCommit(committing -> transaction.commit());
         unitOfWork.onRollback(rollingBack -> transaction.rollback());

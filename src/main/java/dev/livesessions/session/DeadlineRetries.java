@@ -18,11 +18,8 @@ final class DeadlineRetries<T> implements FailureHandler<T> {
 
     /** @param failuresBefore the deadline's failures in a row before this one */
     static Duration after(int failuresBefore) {
-        if (failuresBefore >= Long.SIZE - 2) {
-            return AT_MOST;
-        }
-        Duration doubled = FIRST.multipliedBy(1L << Math.max(0, failuresBefore));
-        return doubled.compareTo(AT_MOST) < 0 ? doubled : AT_MOST;
+        long doubled = FIRST.toMillis() << Math.min(failuresBefore, 30);
+        return Duration.ofMillis(Math.min(doubled, AT_MOST.toMillis()));
     }
 
     @Override
