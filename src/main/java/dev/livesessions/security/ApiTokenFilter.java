@@ -4,6 +4,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -12,7 +13,6 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
-import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
@@ -22,7 +22,8 @@ import java.util.Optional;
 /**
  * Authenticates requests that carry {@code Authorization: Bearer <token>}: the bootstrap admin token, or an API token
  * that is not revoked. A request with a bearer token that is neither is refused (401) rather than treated as
- * anonymous. Webhooks never come here: their chain has no such filter (they are authenticated by their signatures).
+ * anonymous, and one whose token cannot be looked up because the database failed gets the API's 503 (500 for another
+ * failure). Webhooks never come here: their chain has no such filter (they are authenticated by their signatures).
  */
 class ApiTokenFilter extends OncePerRequestFilter {
 
@@ -30,13 +31,13 @@ class ApiTokenFilter extends OncePerRequestFilter {
 
     private final BootstrapAdmin bootstrap;
     private final ApiTokens tokens;
-    private final AuthenticationEntryPoint refusal;
+    private final SecurityProblems problems;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
-    ApiTokenFilter(BootstrapAdmin bootstrap, ApiTokens tokens, AuthenticationEntryPoint refusal) {
+    ApiTokenFilter(BootstrapAdmin bootstrap, ApiTokens tokens, SecurityProblems problems) {
         this.bootstrap = bootstrap;
         this.tokens = tokens;
-        this.refusal = refusal;
+        this.problems = problems;
     }
 
     @Override
@@ -49,11 +50,18 @@ class ApiTokenFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String token = request.getHeader(HttpHeaders.AUTHORIZATION).substring(BEARER.length()).strip();
-        Optional<Authentication> authentication = token.isEmpty() || token.length() > 200 ? Optional.empty()
-                : bootstrap.authenticate(token).map(admin -> authenticated(admin, null))
-                           .or(() -> tokens.authenticate(token).map(stored -> authenticated(stored.caller(), stored)));
+        Optional<Authentication> authentication;
+        try {
+            authentication = token.isEmpty() || token.length() > 200 ? Optional.empty()
+                    : bootstrap.authenticate(token).map(admin -> authenticated(admin, null))
+                               .or(() -> tokens.authenticate(token)
+                                               .map(stored -> authenticated(stored.caller(), stored)));
+        } catch (DataAccessException failure) {
+            problems.credentialsNotChecked(request, response, failure);
+            return;
+        }
         if (authentication.isEmpty()) {
-            refusal.commence(request, response, new BadCredentialsException("Unknown or revoked API token"));
+            problems.commence(request, response, new BadCredentialsException("Unknown or revoked API token"));
             return;
         }
         SecurityContext context = contexts.createEmptyContext();

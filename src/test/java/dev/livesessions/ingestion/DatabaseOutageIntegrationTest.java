@@ -15,13 +15,15 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * PostgreSQL stops under the service and comes back: both webhooks answer 503 meanwhile, alike whether the tenant's
- * lookup or the message's write met the outage, then 200, nothing lost or counted twice.
+ * lookup or the message's write met the outage, then 200, nothing lost or counted twice. The API answers 503 too,
+ * whether the outage is met by the request or by the lookup of the caller's API token.
  */
 class DatabaseOutageIntegrationTest {
 
@@ -38,15 +40,26 @@ class DatabaseOutageIntegrationTest {
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.hikari.connection-timeout=1000",
                 "--live-sessions.whatsapp.app-secret=" + IntegrationTest.WHATSAPP_APP_SECRET)) {
-            Http http = new Http(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")));
+            int servicePort = Integer.parseInt(service.getEnvironment().getProperty("local.server.port"));
+            Http http = new Http(servicePort);
             assertThat(http.createTenant("outage", null, "+33600000000").status()).isEqualTo(201);
             http.ensureWhatsAppTenant(WhatsAppWebhookIntegrationTest.SHOP_A, WhatsAppWebhookIntegrationTest.SHOP_A_NUMBER,
                                       WhatsAppWebhookIntegrationTest.SHOP_A_SELLER);
             assertThat(http.message("outage", "before", "+33700000001", "A1").status()).isEqualTo(200);
+            String storedToken = http.post("/api/tokens", Map.of("name", "cron", "role", "ADMIN")).body().get("token")
+                                     .asText();
+            Http withStoredToken = new Http(servicePort, storedToken);
+            assertThat(withStoredToken.get("/api/stats/outage").status()).isEqualTo(200);
 
             database.close();
             Http.Response duringOutage = http.message("outage", "during", "+33700000001", "A2");
             Http.Response whatsAppDuringOutage = whatsApp(http);
+            for (Http caller : List.of(http, withStoredToken)) {
+                Http.Response stats = caller.get("/api/stats/outage");
+                assertThat(stats.status()).isEqualTo(503);
+                assertThat(stats.contentType()).isEqualTo("application/problem+json");
+                assertThat(stats.headers().firstValue("Retry-After")).hasValue("5");
+            }
 
             // The generic webhook's tenant is known already, so its message met the outage in the write; the
             // WhatsApp number was never looked up, so its message met it in the tenant's lookup. The provider gets
