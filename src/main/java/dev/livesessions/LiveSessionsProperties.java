@@ -142,9 +142,13 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
                            @Pattern(regexp = "[a-z0-9._-]{1,60}") String adminUsername,
                            @Size(min = 12) @BcryptPassword String adminPassword) {
 
-        /** LIVE_SESSIONS_ADMIN_TOKEN set to nothing is no token. */
+        /**
+         * LIVE_SESSIONS_ADMIN_TOKEN set to nothing is no token. Whitespace around the token or the password (the line
+         * break at the end of a secret's file) is dropped: a caller could never send it.
+         */
         public Security {
-            adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken;
+            adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken.strip();
+            adminPassword = adminPassword == null ? null : adminPassword.strip();
         }
 
         @Override

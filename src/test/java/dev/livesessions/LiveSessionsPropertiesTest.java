@@ -6,8 +6,10 @@ import org.springframework.boot.autoconfigure.validation.ValidationAutoConfigura
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +49,26 @@ class LiveSessionsPropertiesTest {
         refused("live-sessions.security.admin-password=" + "é".repeat(37), "adminPassword");
         service.withPropertyValues("live-sessions.security.admin-password=" + "a".repeat(72))
                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    /** A secret mounted as a file ends with a line break, which no login form nor Authorization header can carry. */
+    @Test
+    void theAdminTokenAndPasswordAreTakenWithoutTheWhitespaceAroundThem() {
+        String token = "a-token-of-thirty-two-characters";
+        withSecrets(token + "\n", " a-long-password\r\n").run(context -> {
+            LiveSessionsProperties.Security security = context.getBean(LiveSessionsProperties.class).security();
+            assertThat(security.adminToken()).isEqualTo(token);
+            assertThat(security.adminPassword()).isEqualTo("a-long-password");
+        });
+        withSecrets(token.substring(1) + "\n", "a-long-password").run(context -> assertThat(context).getFailure()
+                .rootCause().hasMessageContaining("adminToken"));
+    }
+
+    /** The admin token and password as a file or an environment variable gives them, without trimming anything. */
+    private ApplicationContextRunner withSecrets(String adminToken, String adminPassword) {
+        return service.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                new MapPropertySource("secrets", Map.of("live-sessions.security.admin-token", adminToken,
+                                                        "live-sessions.security.admin-password", adminPassword))));
     }
 
     private void refused(String setting, String named) {
