@@ -3,9 +3,12 @@ package dev.livesessions.query;
 import dev.livesessions.api.LiveSessionEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.axonframework.common.jpa.EntityManagerProvider;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.async.SequencingPolicy;
+import org.axonframework.eventhandling.deadletter.jpa.JpaSequencedDeadLetterQueue;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,11 +32,31 @@ class ReadModels {
     }
 
     /**
-     * The dead-letter queue of the read models: it remembers which tenants have nothing parked, instead of asking the
-     * database before every event, and a replay empties it. The replay rebuilds the read models from every event, the
-     * parked ones included, so what was parked before it is moot; kept, it would park every replayed event of its
-     * tenants and leave them out of the rebuilt read models. (Axon's Spring Boot property for the cache registers a
-     * configuration of the same queue, which would replace this one: the cache is set here only.)
+     * An event the read models cannot take is parked in this queue, with every later event of its tenant, rather than
+     * skipped. The queue is never full: Axon's default limits (1 024 events of a tenant, 1 024 tenants) would fail the
+     * batch of the next event to park, and the processor would retry that batch without end, holding up every tenant
+     * of the segment behind one tenant's hot live. A parked event costs a row, not a stop.
+     */
+    @Autowired
+    void deadLettersWithoutLimit(EventProcessingConfigurer processing) {
+        processing.registerDeadLetterQueue(PROCESSING_GROUP, configuration -> JpaSequencedDeadLetterQueue
+                .<EventMessage<?>>builder()
+                .processingGroup(PROCESSING_GROUP)
+                .entityManagerProvider(configuration.getComponent(EntityManagerProvider.class))
+                .transactionManager(configuration.getComponent(TransactionManager.class))
+                .genericSerializer(configuration.serializer())
+                .eventSerializer(configuration.eventSerializer())
+                .maxSequences(Integer.MAX_VALUE)
+                .maxSequenceSize(Integer.MAX_VALUE)
+                .build());
+    }
+
+    /**
+     * The queue remembers which tenants have nothing parked, instead of asking the database before every event, and a
+     * replay empties it. The replay rebuilds the read models from every event, the parked ones included, so what was
+     * parked before it is moot; kept, it would park every replayed event of its tenants and leave them out of the
+     * rebuilt read models. (Axon's Spring Boot property for the cache registers a configuration of the same invoker,
+     * which would replace this one: the cache is set here only.)
      */
     @Autowired
     void deadLettersGoWithAReplay(EventProcessingConfigurer processing) {

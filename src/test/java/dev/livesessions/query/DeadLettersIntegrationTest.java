@@ -8,6 +8,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,6 +46,37 @@ class DeadLettersIntegrationTest {
                 http.get("/api/sessions/" + sessionId).body().get("clientCodes").asLong()).isEqualTo(3));
     }
 
+    /**
+     * A hot live whose read models fail parks its events faster than anyone retries them. Axon's queue held 1 024
+     * events of a tenant: the next one failed its whole batch, again and again, and the other tenants of its segment
+     * got no read models either.
+     */
+    @Test
+    void aTenantWithMoreThanAThousandParkedEventsHoldsUpNoOtherTenantOfItsSegment() {
+        Http http = new Http(port);
+        String parked = Http.uniqueTenant("parked");
+        String neighbour = aTenantInTheSameSegmentAs(parked);
+        assertThat(http.createTenant(parked, "PT1H", "+33600000000").status()).isEqualTo(201);
+        assertThat(http.createTenant(neighbour, "PT1H", "+33600000000").status()).isEqualTo(201);
+        ParkedEvents.parkASecondCode(http, jdbc, parked);
+        try {
+            for (int code = 3; code <= 1_030; code++) {
+                assertThat(http.message(parked, "code-" + code, "+33700000002", "A" + code).status()).isEqualTo(200);
+            }
+
+            assertThat(http.message(neighbour, "first", "+33700000001", "A1").status()).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(60)).until(
+                    () -> http.get("/api/sessions/" + neighbour + ".1").status() == 200);
+            await().untilAsserted(() -> assertThat(ParkedEvents.of(http, parked)).hasSize(1_029));
+        } finally {
+            ParkedEvents.putTheRowBack(jdbc, parked);
+            http.post("/api/dead-letters/retry", Map.of());
+        }
+        assertThat(ParkedEvents.of(http, parked)).isEmpty();
+        assertThat(http.get("/api/sessions/" + parked + ".1").body().get("clientCodes").asLong()).isEqualTo(1_030);
+    }
+
     @Test
     void aRetryAppliesEveryTenantWhoseCauseIsGoneWhenAnotherStillFails() {
         Http http = new Http(port);
@@ -68,5 +100,17 @@ class DeadLettersIntegrationTest {
             http.post("/api/dead-letters/retry", Map.of());
         }
         assertThat(ParkedEvents.of(http, stillBroken)).isEmpty();
+    }
+
+    /**
+     * A tenant whose events go to the same segment as the given tenant's, however many segments (up to 256) the read
+     * models' processor has: a segment takes the tenants whose id's hash code ends in its bits.
+     */
+    private static String aTenantInTheSameSegmentAs(String tenant) {
+        String other;
+        do {
+            other = Http.uniqueTenant("neighbour");
+        } while ((other.hashCode() & 0xFF) != (tenant.hashCode() & 0xFF));
+        return other;
     }
 }
