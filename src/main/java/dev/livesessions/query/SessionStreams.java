@@ -23,9 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,6 +37,10 @@ import java.util.function.BooleanSupplier;
  * sessions of its tenant (or all), gathers the sessions that changed, and sends them together with fresh statistics
  * a few times a second at most, however hot the live. Statistics also go out every few seconds when nothing
  * changed: they keep the connection alive, and carry changes that another node processed.
+ * <p>
+ * A stream is written by a thread of its own while it sends: a write blocks until the client takes it (or the
+ * container's write timeout), and a client gone without a word (a phone out of coverage) must not hold up every other
+ * dashboard. A stream still sending is skipped; what changed meanwhile goes out with its next flush.
  */
 @Component
 class SessionStreams implements SmartLifecycle {
@@ -48,6 +56,7 @@ class SessionStreams implements SmartLifecycle {
     private final Clock clock;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService flusher;
+    private ExecutorService senders;
 
     SessionStreams(QueryGateway queries, Clock clock) {
         this.queries = queries;
@@ -60,7 +69,11 @@ class SessionStreams implements SmartLifecycle {
      * statistics cannot be read is not opened: its subscription is closed, and the request fails.
      */
     SseEmitter open(String tenantId, BooleanSupplier stillAllowed) {
-        SseEmitter emitter = new SseEmitter(STREAM_LASTS.toMillis());
+        return open(tenantId, stillAllowed, new SseEmitter(STREAM_LASTS.toMillis()));
+    }
+
+    /** Opens a stream written to {@code emitter}. */
+    SseEmitter open(String tenantId, BooleanSupplier stillAllowed, SseEmitter emitter) {
         SubscriptionQueryResult<SessionStats, SessionView> subscription = queries.subscriptionQuery(
                 new WatchSessions(tenantId), ResponseTypes.instanceOf(SessionStats.class),
                 ResponseTypes.instanceOf(SessionView.class));
@@ -83,6 +96,9 @@ class SessionStreams implements SmartLifecycle {
 
     @Override
     public void start() {
+        AtomicInteger senderThreads = new AtomicInteger();
+        senders = Executors.newCachedThreadPool(
+                runnable -> new Thread(runnable, "session-stream-" + senderThreads.incrementAndGet()));
         flusher = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "session-streams"));
         flusher.scheduleWithFixedDelay(this::flushAll, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(),
                                        TimeUnit.MILLISECONDS);
@@ -91,6 +107,7 @@ class SessionStreams implements SmartLifecycle {
     @Override
     public void stop() {
         flusher.shutdownNow();
+        senders.shutdownNow();
         streams.forEach(stream -> stream.emitter.complete());
     }
 
@@ -102,12 +119,7 @@ class SessionStreams implements SmartLifecycle {
     private void flushAll() {
         Instant now = clock.instant();
         for (Stream stream : streams) {
-            try {
-                stream.flush(now);
-            } catch (RuntimeException e) {
-                logger.debug("Closing a session stream that failed", e);
-                stream.close();
-            }
+            stream.flushUnlessSending(now);
         }
     }
 
@@ -118,6 +130,7 @@ class SessionStreams implements SmartLifecycle {
         private final SseEmitter emitter;
         private final SubscriptionQueryResult<SessionStats, SessionView> subscription;
         private final Map<String, SessionView> changed = new LinkedHashMap<>();
+        private final AtomicBoolean sending = new AtomicBoolean();
         private volatile Instant statsSentAt = Instant.MIN;
         private Instant allowedCheckedAt;
 
@@ -134,7 +147,28 @@ class SessionStreams implements SmartLifecycle {
             changed.put(session.sessionId(), session);
         }
 
-        void flush(Instant now) {
+        /** Flushes on a sender thread, unless the last flush is still being sent. */
+        void flushUnlessSending(Instant now) {
+            if (!sending.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                senders.execute(() -> {
+                    try {
+                        flush(now);
+                    } catch (RuntimeException e) {
+                        logger.debug("Closing a session stream that failed", e);
+                        close();
+                    } finally {
+                        sending.set(false);
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                sending.set(false);
+            }
+        }
+
+        private void flush(Instant now) {
             if (allowedCheckedAt.plus(ALLOWED_CHECKED_EVERY).isBefore(now)) {
                 allowedCheckedAt = now;
                 if (!stillAllowed.getAsBoolean()) {

@@ -7,7 +7,9 @@ import dev.livesessions.IntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,8 +20,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -41,6 +45,8 @@ class SessionStreamIntegrationTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    SessionStreams streams;
 
     private final HttpClient client = HttpClient.newHttpClient();
     private final List<Stream<String>> opened = new CopyOnWriteArrayList<>();
@@ -105,6 +111,74 @@ class SessionStreamIntegrationTest {
             }
         } while (!event.data().toString().contains(mine));
         assertThat(tenantsSeen).containsOnly(tenant);
+    }
+
+    /**
+     * A client gone without a word (a phone out of coverage) blocks the write to its stream until the container's
+     * write timeout: the other dashboards go on receiving meanwhile.
+     */
+    @Test
+    void aStreamWhoseClientTakesNothingHoldsUpNoOtherStream() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch gone = new CountDownLatch(1);
+        BlockingQueue<String> neighbourReceived = new LinkedBlockingQueue<>();
+        // The first statistics go out as the stream opens; the next write never comes back while the client is there.
+        AtomicInteger writes = new AtomicInteger();
+        SseEmitter silentClient = new TestEmitter(gone, event -> {
+            if (writes.incrementAndGet() > 1) {
+                stuck.countDown();
+                gone.await();
+            }
+        });
+        SseEmitter listeningClient = new TestEmitter(gone, neighbourReceived::add);
+        try {
+            streams.open(tenant, () -> true, silentClient);
+            streams.open(neighbour, () -> true, listeningClient);
+            admin.message(tenant, "m1", SELLER, "live");
+            assertThat(stuck.await(10, TimeUnit.SECONDS)).as("the silent client's stream is writing").isTrue();
+
+            admin.message(neighbour, "m1", SELLER, "live elsewhere");
+
+            String received;
+            do {
+                received = neighbourReceived.poll(5, TimeUnit.SECONDS);
+                assertThat(received).as("the neighbour's new session, pushed within 5 s").isNotNull();
+            } while (!received.contains("event:sessions"));
+        } finally {
+            gone.countDown();
+        }
+    }
+
+    /**
+     * A client of a stream written without HTTP: {@code writing} sees each event as sent; once {@code gone} is counted
+     * down, every write fails as a closed connection's would, and the stream ends.
+     */
+    private static final class TestEmitter extends SseEmitter {
+
+        interface Writing {
+            void write(String event) throws InterruptedException;
+        }
+
+        private final CountDownLatch gone;
+        private final Writing writing;
+
+        TestEmitter(CountDownLatch gone, Writing writing) {
+            this.gone = gone;
+            this.writing = writing;
+        }
+
+        @Override
+        public void send(SseEventBuilder event) throws IOException {
+            if (gone.getCount() == 0) {
+                throw new IOException("The client went away");
+            }
+            try {
+                writing.write(event.build().iterator().next().getData().toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
     }
 
     @Test
