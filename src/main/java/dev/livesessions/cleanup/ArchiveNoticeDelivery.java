@@ -31,7 +31,8 @@ import java.util.HexFormat;
 /**
  * Delivers archive notices to tenants: a JSON POST to the tenant's notification URL, signed like the generic webhook
  * ({@code X-Live-Sessions-Signature: tenant=<id>,t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">} with the
- * tenant's webhook secret). Anything but a 2xx is retried with a doubling delay, then given up and counted.
+ * tenant's webhook secret). Anything but a 2xx is retried with a doubling delay, then given up and counted. A notice
+ * whose tenant has no notification URL or secret any more by the time it is due (or is gone) is dropped, and counted.
  */
 @Configuration(proxyBeanMethods = false)
 class ArchiveNoticeDelivery {
@@ -43,9 +44,10 @@ class ArchiveNoticeDelivery {
                                           Clock clock, LiveSessionsProperties properties) {
         LiveSessionsProperties.Cleanup cleanup = properties.cleanup();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        // Both outcomes exist from the start at zero, so that the first notice given up is an increase alerts see.
+        // Every outcome exists from the start at zero, so that the first notice given up is an increase alerts see.
         Counter delivered = meters.counter("live_sessions.notices", "outcome", "delivered");
         Counter givenUp = meters.counter("live_sessions.notices", "outcome", "given_up");
+        Counter dropped = meters.counter("live_sessions.notices", "outcome", "dropped");
         return Tasks.oneTime("send-archive-notice", String.class)
                     // db-scheduler counts retries after the first attempt, and its backoff grows by 1.5 unless told.
                     .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(
@@ -61,6 +63,9 @@ class ArchiveNoticeDelivery {
                         String tenantId = tenantOf(json, notice);
                         TenantSettings tenant = tenants.find(tenantId).orElse(null);
                         if (tenant == null || tenant.notificationUrl() == null || tenant.webhookSecret() == null) {
+                            logger.info("Dropped an archive notice: its tenant has no notification URL and secret "
+                                        + "any more: {}", instance);
+                            dropped.increment();
                             return;
                         }
                         post(http, tenant, notice, clock.instant().getEpochSecond());

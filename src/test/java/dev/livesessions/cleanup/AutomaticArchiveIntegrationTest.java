@@ -3,8 +3,12 @@ package dev.livesessions.cleanup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import dev.livesessions.Http;
 import dev.livesessions.TestDatabase;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +54,12 @@ class AutomaticArchiveIntegrationTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    SchedulerClient scheduler;
+    @Autowired
+    OneTimeTask<String> sendArchiveNotice;
+    @Autowired
+    MeterRegistry meters;
 
     private HttpServer tenantEndpoint;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -149,6 +159,23 @@ class AutomaticArchiveIntegrationTest {
                .until(() -> Instant.now().isAfter(archiveAt.plusSeconds(2)));
         assertThat(http.get("/api/sessions/" + sessionId).body().get("status").asText()).isEqualTo("CLOSED");
         assertThat(accepted).hasSize(2);
+    }
+
+    /** A tenant that removed its notification URL after a notice was issued does not get it: the notice is counted. */
+    @Test
+    void aNoticeDueForATenantWithoutANotificationUrlAnyMoreIsDroppedAndCounted() throws Exception {
+        Http http = new Http(port);
+        assertThat(http.createTenant("unreachable", "PT1H", "+33600000000").status()).isEqualTo(201);
+        Counter dropped = meters.counter("live_sessions.notices", "outcome", "dropped");
+        double droppedBefore = dropped.count();
+
+        scheduler.schedule(sendArchiveNotice.instance("notice-of-unreachable", JSON.writeValueAsString(Map.of(
+                "type", "session.archive-notice", "tenantId", "unreachable", "sessionId", "unreachable.1"))),
+                           Instant.now());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> dropped.count() == droppedBefore + 1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks WHERE task_instance = ?", Long.class,
+                                       "notice-of-unreachable")).isZero();
     }
 
     private void createTenant(Http http, String id, String noticePath) {
