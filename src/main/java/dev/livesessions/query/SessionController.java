@@ -51,8 +51,8 @@ class SessionController {
                          // Bounded so that page times size stays an offset PostgreSQL and Spring Data take.
                          @RequestParam(defaultValue = "0") @Min(0) @Max(MAX_PAGE) int page,
                          @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
-        return queries.query(new FindSessions(caller.tenantToList(tenantId), status, cleanupStatus, page, size),
-                             SessionPage.class).join();
+        return queries.query(new FindSessions(existing(caller.tenantToList(tenantId)), status, cleanupStatus, page,
+                                              size), SessionPage.class).join();
     }
 
     @GetMapping("/api/sessions/{sessionId}")
@@ -69,7 +69,7 @@ class SessionController {
      */
     @GetMapping(path = "/api/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(Caller caller, @RequestParam(required = false) String tenantId) {
-        return streams.open(caller.tenantToList(tenantId), revocations.stillAllowedForThisRequest());
+        return streams.open(existing(caller.tenantToList(tenantId)), revocations.stillAllowedForThisRequest());
     }
 
     @GetMapping("/api/stats")
@@ -81,9 +81,17 @@ class SessionController {
     @GetMapping("/api/stats/{tenantId}")
     SessionStats stats(@PathVariable String tenantId, Caller caller) {
         caller.mayRead(tenantId);
-        if (tenants.find(tenantId).isEmpty()) {
+        return queries.query(new FindStats(existing(tenantId)), SessionStats.class).join();
+    }
+
+    /**
+     * The tenant, refused with a 404 when there is none (a mistyped id would otherwise list nothing, as if the tenant
+     * had no sessions); null, every tenant, as it is.
+     */
+    private String existing(String tenantId) {
+        if (tenantId != null && tenants.find(tenantId).isEmpty()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No tenant '" + tenantId + "'");
         }
-        return queries.query(new FindStats(tenantId), SessionStats.class).join();
+        return tenantId;
     }
 }

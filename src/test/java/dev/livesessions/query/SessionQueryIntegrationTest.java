@@ -35,6 +35,18 @@ class SessionQueryIntegrationTest {
         http = new Http(port);
     }
 
+    /** A mistyped tenant is not a tenant without sessions. */
+    @Test
+    void theSessionsStreamAndStatisticsOfATenantThatDoesNotExistAreNotFound() {
+        String nobody = uniqueTenant("nobody");
+
+        for (String path : List.of("/api/sessions?tenantId=", "/api/stream?tenantId=", "/api/stats/")) {
+            Http.Response answer = http.get(path + nobody);
+            assertThat(answer.status()).as(path).isEqualTo(404);
+            assertThat(answer.body().get("detail").asText()).as(path).isEqualTo("No tenant '" + nobody + "'");
+        }
+    }
+
     @Test
     void sessionsAreListedNewestFirstFilteredByTenantStatusAndCleanupStatusAndPaged() throws InterruptedException {
         String tenant = uniqueTenant("list");
