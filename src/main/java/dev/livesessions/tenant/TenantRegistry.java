@@ -122,6 +122,10 @@ class TenantRegistry {
             } catch (PatternSyntaxException e) {
                 throw badRequest("codePattern is not a valid regular expression: " + e.getDescription());
             }
+            if (NestedRepetition.in(request.codePattern())) {
+                throw badRequest("codePattern must not repeat a group that repeats something itself, as (a+)+ does: "
+                                 + "matching one message could take minutes");
+            }
         }
         if (request.notificationUrl() != null && !isHttpUrl(request.notificationUrl())) {
             throw badRequest("notificationUrl must be an absolute http or https URL");

@@ -137,6 +137,7 @@ class TenantApiIntegrationTest {
         assertThat(status(tenant(id, Map.of("inactivityWindow", "soon")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("codePattern", "[A-Z")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("codePattern", "")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("codePattern", "(?:(?:(?:(?:){999}){999}){999}){999}")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("archiveNotice", "PT0.5S")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("inactivityWindow", "PT1.5S")))).isEqualTo(400);
         assertThat(status(tenant("Not A Slug", Map.of()))).isEqualTo(400);
