@@ -2,17 +2,35 @@ package dev.livesessions.tenant;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Finds, in a regular expression that compiles, a group repeated more than once that repeats something itself, such
  * as {@code (a+)+} or {@code (?:(?:){99}){99}}. Java's engine tries every way of sharing the text among the
  * repetitions, and when those can match nothing it does so without reading a character: ingestion's bound on reads
  * then never applies, and one message held a thread for minutes. A repetition of at most one ({@code (ab+)?}) is
- * harmless, and allowed.
+ * harmless, and allowed. Comments mode ({@code (?x)}), where spaces and comments may stand between a group and its
+ * repetition, is refused rather than read.
  */
 final class NestedRepetition {
 
+    /** An embedded flag group that turns comments mode on: {@code (?x)}, {@code (?ix:}, not {@code (?-x)}. */
+    private static final Pattern COMMENTS_MODE = Pattern.compile("\\(\\?[a-zA-Z]*x[a-zA-Z]*(-[a-zA-Z]*)?[):]");
+
     private NestedRepetition() {
+    }
+
+    /** @return what is wrong with the pattern, worded to follow its name; empty when nothing is */
+    static Optional<String> problemWith(String regex) {
+        if (COMMENTS_MODE.matcher(regex).find()) {
+            return Optional.of("must not use comments mode, (?x)");
+        }
+        if (in(regex)) {
+            return Optional.of("must not repeat a group that repeats something itself, as (a+)+ does: matching one "
+                               + "message could take minutes");
+        }
+        return Optional.empty();
     }
 
     static boolean in(String regex) {
@@ -24,6 +42,7 @@ final class NestedRepetition {
             char c = regex.charAt(i);
             int next;
             boolean groupWithRepetitionEnds = false;
+            int closingBrace = c == '{' ? regex.indexOf('}', i) : -1;
             if (c == '\\') {
                 next = endOfEscape(regex, i);
             } else if (c == '[') {
@@ -38,8 +57,8 @@ final class NestedRepetition {
                     markRepetition(openGroups);
                 }
                 next = i + 1;
-            } else if (c == '*' || c == '+' || c == '?' || c == '{') {
-                int end = c == '{' ? regex.indexOf('}', i) + 1 : i + 1;
+            } else if (c == '*' || c == '+' || c == '?' || closingBrace > i) {
+                int end = c == '{' ? closingBrace + 1 : i + 1;
                 if (afterGroupWithRepetition && moreThanOnce(regex.substring(i, end))) {
                     return true;
                 }
@@ -69,24 +88,27 @@ final class NestedRepetition {
         }
         String[] bounds = repetition.substring(1, repetition.length() - 1).split(",", -1);
         String most = bounds.length == 1 ? bounds[0] : bounds[1];
-        return most.isEmpty() || Long.parseLong(most.strip()) > 1;
+        return most.isEmpty() || Long.parseLong(most) > 1;
     }
 
-    /** The index after the escape that starts at {@code start}: {@code \d}, {@code \p{Lu}}, {@code \Q...\E}. */
+    /**
+     * The index after the escape that starts at {@code start}: {@code \d}, {@code \cX}, {@code \p{Lu}},
+     * {@code \Q...\E}.
+     */
     private static int endOfEscape(String regex, int start) {
         if (regex.startsWith("\\Q", start)) {
-            return endOfQuote(regex, start);
+            int end = regex.indexOf("\\E", start + 2);
+            return end < 0 ? regex.length() : end + 2;
+        }
+        if (regex.startsWith("\\c", start)) {
+            return Math.min(start + 3, regex.length());
         }
         if (start + 2 < regex.length() && "pPxN".indexOf(regex.charAt(start + 1)) >= 0
                 && regex.charAt(start + 2) == '{') {
-            return regex.indexOf('}', start) + 1;
+            int end = regex.indexOf('}', start);
+            return end < 0 ? regex.length() : end + 1;
         }
-        return start + 2;
-    }
-
-    private static int endOfQuote(String regex, int start) {
-        int end = regex.indexOf("\\E", start + 2);
-        return end < 0 ? regex.length() : end + 2;
+        return Math.min(start + 2, regex.length());
     }
 
     /** The index after the class that starts at {@code start}; Java's classes nest ({@code [a-z[0-9]]}). */

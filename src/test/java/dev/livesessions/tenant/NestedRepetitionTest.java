@@ -1,5 +1,6 @@
 package dev.livesessions.tenant;
 
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -8,22 +9,32 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Code patterns that can hold a thread for minutes on one message, told from those that cannot. */
+@Timeout(5)
 class NestedRepetitionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"(a+)+", "(?:a*)*", "((a)+)+", "(?:[A-Z]+,)+", "(x|(?:a{2}))+", "(?:a?){2}",
-                            "(?:a+){2,}", "(?:a{1,3}){1,5}", "(?:a+)*?", "(?:\\p{Lu}+)+", "(?:(?:){999}){999}c"})
+                            "(?:a+){2,}", "(?:a{1,3}){1,5}", "(?:a+)*?", "(?:\\p{Lu}+)+", "(?:(?:){999}){999}c",
+                            "\\c{(a+)+}", "\\c[(a+)+", "[\\c]](?:a+)+"})
     void aGroupRepeatedMoreThanOnceThatRepeatsSomethingItselfIsFound(String codePattern) {
         Pattern.compile(codePattern);
-        assertThat(NestedRepetition.in(codePattern)).isTrue();
+        assertThat(NestedRepetition.problemWith(codePattern)).get().asString().contains("(a+)+");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"[A-Za-z]{1,3}[0-9]{1,6}", "#\\d{3}", "(?:[A-Z]{1,2}-)?[0-9]+", "(?:a+)?", "(?:a+){0,1}",
                             "(ab)+", "(?:a|b)+", "(?<code>[A-Z]\\d+)", "(?=a+)b", "\\p{Lu}{1,3}\\d+", "[(+)]+",
-                            "\\(a+\\)+", "\\Q(a+)+\\E", "[]a+]+", "[^]a+]+", "[a-z[0-9]]+"})
+                            "\\(a+\\)+", "\\Q(a+)+\\E", "[]a+]+", "[^]a+]+", "[a-z[0-9]]+", "\\c{", "(?i-x)[a-z]\\d+"})
     void anythingElseIsNot(String codePattern) {
         Pattern.compile(codePattern);
-        assertThat(NestedRepetition.in(codePattern)).isFalse();
+        assertThat(NestedRepetition.problemWith(codePattern)).isEmpty();
+    }
+
+    /** Spaces and comments may stand between a group and its repetition: (?x)(?:(?:) {999}) {999} would slip by. */
+    @ParameterizedTest
+    @ValueSource(strings = {"(?x)(?:(?:) {999}) {999}", "(?ix:[a-z] \\d+)", "(?x)\\d+ # like (AB+){x}"})
+    void commentsModeIsRefused(String codePattern) {
+        Pattern.compile(codePattern);
+        assertThat(NestedRepetition.problemWith(codePattern)).get().asString().contains("comments mode");
     }
 }

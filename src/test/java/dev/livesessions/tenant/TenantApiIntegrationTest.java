@@ -88,6 +88,20 @@ class TenantApiIntegrationTest {
                 .isEqualTo("CLIENT_CODE");
     }
 
+    /** A pattern stored before repeated repetitions were refused is not in the way of an edit that keeps it. */
+    @Test
+    void aStoredCodePatternThatWouldNowBeRefusedIsKeptByAnEditThatSendsItBack() {
+        String id = uniqueTenant("older");
+        http.createTenant(id, "PT30M", "+33612345678");
+        jdbc.update("UPDATE tenant SET code_pattern = '(?:[A-Z]+,)+' WHERE id = ?", id);
+        ObjectNode tenant = (ObjectNode) http.get("/api/tenants/" + id).body();
+        tenant.put("name", "Renamed");
+
+        assertThat(http.put("/api/tenants/" + id, tenant).status()).isEqualTo(200);
+        assertThat(http.put("/api/tenants/" + id, tenant.put("codePattern", "(?:[a-z]+,)+")).status()).isEqualTo(400);
+        assertThat(http.get("/api/tenants/" + id).body().get("codePattern").asText()).isEqualTo("(?:[A-Z]+,)+");
+    }
+
     @Test
     void aTenantIsUpdatedBySendingBackWhatItsReadGaveWithTheChange() {
         String id = uniqueTenant("acme");
