@@ -164,6 +164,7 @@ class SessionStreams implements SmartLifecycle {
                     }
                 });
             } catch (RejectedExecutionException stopping) {
+                // Shutting down. (Out of memory for a thread, the service exits: ADR 34.)
                 sending.set(false);
             }
         }
