@@ -39,6 +39,12 @@ class DatabaseReadModelStore implements ReadModelStore {
             INSERT INTO tenant_idle_day (tenant_id, day, sessions) VALUES (?, ?, ?)
             ON CONFLICT (tenant_id, day) DO UPDATE SET sessions = tenant_idle_day.sessions + excluded.sessions
             """;
+    private static final String READ_SESSIONS =
+            "SELECT * FROM live_session WHERE session_id = ANY ((SELECT ?)::text[])";
+    private static final String READ_STATS = "SELECT * FROM tenant_stats WHERE tenant_id = ANY ((SELECT ?)::text[])";
+    private static final String ANY_EVENT_PARKED =
+            "SELECT EXISTS (SELECT 1 FROM dead_letter_entry WHERE processing_group = '" + ReadModels.PROCESSING_GROUP
+            + "')";
 
     private final JdbcTemplate jdbc;
 
@@ -75,6 +81,12 @@ class DatabaseReadModelStore implements ReadModelStore {
      * The rows of the batch being applied: read for all its events the first time one asks, and written when it
      * commits. A batch is the processor's unit of work for all its events; a parked event tried again has a unit of
      * work of its own (nested in one that carries no event), and is a batch of one.
+     * <p>
+     * While events are parked, a retry (on a request thread) may apply a tenant's parked events between the moment a
+     * batch read that tenant's rows and the moment it applies the tenant's next event, which the tenant's sequence no
+     * longer holds back: the batch would then write back rows that miss what the retry applied. So a retry, and any
+     * batch that starts while events are parked, lock the rows they read: whichever reads second waits for the other
+     * to commit, and reads what it wrote. Without parked events, nothing is locked.
      */
     private BatchRows rowsOfTheBatch() {
         if (!CurrentUnitOfWork.isStarted()) {
@@ -83,16 +95,24 @@ class DatabaseReadModelStore implements ReadModelStore {
         UnitOfWork<?> current = CurrentUnitOfWork.get();
         UnitOfWork<?> unitOfWork = current.root() instanceof BatchingUnitOfWork<?> ? current.root() : current;
         return unitOfWork.getOrComputeResource(BATCH_ROWS, key -> {
-            BatchRows rows = new BatchRows();
-            rows.readRowsOf(unitOfWork instanceof BatchingUnitOfWork<?> batch
-                                    ? batch.getMessages() : List.of(unitOfWork.getMessage()));
+            boolean processorBatch = unitOfWork instanceof BatchingUnitOfWork<?>;
+            BatchRows rows = new BatchRows(!processorBatch || anyEventParked());
+            rows.readRowsOf(processorBatch ? ((BatchingUnitOfWork<?>) unitOfWork).getMessages()
+                                           : List.of(unitOfWork.getMessage()));
             unitOfWork.onPrepareCommit(committing -> rows.writeChanges());
             return rows;
         });
     }
 
+    private boolean anyEventParked() {
+        return Boolean.TRUE.equals(jdbc.queryForObject(ANY_EVENT_PARKED, Boolean.class));
+    }
+
     /** The rows one batch works on. */
     private final class BatchRows {
+
+        /** " FOR UPDATE" when the rows read are locked until the batch ends, or nothing. */
+        private final String locking;
 
         private final Map<String, SessionEntry> sessions = new HashMap<>();
         /** The sequence of each session's row as read: a row whose sequence moved has changed. */
@@ -102,6 +122,10 @@ class DatabaseReadModelStore implements ReadModelStore {
         private final Set<String> tenantsRead = new HashSet<>();
         private final Set<String> statsChanged = new HashSet<>();
         private final Map<IdleDay, Long> idleDays = new HashMap<>();
+
+        BatchRows(boolean lockRowsRead) {
+            this.locking = lockRowsRead ? " FOR UPDATE" : "";
+        }
 
         void readRowsOf(List<? extends Message<?>> messages) {
             Set<String> sessionIds = new HashSet<>();
@@ -138,7 +162,7 @@ class DatabaseReadModelStore implements ReadModelStore {
         }
 
         private void readSessions(Collection<String> sessionIds) {
-            readRows("SELECT * FROM live_session WHERE session_id = ANY ((SELECT ?)::text[])", sessionIds, row -> {
+            readRows(READ_SESSIONS + locking, sessionIds, row -> {
                 SessionEntry session = SessionEntry.read(row);
                 sessions.put(session.sessionId(), session);
                 sequencesRead.put(session.sessionId(), session.lastEventSequence());
@@ -147,7 +171,7 @@ class DatabaseReadModelStore implements ReadModelStore {
         }
 
         private void readStats(Collection<String> tenantIds) {
-            readRows("SELECT * FROM tenant_stats WHERE tenant_id = ANY ((SELECT ?)::text[])", tenantIds, row -> {
+            readRows(READ_STATS + locking, tenantIds, row -> {
                 TenantStatsEntry entry = TenantStatsEntry.read(row);
                 stats.put(entry.tenantId(), entry);
             });

@@ -197,6 +197,58 @@ class ReplayIntegrationTest {
         assertThat(http.post("/api/replays/verification", Map.of()).body().get("differences")).isEmpty();
     }
 
+    /**
+     * A tenant's parked events are retried while its live goes on: a batch of the processor has read the tenant's
+     * rows, and applies its next event once the retry has emptied the tenant's sequence. The batch must not write back
+     * rows that miss what the retry applied.
+     */
+    @Test
+    void aRetryOfParkedEventsWhileABatchHoldsTheTenantsRowsLosesNothing() throws Exception {
+        Http http = new Http(port);
+        String parked = Http.uniqueTenant("retried");
+        String before = inTheSegmentOf(parked, "before");
+        String alongside = inTheSegmentOf(parked, "alongside");
+        for (String tenant : List.of(parked, before, alongside)) {
+            assertThat(http.createTenant(tenant, "PT1H", "+33600000000").status()).isEqualTo(201);
+        }
+        ParkedEvents.parkASecondCode(http, jdbc, parked);
+        ParkedEvents.putTheRowBack(jdbc, parked);
+
+        // The segment is held while a message of each tenant arrives, so that the two go into one batch.
+        CountDownLatch segmentHeld = workPackages.holdAt(before);
+        http.message(before, "m1", "+33600000000", "live");
+        assertThat(segmentHeld.await(15, TimeUnit.SECONDS)).isTrue();
+        http.message(alongside, "m1", "+33600000000", "live");
+        http.message(parked, "third", "+33700000003", "A3");
+        Thread.sleep(2_000);
+        CountDownLatch batchHeld = workPackages.holdAt(alongside);
+        Future<Http.Response> retry;
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            assertThat(batchHeld.await(15, TimeUnit.SECONDS)).isTrue();
+            retry = caller.submit(() -> http.post("/api/dead-letters/retry", Map.of()));
+            Thread.sleep(2_000);
+        } finally {
+            workPackages.release();
+            caller.shutdown();
+        }
+
+        assertThat(retry.get(30, TimeUnit.SECONDS).body().get("retried").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                http.get("/api/sessions/" + parked + ".1").body().get("clientCodes").asLong()).isEqualTo(3));
+        assertThat(ParkedEvents.of(http, parked)).isEmpty();
+        assertThat(http.post("/api/replays/verification", Map.of()).body().get("differences")).isEmpty();
+    }
+
+    /** A tenant whose events go to the same segment as the given tenant's (up to 256 segments). */
+    private static String inTheSegmentOf(String tenant, String prefix) {
+        String other;
+        do {
+            other = Http.uniqueTenant(prefix);
+        } while ((other.hashCode() & 0xFF) != (tenant.hashCode() & 0xFF));
+        return other;
+    }
+
     @Test
     void aReplayRefusedBecauseAnotherNodeHoldsASegmentLeavesTheReadModelsRunning() {
         Http http = new Http(port);
@@ -314,15 +366,37 @@ class ReplayIntegrationTest {
 
     /**
      * An event handler of the read models' processor that writes nothing, and can hold the processor's work packages
-     * at their next batch.
+     * at their next batch, or at the batch with a given tenant's next event.
      */
     @ProcessingGroup(ReadModels.PROCESSING_GROUP)
     static class WorkPackageGate {
 
+        private final DatabaseReadModelStore store;
         private volatile CountDownLatch released = new CountDownLatch(0);
+        /** The tenant whose event holds its batch; null for any event. */
+        private volatile String heldTenant;
+        private volatile CountDownLatch reached = new CountDownLatch(0);
 
-        void hold() {
+        WorkPackageGate(DatabaseReadModelStore store) {
+            this.store = store;
+        }
+
+        synchronized void hold() {
+            heldTenant = null;
             released = new CountDownLatch(1);
+        }
+
+        /**
+         * Holds the batch with the tenant's next event once the batch has read its rows, and lets go of the batch
+         * held before. The latch returned opens when the batch is held.
+         */
+        synchronized CountDownLatch holdAt(String tenantId) {
+            CountDownLatch before = released;
+            heldTenant = tenantId;
+            reached = new CountDownLatch(1);
+            released = new CountDownLatch(1);
+            before.countDown();
+            return reached;
         }
 
         void release() {
@@ -331,8 +405,17 @@ class ReplayIntegrationTest {
 
         @EventHandler
         void on(LiveSessionEvent event) throws InterruptedException {
+            String tenant = heldTenant;
+            CountDownLatch gate = released;
+            if (tenant != null) {
+                if (!tenant.equals(event.tenantId())) {
+                    return;
+                }
+                store.session(event.sessionId());
+                reached.countDown();
+            }
             // Bounded, so that a test that fails before releasing cannot hang the processor.
-            released.await(1, TimeUnit.MINUTES);
+            gate.await(1, TimeUnit.MINUTES);
         }
     }
 
