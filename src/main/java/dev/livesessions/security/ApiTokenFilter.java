@@ -14,6 +14,7 @@ import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 
 import java.io.IOException;
 import java.util.List;
@@ -32,12 +33,16 @@ class ApiTokenFilter extends OncePerRequestFilter {
     private final BootstrapAdmin bootstrap;
     private final ApiTokens tokens;
     private final SecurityProblems problems;
+    private final HandlerExceptionResolver apiErrors;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
-    ApiTokenFilter(BootstrapAdmin bootstrap, ApiTokens tokens, SecurityProblems problems) {
+    /** @param apiErrors answers a failure as the API's controllers do (its 503 for a database out of reach) */
+    ApiTokenFilter(BootstrapAdmin bootstrap, ApiTokens tokens, SecurityProblems problems,
+                   HandlerExceptionResolver apiErrors) {
         this.bootstrap = bootstrap;
         this.tokens = tokens;
         this.problems = problems;
+        this.apiErrors = apiErrors;
     }
 
     @Override
@@ -57,7 +62,7 @@ class ApiTokenFilter extends OncePerRequestFilter {
                                .or(() -> tokens.authenticate(token)
                                                .map(stored -> authenticated(stored.caller(), stored)));
         } catch (DataAccessException failure) {
-            problems.credentialsNotChecked(request, response, failure);
+            apiErrors.resolveException(request, response, null, failure);
             return;
         }
         if (authentication.isEmpty()) {

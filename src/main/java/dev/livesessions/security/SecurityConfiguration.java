@@ -7,6 +7,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -31,6 +32,7 @@ import org.springframework.security.web.header.writers.ContentSecurityPolicyHead
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 
 import java.io.IOException;
 
@@ -104,7 +106,9 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain securityFilterChain(HttpSecurity http, BootstrapAdmin bootstrap, ApiTokens tokens,
-                                            Revocations revocations, ObjectMapper json) throws Exception {
+                                            Revocations revocations, ObjectMapper json,
+                                            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver apiErrors)
+            throws Exception {
         SecurityProblems problems = new SecurityProblems(json);
         http.authorizeHttpRequests(requests -> requests
                     // The second dispatch of a streamed answer, or of an error, continues a request already allowed.
@@ -119,7 +123,7 @@ class SecurityConfiguration {
                     .requestMatchers("/api/tenants/**", "/api/users/**", "/api/tokens/**", "/api/cleanup-runs/**",
                                      "/api/replays/**", "/api/dead-letters/**", "/actuator/**").hasRole("ADMIN")
                     .anyRequest().authenticated())
-            .addFilterBefore(new ApiTokenFilter(bootstrap, tokens, problems), BasicAuthenticationFilter.class)
+            .addFilterBefore(new ApiTokenFilter(bootstrap, tokens, problems, apiErrors), BasicAuthenticationFilter.class)
             .formLogin(form -> form.loginPage("/login.html").loginProcessingUrl("/login")
                                    .defaultSuccessUrl("/", true).failureUrl("/login.html?error"))
             .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login.html?logout"))

@@ -33,7 +33,7 @@ final class NestedRepetition {
         return Optional.empty();
     }
 
-    static boolean in(String regex) {
+    private static boolean in(String regex) {
         // For each group open at this point: whether something inside it is repeated.
         Deque<Boolean> openGroups = new ArrayDeque<>();
         boolean afterGroupWithRepetition = false;
