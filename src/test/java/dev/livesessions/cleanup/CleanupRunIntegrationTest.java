@@ -92,6 +92,9 @@ class CleanupRunIntegrationTest {
         await().until(() -> status(kept).equals("CLOSED"));
         idleActive = open(3, now.minus(Duration.ofDays(2)), new SessionTerms(Duration.ofDays(7), true, null));
         await().until(() -> status(idleActive).equals("ACTIVE"));
+        // The old session's archive was due as it closed, so its notice deadline fires at once; the fingerprints
+        // below compare states with that notice in the read models.
+        await().until(() -> noticeGiven(old));
     }
 
     /** Read-model rows without events (made to fail a cleanup) would be differences for a later verification. */
@@ -386,6 +389,11 @@ class CleanupRunIntegrationTest {
         commands.sendAndWait(new OpenLiveSession(sessionId, tenant, number, terms, List.of(
                 new LiveSignal("m" + number, SignalSource.SELLER, null, at, at, "c" + number))));
         return sessionId;
+    }
+
+    private boolean noticeGiven(String sessionId) {
+        Http.Response response = http.get("/api/sessions/" + sessionId);
+        return response.status() == 200 && !response.body().get("archiveNoticeAt").isNull();
     }
 
     private String status(String sessionId) {
