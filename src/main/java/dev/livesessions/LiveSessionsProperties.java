@@ -76,7 +76,7 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      * @param codePattern  a client's message is a live signal when its trimmed text matches this (whole) pattern
      * @param stopKeywords texts that are never live signals, compared trimmed, case- and accent-insensitively
      */
-    public record Signals(@NotEmpty @DefaultValue("[A-Za-z]{1,3}[0-9]{1,6}") String codePattern,
+    public record Signals(@NotEmpty @CodePattern @DefaultValue("[A-Za-z]{1,3}[0-9]{1,6}") String codePattern,
                           @NotNull @DefaultValue({"STOP", "STOP ALL", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END",
                                   "QUIT", "OPT OUT", "OPTOUT", "ARRET", "ARRETER", "DESABONNER"})
                           List<String> stopKeywords) {

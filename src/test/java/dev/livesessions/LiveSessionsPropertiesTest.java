@@ -42,6 +42,15 @@ class LiveSessionsPropertiesTest {
         refused("live-sessions.max-lifespan=0s", "maxLifespan");
     }
 
+    /** The global code pattern is held to the rules a tenant's is held to by the API. */
+    @Test
+    void aCodePatternThatDoesNotCompileOrRepeatsARepetitionIsRefused() {
+        refused("live-sessions.signals.code-pattern=[A-Z", "is not a valid regular expression");
+        refused("live-sessions.signals.code-pattern=(?:[A-Z]+[0-9])+", "must not repeat a group");
+        service.withPropertyValues("live-sessions.signals.code-pattern=#[0-9]{3}")
+               .run(context -> assertThat(context).hasNotFailed());
+    }
+
     /** bcrypt reads 72 bytes; Spring Security's encoder throws on more, which would stop the service at start. */
     @Test
     void anAdminPasswordLongerThanBcryptReadsIsRefused() {

@@ -3,6 +3,7 @@ package dev.livesessions.tenant;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.livesessions.LiveSessionsProperties;
+import dev.livesessions.NestedRepetition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -120,6 +121,24 @@ public class TenantDirectory {
         }
     }
 
+    /**
+     * The tenant's own code pattern, unless it is one the API refuses now (stored before the rule was made): matching
+     * a message against it could hold an ingestion thread for minutes, so the global pattern stands in until the
+     * tenant's is changed.
+     */
+    private Pattern codePatternOf(String tenantId, String stored) {
+        if (stored == null) {
+            return defaultCodePattern;
+        }
+        Optional<String> problem = NestedRepetition.problemWith(stored);
+        if (problem.isPresent()) {
+            logger.warn("Tenant {} has the code pattern {}, which {}; the global pattern is used for it until it is "
+                        + "changed", tenantId, stored, problem.get());
+            return defaultCodePattern;
+        }
+        return Pattern.compile(stored);
+    }
+
     /** @return the tenant's settings, or null (not cached) when there is no such tenant */
     private TenantSettings load(String tenantId) {
         return tenants.findById(tenantId).map(tenant -> {
@@ -130,7 +149,7 @@ public class TenantDirectory {
                     fields.sellerPhones(),
                     fields.inactivityWindow() != null ? fields.inactivityWindow()
                                                       : properties.defaultInactivityWindow(),
-                    fields.codePattern() != null ? Pattern.compile(fields.codePattern()) : defaultCodePattern,
+                    codePatternOf(tenant.id(), fields.codePattern()),
                     tenant.webhookSecret(),
                     fields.archiveAfterDays() != null ? Duration.ofDays(fields.archiveAfterDays())
                                                       : cleanup.archiveAfter(),

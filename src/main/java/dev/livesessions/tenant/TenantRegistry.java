@@ -1,5 +1,6 @@
 package dev.livesessions.tenant;
 
+import dev.livesessions.NestedRepetition;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;

@@ -102,6 +102,24 @@ class TenantApiIntegrationTest {
         assertThat(http.get("/api/tenants/" + id).body().get("codePattern").asText()).isEqualTo("(?:[A-Z]+,)+");
     }
 
+    /** Matching against such a pattern could hold a thread for minutes; the tenant's codes go by the global one. */
+    @Test
+    void aStoredCodePatternThatWouldNowBeRefusedGivesWayToTheGlobalPattern() {
+        String id = uniqueTenant("older");
+        http.createTenant(id, "PT30M", "+33612345678");
+        ObjectNode tenant = (ObjectNode) http.get("/api/tenants/" + id).body();
+        assertThat(http.put("/api/tenants/" + id, tenant.put("codePattern", "#\\d{3}")).status()).isEqualTo(200);
+        assertThat(classification(id, "m1", "A12")).isEqualTo("CHAT");
+
+        jdbc.update("UPDATE tenant SET code_pattern = '(?:#\\d+)+' WHERE id = ?", id);
+        jdbc.update("INSERT INTO tenant_change (tenant_id, changed_at, actor, change) "
+                    + "VALUES (?, now(), 'an older version', 'updated codePattern')", id);
+
+        await().atMost(CACHE_TTL.multipliedBy(5))
+               .until(() -> classification(id, "m-" + System.nanoTime(), "A12").equals("CLIENT_CODE"));
+        assertThat(classification(id, "m2", "#042")).isEqualTo("CHAT");
+    }
+
     @Test
     void aTenantIsUpdatedBySendingBackWhatItsReadGaveWithTheChange() {
         String id = uniqueTenant("acme");

@@ -1,4 +1,4 @@
-package dev.livesessions.tenant;
+package dev.livesessions;
 
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;

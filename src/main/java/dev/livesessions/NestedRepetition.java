@@ -1,4 +1,4 @@
-package dev.livesessions.tenant;
+package dev.livesessions;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * harmless, and allowed. Comments mode ({@code (?x)}), where spaces and comments may stand between a group and its
  * repetition, is refused rather than read.
  */
-final class NestedRepetition {
+public final class NestedRepetition {
 
     /** An embedded flag group that turns comments mode on: {@code (?x)}, {@code (?ix:}, not {@code (?-x)}. */
     private static final Pattern COMMENTS_MODE = Pattern.compile("\\(\\?[a-zA-Z]*x[a-zA-Z]*(-[a-zA-Z]*)?[):]");
@@ -22,7 +22,7 @@ final class NestedRepetition {
     }
 
     /** @return what is wrong with the pattern, worded to follow its name; empty when nothing is */
-    static Optional<String> problemWith(String regex) {
+    public static Optional<String> problemWith(String regex) {
         if (COMMENTS_MODE.matcher(regex).find()) {
             return Optional.of("must not use comments mode, (?x)");
         }
