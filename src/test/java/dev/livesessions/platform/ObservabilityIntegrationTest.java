@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -97,8 +98,20 @@ class ObservabilityIntegrationTest {
                 .isGreaterThanOrEqualTo(before.value("live_sessions_sessions_closed_total", "reason=\"inactivity\"") + 1);
         String lateness = "live_sessions_sessions_close_lateness_seconds_count";
         assertThat(after.value(lateness)).isGreaterThanOrEqualTo(before.value(lateness) + 1);
-        // The deadline scheduler looks for due closures every second: a closure comes within about that.
-        assertThat(after.value("live_sessions_sessions_close_lateness_seconds_max")).isLessThan(10);
+        // The deadline scheduler looks for due closures every second: a closure comes within about that. (The
+        // metric's maximum is the whole service's, with other tests' sessions closed days late on purpose.)
+        assertThat(closureLateness(sessionId)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    /** How long after the session's closing time its closure was stored, from its stream as the event store has it. */
+    private Duration closureLateness(String sessionId) {
+        for (JsonNode event : http.get("/api/sessions/" + sessionId + "/events").body()) {
+            if (event.get("type").asText().endsWith("LiveSessionClosed")) {
+                return Duration.between(Instant.parse(event.at("/payload/closedAt").asText()),
+                                        Instant.parse(event.get("timestamp").asText()));
+            }
+        }
+        throw new AssertionError("No closure in the stream of " + sessionId);
     }
 
     @Test
