@@ -46,7 +46,7 @@ public class TenantDirectory {
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final Pattern defaultCodePattern;
-    private final LoadingCache<String, TenantSettings> cache;
+    private final LoadingCache<String, Optional<TenantSettings>> cache;
     private final LoadingCache<String, String> tenantIdsByWhatsAppNumber;
     private final AtomicReference<Instant> changesReadAt;
 
@@ -63,6 +63,8 @@ public class TenantDirectory {
         this.tenantIdsByWhatsAppNumber = Caffeine.newBuilder()
                 .maximumSize(100_000)
                 .expireAfterWrite(KEPT_AT_MOST)
+                // A number no tenant has is not kept: its messages are acknowledged and dropped, so a number just
+                // set up on another node is taken as soon as its row is there, not a cache-ttl later.
                 .build(phoneNumberId -> tenants.findByWhatsappPhoneNumberId(phoneNumberId).map(Tenant::id)
                                                .orElse(null));
         this.changesReadAt = new AtomicReference<>(clock.instant());
@@ -70,7 +72,7 @@ public class TenantDirectory {
 
     public Optional<TenantSettings> find(String tenantId) {
         forgetChangedTenants();
-        return Optional.ofNullable(cache.get(tenantId));
+        return cache.get(tenantId);
     }
 
     /**
@@ -139,8 +141,12 @@ public class TenantDirectory {
         return Pattern.compile(stored);
     }
 
-    /** @return the tenant's settings, or null (not cached) when there is no such tenant */
-    private TenantSettings load(String tenantId) {
+    /**
+     * @return the tenant's settings, or nothing when there is no such tenant. That is kept too, so that a provider
+     * posting for a tenant that is not here costs no query per message; it is dropped when a tenant of that id is
+     * created, at once on this node, on another once the change log shows it.
+     */
+    private Optional<TenantSettings> load(String tenantId) {
         return tenants.findById(tenantId).map(tenant -> {
             TenantFields fields = tenant.fields();
             LiveSessionsProperties.Cleanup cleanup = properties.cleanup();
@@ -158,6 +164,6 @@ public class TenantDirectory {
                     fields.maxLifespan() != null ? fields.maxLifespan() : properties.maxLifespan(),
                     fields.automaticArchiving() != null ? fields.automaticArchiving() : cleanup.enabled(),
                     fields.archiveNotice() != null ? fields.archiveNotice() : cleanup.archiveNotice());
-        }).orElse(null);
+        });
     }
 }

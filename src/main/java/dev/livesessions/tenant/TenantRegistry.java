@@ -54,6 +54,7 @@ class TenantRegistry {
         apply(request, tenant);
         tenants.save(tenant);
         changes.save(new TenantChange(tenant.id(), clock.instant(), actor, "created"));
+        forgetOnCommit(tenant.id());
         return TenantResponse.of(tenant);
     }
 
@@ -67,13 +68,18 @@ class TenantRegistry {
         if (!changed.isEmpty()) {
             changes.save(new TenantChange(id, clock.instant(), actor, "updated " + String.join(", ", changed)));
         }
+        forgetOnCommit(id);
+        return TenantResponse.of(tenant);
+    }
+
+    /** Ingestion on this node uses the tenant as committed from then on: the directory forgets what it kept of it. */
+    private void forgetOnCommit(String id) {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
                 directory.forget(id);
             }
         });
-        return TenantResponse.of(tenant);
     }
 
     @Transactional(readOnly = true)

@@ -33,6 +33,29 @@ class TenantDirectoryIntegrationTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    /** A provider posting for a tenant that is not here costs one query, not one per message. */
+    @Test
+    void aTenantNotFoundIsKeptAsNotFoundUntilItIsCreated() throws InterruptedException {
+        Http http = new Http(port);
+        String id = uniqueTenant("later");
+        Clock clock = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+        TenantDirectory otherNode = new TenantDirectory(tenants, properties, jdbc, clock);
+        assertThat(otherNode.find(id)).isEmpty();
+        // No tenant, no secret to check the signature with.
+        assertThat(http.message(id, "m1", "+33600000000", "live").status()).isEqualTo(401);
+
+        // Created on this node: its directory forgets at once. The other node sees the row only with the change log.
+        http.createTenant(id, null, "+33600000000");
+        assertThat(http.message(id, "m2", "+33600000000", "live").status()).isEqualTo(200);
+        Thread.sleep(properties.tenants().cacheTtl().plusMillis(500).toMillis());
+        assertThat(otherNode.find(id)).as("kept as not found").isEmpty();
+
+        jdbc.update("INSERT INTO tenant_change (tenant_id, changed_at, actor, change) "
+                    + "VALUES (?, ?, 'a third node', 'created')", id, Timestamp.from(clock.instant()));
+        Thread.sleep(properties.tenants().cacheTtl().plusMillis(500).toMillis()); // the change log is due to be read
+        assertThat(otherNode.find(id)).map(TenantSettings::tenantId).contains(id);
+    }
+
     @Test
     void aWhatsAppNumberMovedToAnotherTenantGoesThereOnceTheChangeLogShowsIt() throws InterruptedException {
         Http http = new Http(port);
