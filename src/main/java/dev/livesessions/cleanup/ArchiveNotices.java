@@ -16,10 +16,10 @@ import java.time.Clock;
 
 /**
  * Tells a tenant that one of its sessions is about to be archived, and that an archive it was told of will not happen
- * after all, when the tenant has a notification URL. The handlers only schedule the delivery (a db-scheduler task, retried on failure), so a slow or failing endpoint never
- * holds up the sessions. It runs in the transaction that issues the notice, so the delivery is scheduled exactly when
- * the notice is stored; being no tracking processor, it never sees a replay, and a new deployment does not announce
- * archives of the past.
+ * after all, when the tenant has a notification URL. The handlers only schedule the delivery (a db-scheduler task,
+ * retried on failure), so a slow or failing endpoint never holds up the sessions. It runs in the transaction that
+ * issues the notice, so the delivery is scheduled exactly when the notice is stored; being no tracking processor, it
+ * never sees a replay, and a new deployment does not announce archives of the past.
  */
 @Component
 @ProcessingGroup(ArchiveNotices.PROCESSING_GROUP)
