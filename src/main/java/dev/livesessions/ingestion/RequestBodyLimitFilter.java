@@ -47,15 +47,19 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         this.json = json;
     }
 
+    /**
+     * Decided on the path as decoded by the server, which routes by it: the URI as sent may spell the same path
+     * otherwise ({@code /%77ebhooks/...}).
+     */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/webhooks/");
+        return !request.getServletPath().startsWith("/webhooks/");
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        int limit = request.getRequestURI().startsWith("/webhooks/whatsapp") ? whatsAppLimit : genericLimit;
+        int limit = request.getServletPath().startsWith("/webhooks/whatsapp") ? whatsAppLimit : genericLimit;
         if (request.getContentLengthLong() > limit) {
             refuse(response, limit);
             return;

@@ -38,7 +38,8 @@ class WebhookOutcomes extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/webhooks/") || !"POST".equals(request.getMethod());
+        // The decoded path, as the server routes by it (see RequestBodyLimitFilter).
+        return !request.getServletPath().startsWith("/webhooks/") || !"POST".equals(request.getMethod());
     }
 
     @Override

@@ -10,6 +10,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -207,6 +209,23 @@ class InboundMessageIntegrationTest {
 
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.contentType()).isEqualTo("application/problem+json");
+        assertThat(eventsOfTenant()).isZero();
+    }
+
+    /** The server decodes the path before it routes the request: so does the limit, which no spelling escapes. */
+    @Test
+    void aBodyOverTheSizeLimitIsRefusedWhateverTheSpellingOfThePath() {
+        String huge = Http.write(Map.of("messageId", "big", "tenantId", tenant, "sender", CLIENT,
+                                        "text", "A".repeat(300 * 1024)));
+
+        Http.Response response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                                                                             + "/%77ebhooks/messages"))
+                .header("Content-Type", "application/json")
+                .header("X-Live-Sessions-Signature", Http.genericSignature(tenant, Http.secretOf(tenant),
+                                                                           Instant.now().getEpochSecond(), huge))
+                .POST(HttpRequest.BodyPublishers.ofString(huge)));
+
+        assertThat(response.status()).isEqualTo(413);
         assertThat(eventsOfTenant()).isZero();
     }
 
