@@ -41,6 +41,8 @@ public class TenantDirectory {
     /** Settings are read again after this long even without a change logged: an edit made outside the API. */
     private static final Duration KEPT_AT_MOST = Duration.ofMinutes(10);
 
+    private static final Pattern TENANT_ID = Pattern.compile(TenantRequest.ID_PATTERN);
+
     private final TenantRepository tenants;
     private final LiveSessionsProperties properties;
     private final JdbcTemplate jdbc;
@@ -70,7 +72,14 @@ public class TenantDirectory {
         this.changesReadAt = new AtomicReference<>(clock.instant());
     }
 
+    /**
+     * @return the tenant's settings; nothing for an id no tenant can have (see {@link TenantRequest}), without a look
+     * in the database nor a place in the cache: anyone can send a webhook signed for any text.
+     */
     public Optional<TenantSettings> find(String tenantId) {
+        if (tenantId == null || !TENANT_ID.matcher(tenantId).matches()) {
+            return Optional.empty();
+        }
         forgetChangedTenants();
         return cache.get(tenantId);
     }

@@ -56,6 +56,21 @@ class TenantDirectoryIntegrationTest {
         assertThat(otherNode.find(id)).map(TenantSettings::tenantId).contains(id);
     }
 
+    /** A webhook's signature may name any text as its tenant: what no tenant id can be is not looked for, nor kept. */
+    @Test
+    void anIdThatNoTenantCanHaveIsNotLookedFor() {
+        String id = "By_Hand-" + UUID.randomUUID().toString().substring(0, 8);
+        jdbc.update("INSERT INTO tenant (id, name, created_at, updated_at, version) VALUES (?, ?, now(), now(), 0)",
+                    id, "Inserted by hand");
+        try {
+            TenantDirectory directory = new TenantDirectory(tenants, properties, jdbc, Clock.systemUTC());
+
+            assertThat(directory.find(id)).isEmpty();
+        } finally {
+            jdbc.update("DELETE FROM tenant WHERE id = ?", id);
+        }
+    }
+
     @Test
     void aWhatsAppNumberMovedToAnotherTenantGoesThereOnceTheChangeLogShowsIt() throws InterruptedException {
         Http http = new Http(port);
