@@ -56,6 +56,9 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      * @param runBatchSize       sessions a cleanup run handles per transaction
      * @param noticeRetryDelay   first delay before a notice the tenant's endpoint refused is sent again (doubling)
      * @param noticeAttempts     how often a notice is tried before it is given up
+     * @param noticeTimeout      how long one delivery of a notice may take, from connecting to the end of the answer;
+     *                           an endpoint still busy then has failed that attempt (deliveries share the deadline
+     *                           scheduler's threads with the sessions' closures)
      * @param runAbandonedAfter  a cleanup run still running that saved no progress for this long is shown as
      *                           abandoned: its node stopped (a batch takes seconds)
      */
@@ -66,6 +69,7 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
                           @Min(1) @Max(10_000) @DefaultValue("100") int runBatchSize,
                           @NotNull @DefaultValue("30s") Duration noticeRetryDelay,
                           @Min(1) @Max(50) @DefaultValue("12") int noticeAttempts,
+                          @NotNull @DurationMin(seconds = 1) @DefaultValue("10s") Duration noticeTimeout,
                           @NotNull @DurationMin(minutes = 1) @DefaultValue("10m")
                           Duration runAbandonedAfter) {
     }

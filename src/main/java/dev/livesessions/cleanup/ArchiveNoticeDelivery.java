@@ -27,6 +27,10 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Delivers archive notices to tenants: a JSON POST to the tenant's notification URL, signed like the generic webhook
@@ -43,7 +47,8 @@ class ArchiveNoticeDelivery {
     OneTimeTask<String> sendArchiveNotice(TenantDirectory tenants, ObjectMapper json, MeterRegistry meters,
                                           Clock clock, LiveSessionsProperties properties) {
         LiveSessionsProperties.Cleanup cleanup = properties.cleanup();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Duration timeout = cleanup.noticeTimeout();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
         // Every outcome exists from the start at zero, so that the first notice given up is an increase alerts see.
         Counter delivered = meters.counter("live_sessions.notices", "outcome", "delivered");
         Counter givenUp = meters.counter("live_sessions.notices", "outcome", "given_up");
@@ -68,7 +73,7 @@ class ArchiveNoticeDelivery {
                             dropped.increment();
                             return;
                         }
-                        post(http, tenant, notice, clock.instant().getEpochSecond());
+                        post(http, tenant, notice, clock.instant().getEpochSecond(), timeout);
                         delivered.increment();
                     });
     }
@@ -81,21 +86,33 @@ class ArchiveNoticeDelivery {
         }
     }
 
-    private static void post(HttpClient http, TenantSettings tenant, String notice, long timestamp) {
+    /**
+     * Posts the notice and waits for the whole answer, at most {@code timeout}: the client's own timeouts end at the
+     * answer's headers, and an endpoint that then sends its body a byte at a time would hold the thread for good.
+     */
+    private static void post(HttpClient http, TenantSettings tenant, String notice, long timestamp,
+                             Duration timeout) {
         String signature = "tenant=" + tenant.tenantId() + ",t=" + timestamp + ",v1="
                            + hmacHex(tenant.webhookSecret(), timestamp + "." + notice);
         HttpRequest request = HttpRequest.newBuilder(URI.create(tenant.notificationUrl()))
-                                         .timeout(Duration.ofSeconds(10))
+                                         .timeout(timeout)
                                          .header("Content-Type", "application/json")
                                          .header("X-Live-Sessions-Signature", signature)
                                          .POST(HttpRequest.BodyPublishers.ofString(notice))
                                          .build();
+        CompletableFuture<HttpResponse<Void>> exchange = http.sendAsync(request,
+                                                                        HttpResponse.BodyHandlers.discarding());
         int status;
         try {
-            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            throw new IllegalStateException("Archive notice to " + tenant.notificationUrl() + " failed", e);
+            status = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Archive notice to " + tenant.notificationUrl() + " failed", e.getCause());
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new IllegalStateException("Archive notice to " + tenant.notificationUrl() + " took more than "
+                                            + timeout, e);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while sending an archive notice", e);
         }

@@ -19,6 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +42,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
                 properties = {"live-sessions.cleanup.archive-after=8s", "live-sessions.cleanup.archive-notice=6s",
                               "live-sessions.cleanup.notice-retry-delay=1s",
-                              "live-sessions.cleanup.notice-attempts=3"})
+                              "live-sessions.cleanup.notice-attempts=3",
+                              "live-sessions.cleanup.notice-timeout=2s"})
 @ContextConfiguration(initializers = TestDatabase.class)
 class AutomaticArchiveIntegrationTest {
 
@@ -65,11 +68,14 @@ class AutomaticArchiveIntegrationTest {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicInteger stalled = new AtomicInteger();
+    private volatile boolean endpointStopped;
     private final List<String> accepted = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startTheTenantsEndpoint() throws IOException {
         tenantEndpoint = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        tenantEndpoint.setExecutor(Executors.newCachedThreadPool());
         tenantEndpoint.createContext("/notices", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             received.add(new Received(exchange.getRequestHeaders().getFirst("X-Live-Sessions-Signature"), body));
@@ -82,6 +88,21 @@ class AutomaticArchiveIntegrationTest {
             exchange.sendResponseHeaders(503, -1);
             exchange.close();
         });
+        // Answers 200 at once, then sends its body a byte at a time, without end.
+        tenantEndpoint.createContext("/stalling", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            stalled.incrementAndGet();
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream body = exchange.getResponseBody()) {
+                while (!endpointStopped) {
+                    body.write('.');
+                    body.flush();
+                    Thread.sleep(200);
+                }
+            } catch (IOException | InterruptedException gone) {
+                // the service hung up
+            }
+        });
         tenantEndpoint.createContext("/accepting", exchange -> {
             accepted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             exchange.sendResponseHeaders(204, -1);
@@ -92,6 +113,7 @@ class AutomaticArchiveIntegrationTest {
 
     @AfterEach
     void stopTheTenantsEndpoint() {
+        endpointStopped = true;
         tenantEndpoint.stop(0);
     }
 
@@ -132,6 +154,18 @@ class AutomaticArchiveIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() == 3);
         Thread.sleep(5_000);
         assertThat(refused.get()).isEqualTo(3);
+    }
+
+    /** Deliveries run on the deadline scheduler's threads: one must not keep a thread for as long as its endpoint. */
+    @Test
+    void aNoticeWhoseEndpointNeverFinishesAnsweringFailsAtTheTimeoutAndIsTriedAgain() {
+        Http http = new Http(port);
+        createTenant(http, "stalling", "/stalling");
+
+        http.message("stalling", "m1", "+33600000000", "live");
+
+        // Each try ends 2 s after it began; the next comes 1 s, then 2 s later.
+        await().atMost(Duration.ofSeconds(30)).until(() -> stalled.get() == 3);
     }
 
     @Test
