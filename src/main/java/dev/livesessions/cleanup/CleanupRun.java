@@ -5,7 +5,11 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+import org.springframework.data.domain.Persistable;
 
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +23,7 @@ import java.util.UUID;
  */
 @Entity
 @Table(name = "cleanup_run")
-class CleanupRun {
+class CleanupRun implements Persistable<UUID> {
 
     enum Status { RUNNING, SUCCEEDED, FAILED }
 
@@ -45,6 +49,13 @@ class CleanupRun {
     private long unchanged;
     private long failed;
     private String failure;
+    /**
+     * Whether this run is in the table. A run made here is inserted by its first save, which fails if a request with
+     * the same id stored its run first, even if that one committed already; an entity with its own id would
+     * otherwise be merged, and the second request would overwrite the first's run and carry it out again.
+     */
+    @Transient
+    private boolean stored;
 
     protected CleanupRun() {
         // for JPA
@@ -113,8 +124,20 @@ class CleanupRun {
         failure = reason;
     }
 
-    UUID id() {
+    @Override
+    public UUID getId() {
         return id;
+    }
+
+    @Override
+    public boolean isNew() {
+        return !stored;
+    }
+
+    @PostLoad
+    @PostPersist
+    void markStored() {
+        stored = true;
     }
 
     String tenantId() {

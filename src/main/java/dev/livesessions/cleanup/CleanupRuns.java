@@ -203,13 +203,13 @@ class CleanupRuns {
                 outcome = commands.send(command.apply(sessionId), actor)
                         ? CleanupRunItem.Outcome.DONE : CleanupRunItem.Outcome.UNCHANGED;
             } catch (RuntimeException e) {
-                logger.warn("Cleanup run {} could not {} session {}", run.id(), action, sessionId, e);
+                logger.warn("Cleanup run {} could not {} session {}", run.getId(), action, sessionId, e);
                 outcome = CleanupRunItem.Outcome.FAILED;
                 detail = e.getMessage();
             }
         }
         run.count(outcome, action);
-        return new CleanupRunItem(run.id(), sessionId, action, outcome, detail);
+        return new CleanupRunItem(run.getId(), sessionId, action, outcome, detail);
     }
 
     /**
@@ -247,7 +247,7 @@ class CleanupRuns {
     }
 
     private CleanupRunView withItems(CleanupRun run) {
-        return run.view(items.findByRunIdOrderById(run.id()).stream().map(CleanupRunItem::view).toList(),
+        return run.view(items.findByRunIdOrderById(run.getId()).stream().map(CleanupRunItem::view).toList(),
                         abandonedBefore());
     }
 

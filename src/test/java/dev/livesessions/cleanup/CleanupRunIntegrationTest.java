@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -39,6 +40,7 @@ import java.util.stream.StreamSupport;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -361,6 +363,21 @@ class CleanupRunIntegrationTest {
         assertThat(fraction.body().get("detail").asText()).contains("inactiveHours");
         assertThat(unknownTenant.status()).isEqualTo(404);
         assertThat(fingerprint()).isEqualTo(before);
+    }
+
+    /**
+     * Of two requests with one id at once, the second may look for the run just before the first commits it, and
+     * store its own just after: that insert fails (and the second answers the first's run), never overwrites it.
+     */
+    @Test
+    void aRunIsNeverStoredOverOneWithTheSameIdCommittedFirst() {
+        UUID id = leftRunning(Duration.ZERO);
+        CleanupRun sameId = new CleanupRun(id, Instant.now(), "admin", tenant, 48, 7, true);
+
+        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> runRepository.save(sameId)))
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(jdbc.queryForObject("SELECT inactive_hours FROM cleanup_run WHERE id = ?", Integer.class, id))
+                .isEqualTo(24);
     }
 
     private Http.Response run(Map<String, Object> overrides) {
