@@ -108,11 +108,11 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      * @param maxBodySize        larger requests to the generic webhook are refused (413) before they are read whole
      * @param signatureTolerance how far a signed request's timestamp may be from now (generic webhook)
      * @param dedupeRetention    how long a stored message id is remembered, so that a redelivery changes nothing;
-     *                           at least as long as providers retry (WhatsApp: 7 days)
+     *                           at least as long as providers retry (WhatsApp: 7 days), which is the least taken
      */
     public record Webhooks(@NotNull @DefaultValue("256KB") DataSize maxBodySize,
                            @NotNull @DefaultValue("5m") Duration signatureTolerance,
-                           @NotNull @DefaultValue("7d") Duration dedupeRetention) {
+                           @NotNull @DurationMin(days = 7) @DefaultValue("7d") Duration dedupeRetention) {
     }
 
     /**

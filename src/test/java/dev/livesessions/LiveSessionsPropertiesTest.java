@@ -42,6 +42,16 @@ class LiveSessionsPropertiesTest {
         refused("live-sessions.max-lifespan=0s", "maxLifespan");
     }
 
+    /**
+     * WhatsApp redelivers for 7 days: a message id forgotten sooner would let a redelivery count its message twice.
+     */
+    @Test
+    void messageIdsAreRememberedAtLeastAsLongAsWhatsAppRedelivers() {
+        refused("live-sessions.webhooks.dedupe-retention=6d", "dedupeRetention");
+        service.withPropertyValues("live-sessions.webhooks.dedupe-retention=7d")
+               .run(context -> assertThat(context).hasNotFailed());
+    }
+
     /** The global code pattern is held to the rules a tenant's is held to by the API. */
     @Test
     void aCodePatternThatDoesNotCompileOrRepeatsARepetitionIsRefused() {

@@ -36,15 +36,13 @@ import java.util.List;
  * {@code live_sessions.whatsapp.ignored}. Meta retries anything but a 2xx for days and batches messages of several
  * numbers into one notification, so an unregistered number must not fail the others (ADR 7). Also acknowledged and
  * ignored: notifications of the Meta app's other products, whatever their shape, and messages sent longer ago than
- * Meta retries (7 days) and than message ids are remembered: only a notification captured and sent again (its
- * signature has no time in it) brings one, and its id may be forgotten.
+ * message ids are remembered (at least the 7 days Meta retries for): only a notification captured and sent again
+ * (its signature has no time in it) brings one, and its id may be forgotten.
  */
 @RestController
 class WhatsAppWebhookController {
 
     private static final Logger logger = LoggerFactory.getLogger(WhatsAppWebhookController.class);
-    /** Meta retries a notification for 7 days: a message sent longer ago comes from somewhere else. */
-    private static final Duration META_RETRIES_FOR = Duration.ofDays(7);
     private static final String WHATSAPP_OBJECT = "whatsapp_business_account";
 
     /** What the notification amounted to; Meta reads only the status, this is for people. */
@@ -63,8 +61,7 @@ class WhatsAppWebhookController {
     WhatsAppWebhookController(LiveSessionsProperties properties, WebhookSignatures signatures, WebhookJson json,
                               TenantDirectory tenants, MessageIntake intake, MeterRegistry meters, Clock clock) {
         this.settings = properties.whatsapp();
-        Duration remembered = properties.webhooks().dedupeRetention();
-        this.expireAfter = remembered.compareTo(META_RETRIES_FOR) > 0 ? remembered : META_RETRIES_FOR;
+        this.expireAfter = properties.webhooks().dedupeRetention();
         this.clock = clock;
         this.signatures = signatures;
         this.json = json;
