@@ -123,8 +123,11 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      * @param verifyToken the token typed into the Meta app's webhook settings, echoed back in the handshake
      * @param maxBodySize larger notifications are refused (413); Meta's go up to 3 MB, when it batches the messages
      *                    of a busy number (a hot live), and a refused one is sent again and again, never smaller
+     * @param largeBodyTime how long a notification over the generic webhook's limit may take to arrive whole: such
+     *                      bodies are read a few at a time, and one sent a byte at a time must not keep its place
      */
-    public record WhatsApp(String appSecret, String verifyToken, @NotNull @DefaultValue("3MB") DataSize maxBodySize) {
+    public record WhatsApp(String appSecret, String verifyToken, @NotNull @DefaultValue("3MB") DataSize maxBodySize,
+                           @NotNull @DurationMin(seconds = 1) @DefaultValue("15s") Duration largeBodyTime) {
 
         @Override
         public String toString() {

@@ -9,6 +9,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
@@ -16,11 +17,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -29,7 +31,8 @@ import java.util.concurrent.Semaphore;
  * have a limit of their own ({@code live-sessions.whatsapp.max-body-size}), the generic webhook's requests
  * {@code live-sessions.webhooks.max-body-size}. A body is held in memory until its signature can be checked, so the
  * ones over the generic limit (Meta's batches, or anyone's large posts) are read {@value #LARGE_BODIES_AT_ONCE} at a
- * time; more are answered 503, which Meta retries.
+ * time, each within {@code live-sessions.whatsapp.large-body-time} (a body sent a byte at a time would keep its place
+ * otherwise: 408); more are answered 503, which Meta retries.
  */
 @Component
 class RequestBodyLimitFilter extends OncePerRequestFilter {
@@ -38,12 +41,14 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private final int genericLimit;
     private final int whatsAppLimit;
+    private final Duration largeBodyTime;
     private final ObjectMapper json;
     private final Semaphore largeBodies = new Semaphore(LARGE_BODIES_AT_ONCE);
 
     RequestBodyLimitFilter(LiveSessionsProperties properties, ObjectMapper json) {
         this.genericLimit = (int) properties.webhooks().maxBodySize().toBytes();
         this.whatsAppLimit = (int) properties.whatsapp().maxBodySize().toBytes();
+        this.largeBodyTime = properties.whatsapp().largeBodyTime();
         this.json = json;
     }
 
@@ -78,21 +83,45 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     private void readLarge(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] start,
                            int limit) throws ServletException, IOException {
         if (!largeBodies.tryAcquire()) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, "5");
             answer(response, HttpStatus.SERVICE_UNAVAILABLE, "Too many large requests at once", "Send it again later.");
             return;
         }
         try {
-            byte[] rest = request.getInputStream().readNBytes(limit - start.length + 1);
-            if (start.length + rest.length > limit) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream(start.length * 2);
+            body.write(start);
+            if (!readWithinTime(request.getInputStream(), body, limit + 1)) {
+                answer(response, HttpStatus.REQUEST_TIMEOUT, "Request timeout",
+                       "The body did not arrive whole within " + largeBodyTime.toSeconds() + " s.");
+            } else if (body.size() > limit) {
                 refuse(response, limit);
-                return;
+            } else {
+                chain.doFilter(new ReadBody(request, body.toByteArray()), response);
             }
-            byte[] body = Arrays.copyOf(start, start.length + rest.length);
-            System.arraycopy(rest, 0, body, start.length, rest.length);
-            chain.doFilter(new ReadBody(request, body), response);
         } finally {
             largeBodies.release();
         }
+    }
+
+    /**
+     * Reads the rest of the body into {@code body}, up to {@code most} bytes in all.
+     *
+     * @return false when it was still arriving after {@code largeBodyTime} (give or take one read)
+     */
+    private boolean readWithinTime(InputStream in, ByteArrayOutputStream body, int most) throws IOException {
+        long deadline = System.nanoTime() + largeBodyTime.toNanos();
+        byte[] chunk = new byte[64 * 1024];
+        while (body.size() < most) {
+            int read = in.read(chunk, 0, Math.min(chunk.length, most - body.size()));
+            if (read < 0) {
+                return true;
+            }
+            body.write(chunk, 0, read);
+            if (System.nanoTime() - deadline > 0) {
+                return body.size() >= most;
+            }
+        }
+        return true;
     }
 
     private void refuse(HttpServletResponse response, int limit) throws IOException {

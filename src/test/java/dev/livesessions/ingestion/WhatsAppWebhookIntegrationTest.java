@@ -11,11 +11,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -255,6 +259,42 @@ class WhatsAppWebhookIntegrationTest {
         assertThat(response.body().get("liveSignals").asInt()).isZero();
         assertThat(ignored("expired")).isEqualTo(before + 1);
         assertThat(activitiesOf(messageId)).isEmpty();
+    }
+
+    /** A large body sent a byte at a time would keep one of the few places for large bodies for as long as it likes. */
+    @Test
+    void aLargeNotificationStillArrivingAfterItsTimeIsRefusedAndGivesUpItsPlace() throws Exception {
+        byte[] start = ("{\"object\": \"whatsapp_business_account\", \"entry\": [], \"padding\": \""
+                        + "x".repeat(300 * 1024)).getBytes(StandardCharsets.UTF_8);
+        String statusLine;
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /webhooks/whatsapp HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                       + "X-Hub-Signature-256: sha256=00\r\nContent-Length: " + (start.length + 1_000) + "\r\n\r\n")
+                              .getBytes(StandardCharsets.US_ASCII));
+            out.write(start);
+            out.flush();
+            Thread trickle = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 1_000; i++) {
+                        Thread.sleep(200);
+                        out.write('x');
+                        out.flush();
+                    }
+                } catch (IOException | InterruptedException answered) {
+                    // the service answered, or hung up
+                }
+            });
+            trickle.start();
+            statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            trickle.interrupt();
+        }
+
+        assertThat(statusLine).startsWith("HTTP/1.1 408");
+        String large = new String(start, StandardCharsets.UTF_8) + "\"}";
+        assertThat(http.whatsApp(large, "sha256=00").status()).as("its place is free again").isEqualTo(401);
     }
 
     /**
