@@ -167,13 +167,17 @@ class LiveSession {
         }
     }
 
+    /**
+     * Idleness is judged as of the run's start; the archive's notice counts from now, when the run reaches the
+     * session, which may be minutes later: it is never shorter than the tenant's notice.
+     */
     @CommandHandler
-    boolean handle(CloseIfInactive command, DeadlineManager deadlines, RetentionPolicies retention) {
+    boolean handle(CloseIfInactive command, DeadlineManager deadlines, RetentionPolicies retention, Clock clock) {
         Instant idleEnough = lastActivityAt.plus(command.inactiveFor());
         if (lifecycle != Lifecycle.ACTIVE || idleEnough.isAfter(command.asOf())) {
             return false;
         }
-        closeIdle(idleEnough, command.asOf(), deadlines, retention);
+        closeIdle(idleEnough, clock.instant(), deadlines, retention);
         return true;
     }
 

@@ -277,6 +277,18 @@ class LiveSessionTest {
                                  new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)));
         }
 
+        /** A run reaches a session some time after it started: the archive's notice counts from then. */
+        @Test
+        void aSessionACleanupRunClosesGetsItsWholeArchiveNoticeFromWhenTheRunReachedIt() {
+            Instant runStarted = T0.plus(Duration.ofDays(40));
+            Instant reached = runStarted.plus(Duration.ofMinutes(20));
+            fixture.givenCurrentTime(reached)
+                   .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
+                   .when(new CloseIfInactive("acme.1", runStarted, Duration.ofHours(24)))
+                   .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
+                                 new ArchiveScheduled("acme.1", "acme", reached.plus(NOTICE)));
+        }
+
         @Test
         void aCleanupRunLeavesASessionThatIsNotIdleEnoughAlone() {
             fixture.givenCurrentTime(T0)
