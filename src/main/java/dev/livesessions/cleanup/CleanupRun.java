@@ -39,6 +39,8 @@ class CleanupRun implements Persistable<UUID> {
     private String tenantId;
     private int inactiveHours;
     private int deleteDays;
+    /** Over every tenant, asked without a delay: each tenant's sessions are archived after that tenant's own. */
+    private boolean tenantsOwnDelays;
     private boolean dryRun;
     @Enumerated(EnumType.STRING)
     private Status status;
@@ -62,13 +64,14 @@ class CleanupRun implements Persistable<UUID> {
     }
 
     CleanupRun(UUID id, Instant requestedAt, String actor, String tenantId, int inactiveHours, int deleteDays,
-               boolean dryRun) {
+               boolean tenantsOwnDelays, boolean dryRun) {
         this.id = id;
         this.requestedAt = requestedAt;
         this.actor = actor;
         this.tenantId = tenantId;
         this.inactiveHours = inactiveHours;
         this.deleteDays = deleteDays;
+        this.tenantsOwnDelays = tenantsOwnDelays;
         this.dryRun = dryRun;
         this.status = Status.RUNNING;
         this.progressedAt = requestedAt;
@@ -77,7 +80,8 @@ class CleanupRun implements Persistable<UUID> {
     /** Whether {@code other} asks for the same run: the same tenant (or all), thresholds and dry run. */
     boolean askedLike(CleanupRun other) {
         return Objects.equals(tenantId, other.tenantId) && inactiveHours == other.inactiveHours
-               && deleteDays == other.deleteDays && dryRun == other.dryRun;
+               && deleteDays == other.deleteDays && tenantsOwnDelays == other.tenantsOwnDelays
+               && dryRun == other.dryRun;
     }
 
     void expect(long sessions) {
@@ -152,6 +156,10 @@ class CleanupRun implements Persistable<UUID> {
         return deleteDays;
     }
 
+    boolean tenantsOwnDelays() {
+        return tenantsOwnDelays;
+    }
+
     boolean dryRun() {
         return dryRun;
     }
@@ -168,7 +176,8 @@ class CleanupRun implements Persistable<UUID> {
     CleanupRunView view(List<CleanupRunView.Item> items, Instant abandonedBefore) {
         boolean abandoned = status == Status.RUNNING && progressedBefore(abandonedBefore);
         return new CleanupRunView(id, requestedAt, finishedAt, progressedAt, actor, tenantId, inactiveHours,
-                                  deleteDays, dryRun, abandoned ? ABANDONED : status.name(), total, processed, closed,
+                                  deleteDays, tenantsOwnDelays, dryRun, abandoned ? ABANDONED : status.name(), total,
+                                  processed, closed,
                                   archived, unchanged, failed,
                                   abandoned ? "No progress since " + progressedAt + ": the node running it stopped. "
                                               + "Start a new run (with another id) to finish the cleanup" : failure,

@@ -9,7 +9,10 @@ import java.util.UUID;
 /**
  * A cleanup run as the API shows it.
  *
- * @param progressedAt when its node last saved its progress (after each batch of sessions)
+ * @param progressedAt      when its node last saved its progress (after each batch of sessions)
+ * @param deleteDays       sessions idle this many days were archived
+ * @param tenantsOwnDelays in a run over every tenant asked without {@code deleteDays}: a tenant with an archive delay
+ *                         of its own had its sessions archived after that delay instead
  * @param status       RUNNING, SUCCEEDED or FAILED (a failed run says why in {@code failure}), or ABANDONED: it was
  *                     RUNNING, and made no progress for {@code live-sessions.cleanup.run-abandoned-after}, because the
  *                     node running it stopped; nothing will finish it
@@ -17,7 +20,8 @@ import java.util.UUID;
  */
 record CleanupRunView(UUID id, Instant requestedAt, Instant finishedAt, Instant progressedAt,
                       String actor, String tenantId,
-                      int inactiveHours, int deleteDays, boolean dryRun, String status, long total, long processed,
+                      int inactiveHours, int deleteDays, boolean tenantsOwnDelays, boolean dryRun, String status,
+                      long total, long processed,
                       long closed, long archived, long unchanged, long failed, String failure, List<Item> items) {
 
     /** @param outcome DONE, WOULD_DO, UNCHANGED or FAILED */

@@ -97,6 +97,7 @@ class CleanupRuns {
                                                                         : defaultInactiveHours,
                                         request.deleteDays() != null ? request.deleteDays()
                                                                      : defaultDeleteDays(request.tenantId()),
+                                        request.tenantId() == null && request.deleteDays() == null,
                                         Boolean.TRUE.equals(request.dryRun()));
         Optional<CleanupRun> existing = runs.findById(id);
         if (existing.isEmpty() && !inserted(run)) {
@@ -115,7 +116,7 @@ class CleanupRuns {
             Duration inactiveFor = Duration.ofHours(run.inactiveHours());
             process(run, CleanupAction.CLOSE, run.tenantId(), Set.of(), asOf.minus(inactiveFor), actor,
                     sessionId -> new CloseIfInactive(sessionId, asOf, inactiveFor));
-            if (run.tenantId() == null && request.deleteDays() == null) {
+            if (run.tenantsOwnDelays()) {
                 // Over every tenant, each tenant's sessions are archived after that tenant's own delay.
                 Map<String, Integer> ownDays = new TreeMap<>();
                 tenants.ownArchiveDelays().forEach((tenantId, delay) -> ownDays.put(tenantId, wholeDays(delay)));

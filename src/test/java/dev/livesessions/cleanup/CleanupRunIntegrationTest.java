@@ -258,6 +258,19 @@ class CleanupRunIntegrationTest {
         assertThat(status(old)).isEqualTo("CLOSED");
     }
 
+    /** Over every tenant, a delay asked for applies to all; none asked for, each tenant's own applies to it. */
+    @Test
+    void aRunIdReusedWithTheGlobalDelayAskedForIsRefusedAfterARunThatTookEachTenantsOwn() {
+        UUID id = UUID.randomUUID();
+        JsonNode ownDelays = http.post("/api/cleanup-runs", Map.of("id", id, "dryRun", true)).body();
+
+        Http.Response oneDelay = http.post("/api/cleanup-runs", Map.of(
+                "id", id, "dryRun", true, "deleteDays", ownDelays.get("deleteDays").asInt()));
+
+        assertThat(ownDelays.get("tenantsOwnDelays").asBoolean()).isTrue();
+        assertThat(oneDelay.status()).isEqualTo(409);
+    }
+
     @Test
     void aRunWhoseNodeStoppedIsShownAbandonedAndItsIdAnswersWithoutRunningAgain() {
         UUID stopped = leftRunning(Duration.ofHours(1));
@@ -372,7 +385,7 @@ class CleanupRunIntegrationTest {
     @Test
     void aRunIsNeverStoredOverOneWithTheSameIdCommittedFirst() {
         UUID id = leftRunning(Duration.ZERO);
-        CleanupRun sameId = new CleanupRun(id, Instant.now(), "admin", tenant, 48, 7, true);
+        CleanupRun sameId = new CleanupRun(id, Instant.now(), "admin", tenant, 48, 7, false, true);
 
         assertThatThrownBy(() -> transactions.executeWithoutResult(status -> runRepository.save(sameId)))
                 .isInstanceOf(DataIntegrityViolationException.class);
