@@ -8,6 +8,7 @@ import dev.livesessions.security.Caller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -74,6 +75,13 @@ class SessionActionsController {
         caller.mayControlSession(sessionId);
         return act(caller, sessionId, request.enabled() ? "auto-cleanup on" : "auto-cleanup off",
                    new ChangeAutoCleanup(sessionId, request.enabled(), clock.instant()));
+    }
+
+    /** Another node kept writing the session through every attempt (a hot live's): nothing changed, try again. */
+    @ExceptionHandler(ConcurrencyException.class)
+    ProblemDetail busySession(ConcurrencyException exception) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "The session changed meanwhile at every "
+                                                                     + "attempt; nothing was done, try again.");
     }
 
     @ExceptionHandler(AggregateNotFoundException.class)

@@ -158,6 +158,34 @@ class SessionActionsIntegrationTest {
         assertThat(eventsOf("AutoCleanupChanged")).isEqualTo(2);
     }
 
+    /**
+     * Another node that takes the session's next event number at each of the action's attempts: the database refuses
+     * the action's event as a duplicate every time (a trigger stands in for the other node's writes).
+     */
+    @Test
+    void anActionThatLosesEveryRaceForTheSessionIsAConflictAndChangesNothing() {
+        jdbc.execute("""
+                CREATE FUNCTION taken_by_another_node() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE unique_violation USING MESSAGE = 'duplicate key value: the sequence number is taken';
+                END $$""");
+        jdbc.execute("CREATE TRIGGER taken_by_another_node BEFORE INSERT ON domain_event_entry FOR EACH ROW "
+                     + "WHEN (NEW.aggregate_identifier = '" + sessionId + "') "
+                     + "EXECUTE FUNCTION taken_by_another_node()");
+        Http.Response deactivated;
+        try {
+            deactivated = http.post("/api/sessions/" + sessionId + "/deactivate", Map.of());
+        } finally {
+            jdbc.execute("DROP TRIGGER taken_by_another_node ON domain_event_entry");
+            jdbc.execute("DROP FUNCTION taken_by_another_node()");
+        }
+
+        assertThat(deactivated.status()).isEqualTo(409);
+        assertThat(eventsOf("LiveSessionClosed")).isZero();
+        assertThat(http.post("/api/sessions/" + sessionId + "/deactivate", Map.of()).body().get("changed").asBoolean())
+                .isTrue();
+    }
+
     private long eventsOf(String type) {
         return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ? "
                                            + "AND payload_type = ?", Long.class, sessionId, "dev.livesessions.api." + type);
