@@ -21,13 +21,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Tenants' settings for the ingestion path, kept in memory: every message needs them, and they change rarely. A
  * change made on this node applies at once. Changes made on any node are in the tenant change log
  * ({@code tenant_change}), which is read again once {@code live-sessions.tenants.cache-ttl} has passed: a change made
- * on another node applies within that time, and a tenant that did not change is not read again. Only tenants that
- * exist are kept: a tenant created on any node is found by the very next message.
+ * on another node applies within that time, and a tenant that did not change is not read again. So does a tenant
+ * created on another node, when this node had looked for its id before (ADR 21).
  */
 @Component
 public class TenantDirectory {
@@ -91,7 +92,18 @@ public class TenantDirectory {
      */
     public Optional<TenantSettings> findByWhatsAppNumber(String phoneNumberId) {
         forgetChangedTenants();
-        return Optional.ofNullable(tenantIdsByWhatsAppNumber.get(phoneNumberId)).flatMap(this::find);
+        String tenantId = tenantIdsByWhatsAppNumber.get(phoneNumberId);
+        if (tenantId == null) {
+            return Optional.empty();
+        }
+        Optional<TenantSettings> tenant = find(tenantId);
+        if (tenant.isEmpty()) {
+            // The number was just found on a tenant this node had looked for before it was created elsewhere: the
+            // tenant's absence kept since is stale, and a message dropped for it would be lost.
+            cache.invalidate(tenantId);
+            tenant = find(tenantId);
+        }
+        return tenant;
     }
 
     /** The tenants with an archive delay of their own, with that delay: read from the database at each call. */
@@ -133,21 +145,27 @@ public class TenantDirectory {
     }
 
     /**
-     * The tenant's own code pattern, unless it is one the API refuses now (stored before the rule was made): matching
-     * a message against it could hold an ingestion thread for minutes, so the global pattern stands in until the
-     * tenant's is changed.
+     * The tenant's own code pattern, unless it is one the API refuses now (stored before the rule was made, or by
+     * hand): matching a message against it could hold an ingestion thread for minutes, or it does not compile, so the
+     * global pattern stands in until the tenant's is changed.
      */
     private Pattern codePatternOf(String tenantId, String stored) {
         if (stored == null) {
             return defaultCodePattern;
         }
-        Optional<String> problem = NestedRepetition.problemWith(stored);
-        if (problem.isPresent()) {
-            logger.warn("Tenant {} has the code pattern {}, which {}; the global pattern is used for it until it is "
-                        + "changed", tenantId, stored, problem.get());
-            return defaultCodePattern;
+        Optional<String> problem;
+        try {
+            Pattern pattern = Pattern.compile(stored);
+            problem = NestedRepetition.problemWith(stored);
+            if (problem.isEmpty()) {
+                return pattern;
+            }
+        } catch (PatternSyntaxException e) {
+            problem = Optional.of("does not compile (" + e.getDescription() + ")");
         }
-        return Pattern.compile(stored);
+        logger.warn("Tenant {} has the code pattern {}, which {}; the global pattern is used for it until it is changed",
+                    tenantId, stored, problem.get());
+        return defaultCodePattern;
     }
 
     /**

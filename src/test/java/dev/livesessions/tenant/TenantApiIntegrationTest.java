@@ -120,6 +120,23 @@ class TenantApiIntegrationTest {
         assertThat(classification(id, "m2", "#042")).isEqualTo("CHAT");
     }
 
+    /** A pattern stored by hand that does not compile would fail each of the tenant's messages: the global serves. */
+    @Test
+    void aStoredCodePatternThatDoesNotCompileGivesWayToTheGlobalPattern() {
+        String id = uniqueTenant("by-hand");
+        http.createTenant(id, "PT30M", "+33612345678");
+        ObjectNode tenant = (ObjectNode) http.get("/api/tenants/" + id).body();
+        assertThat(http.put("/api/tenants/" + id, tenant.put("codePattern", "#\\d{3}")).status()).isEqualTo(200);
+        assertThat(classification(id, "m1", "A12")).isEqualTo("CHAT");
+
+        jdbc.update("UPDATE tenant SET code_pattern = '#[0-9' WHERE id = ?", id);
+        jdbc.update("INSERT INTO tenant_change (tenant_id, changed_at, actor, change) "
+                    + "VALUES (?, now(), 'an edit by hand', 'updated codePattern')", id);
+
+        await().atMost(CACHE_TTL.multipliedBy(5))
+               .until(() -> classification(id, "m-" + System.nanoTime(), "A12").equals("CLIENT_CODE"));
+    }
+
     @Test
     void aTenantIsUpdatedBySendingBackWhatItsReadGaveWithTheChange() {
         String id = uniqueTenant("acme");

@@ -56,6 +56,25 @@ class TenantDirectoryIntegrationTest {
         assertThat(otherNode.find(id)).map(TenantSettings::tenantId).contains(id);
     }
 
+    /**
+     * A WhatsApp message for a number no tenant has is acknowledged and dropped: a tenant set up with its number on
+     * another node is taken at once, even where its id had been looked for before.
+     */
+    @Test
+    void aWhatsAppNumberSetUpOnAnotherNodeIsTakenAtOnceWhereItsTenantWasLookedForBefore() {
+        Http http = new Http(port);
+        String id = uniqueTenant("number-new");
+        String number = String.valueOf(400_000_000_000_000L + Math.floorMod(
+                UUID.randomUUID().getLeastSignificantBits(), 100_000_000_000_000L));
+        Clock clock = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+        TenantDirectory otherNode = new TenantDirectory(tenants, properties, jdbc, clock);
+        assertThat(otherNode.find(id)).isEmpty();
+
+        http.ensureWhatsAppTenant(id, number, "+1 555 000 5555");
+
+        assertThat(otherNode.findByWhatsAppNumber(number)).map(TenantSettings::tenantId).contains(id);
+    }
+
     /** A webhook's signature may name any text as its tenant: what no tenant id can be is not looked for, nor kept. */
     @Test
     void anIdThatNoTenantCanHaveIsNotLookedFor() {
