@@ -14,6 +14,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UrlPathHelper;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -31,8 +32,8 @@ import java.util.concurrent.Semaphore;
  * have a limit of their own ({@code live-sessions.whatsapp.max-body-size}), the generic webhook's requests
  * {@code live-sessions.webhooks.max-body-size}. A body is held in memory until its signature can be checked, so the
  * ones over the generic limit (Meta's batches, or anyone's large posts) are read {@value #LARGE_BODIES_AT_ONCE} at a
- * time, each within {@code live-sessions.whatsapp.large-body-time} (a body sent a byte at a time would keep its place
- * otherwise: 408); more are answered 503, which Meta retries.
+ * time, each within {@code live-sessions.whatsapp.large-body-time} plus one read timeout (a body sent a byte at a time
+ * would keep its place otherwise: 408); more are answered 503, which Meta retries.
  */
 @Component
 class RequestBodyLimitFilter extends OncePerRequestFilter {
@@ -53,18 +54,22 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     /**
-     * Decided on the path as decoded by the server, which routes by it: the URI as sent may spell the same path
+     * The path within the application, decoded as the routing decodes it: the URI as sent may spell the same path
      * otherwise ({@code /%77ebhooks/...}).
      */
+    static String pathOf(HttpServletRequest request) {
+        return UrlPathHelper.defaultInstance.getPathWithinApplication(request);
+    }
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getServletPath().startsWith("/webhooks/");
+        return !pathOf(request).startsWith("/webhooks/");
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        int limit = request.getServletPath().startsWith("/webhooks/whatsapp") ? whatsAppLimit : genericLimit;
+        int limit = pathOf(request).startsWith("/webhooks/whatsapp") ? whatsAppLimit : genericLimit;
         if (request.getContentLengthLong() > limit) {
             refuse(response, limit);
             return;

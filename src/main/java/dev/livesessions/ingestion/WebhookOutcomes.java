@@ -38,8 +38,7 @@ class WebhookOutcomes extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        // The decoded path, as the server routes by it (see RequestBodyLimitFilter).
-        return !request.getServletPath().startsWith("/webhooks/") || !"POST".equals(request.getMethod());
+        return !RequestBodyLimitFilter.pathOf(request).startsWith("/webhooks/") || !"POST".equals(request.getMethod());
     }
 
     @Override

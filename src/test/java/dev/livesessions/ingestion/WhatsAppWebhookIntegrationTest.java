@@ -263,38 +263,55 @@ class WhatsAppWebhookIntegrationTest {
 
     /** A large body sent a byte at a time would keep one of the few places for large bodies for as long as it likes. */
     @Test
-    void aLargeNotificationStillArrivingAfterItsTimeIsRefusedAndGivesUpItsPlace() throws Exception {
+    void largeNotificationsStillArrivingAfterTheirTimeAreRefusedAndGiveUpTheirPlaces() throws Exception {
         byte[] start = ("{\"object\": \"whatsapp_business_account\", \"entry\": [], \"padding\": \""
                         + "x".repeat(300 * 1024)).getBytes(StandardCharsets.UTF_8);
-        String statusLine;
-        try (Socket socket = new Socket("localhost", port)) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /webhooks/whatsapp HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                       + "X-Hub-Signature-256: sha256=00\r\nContent-Length: " + (start.length + 1_000) + "\r\n\r\n")
-                              .getBytes(StandardCharsets.US_ASCII));
-            out.write(start);
-            out.flush();
-            Thread trickle = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 1_000; i++) {
-                        Thread.sleep(200);
-                        out.write('x');
-                        out.flush();
-                    }
-                } catch (IOException | InterruptedException answered) {
-                    // the service answered, or hung up
-                }
-            });
-            trickle.start();
-            statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
-            trickle.interrupt();
+        List<Socket> senders = new ArrayList<>();
+        List<String> statusLines = new ArrayList<>();
+        try {
+            for (int i = 0; i < RequestBodyLimitFilter.LARGE_BODIES_AT_ONCE; i++) {
+                senders.add(trickling(start));
+            }
+            for (Socket sender : senders) {
+                statusLines.add(new BufferedReader(new InputStreamReader(sender.getInputStream(),
+                                                                         StandardCharsets.US_ASCII)).readLine());
+            }
+        } finally {
+            for (Socket sender : senders) {
+                sender.close();
+            }
         }
 
-        assertThat(statusLine).startsWith("HTTP/1.1 408");
+        assertThat(statusLines).hasSize(RequestBodyLimitFilter.LARGE_BODIES_AT_ONCE)
+                               .allSatisfy(line -> assertThat(line).startsWith("HTTP/1.1 408"));
         String large = new String(start, StandardCharsets.UTF_8) + "\"}";
-        assertThat(http.whatsApp(large, "sha256=00").status()).as("its place is free again").isEqualTo(401);
+        assertThat(http.whatsApp(large, "sha256=00").status()).as("their places are free again").isEqualTo(401);
+    }
+
+    /** A connection that sends {@code start} at once, then one more byte of its body every 200 ms until it is closed. */
+    private Socket trickling(byte[] start) throws IOException {
+        Socket socket = new Socket("localhost", port);
+        socket.setSoTimeout(30_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /webhooks/whatsapp HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                   + "X-Hub-Signature-256: sha256=00\r\nContent-Length: " + (start.length + 1_000) + "\r\n\r\n")
+                          .getBytes(StandardCharsets.US_ASCII));
+        out.write(start);
+        out.flush();
+        Thread trickle = new Thread(() -> {
+            try {
+                for (int i = 0; i < 1_000; i++) {
+                    Thread.sleep(200);
+                    out.write('x');
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException closed) {
+                // the service answered and hung up, or the test closed the socket
+            }
+        });
+        trickle.setDaemon(true);
+        trickle.start();
+        return socket;
     }
 
     /**
