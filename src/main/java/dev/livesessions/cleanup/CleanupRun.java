@@ -39,8 +39,11 @@ class CleanupRun implements Persistable<UUID> {
     private String tenantId;
     private int inactiveHours;
     private int deleteDays;
-    /** Over every tenant, asked without a delay: each tenant's sessions are archived after that tenant's own. */
-    private boolean tenantsOwnDelays;
+    /**
+     * Over every tenant, asked without a delay: each tenant's sessions are archived after that tenant's own. Null for
+     * runs stored before this was recorded.
+     */
+    private Boolean tenantsOwnDelays;
     private boolean dryRun;
     @Enumerated(EnumType.STRING)
     private Status status;
@@ -80,8 +83,9 @@ class CleanupRun implements Persistable<UUID> {
     /** Whether {@code other} asks for the same run: the same tenant (or all), thresholds and dry run. */
     boolean askedLike(CleanupRun other) {
         return Objects.equals(tenantId, other.tenantId) && inactiveHours == other.inactiveHours
-               && deleteDays == other.deleteDays && tenantsOwnDelays == other.tenantsOwnDelays
-               && dryRun == other.dryRun;
+               && deleteDays == other.deleteDays && dryRun == other.dryRun
+               && (tenantsOwnDelays == null || other.tenantsOwnDelays == null
+                   || tenantsOwnDelays.equals(other.tenantsOwnDelays));
     }
 
     void expect(long sessions) {
@@ -157,7 +161,7 @@ class CleanupRun implements Persistable<UUID> {
     }
 
     boolean tenantsOwnDelays() {
-        return tenantsOwnDelays;
+        return Boolean.TRUE.equals(tenantsOwnDelays);
     }
 
     boolean dryRun() {

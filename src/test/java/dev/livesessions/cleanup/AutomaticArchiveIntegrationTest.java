@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -70,12 +71,14 @@ class AutomaticArchiveIntegrationTest {
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger stalled = new AtomicInteger();
     private volatile boolean endpointStopped;
+    private ExecutorService endpointThreads;
     private final List<String> accepted = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startTheTenantsEndpoint() throws IOException {
         tenantEndpoint = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-        tenantEndpoint.setExecutor(Executors.newCachedThreadPool());
+        endpointThreads = Executors.newCachedThreadPool();
+        tenantEndpoint.setExecutor(endpointThreads);
         tenantEndpoint.createContext("/notices", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             received.add(new Received(exchange.getRequestHeaders().getFirst("X-Live-Sessions-Signature"), body));
@@ -115,6 +118,7 @@ class AutomaticArchiveIntegrationTest {
     void stopTheTenantsEndpoint() {
         endpointStopped = true;
         tenantEndpoint.stop(0);
+        endpointThreads.shutdownNow();
     }
 
     @Test
