@@ -9,8 +9,6 @@ import java.lang.annotation.Documented;
 import java.lang.annotation.Retention;
 import java.lang.annotation.Target;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import static java.lang.annotation.ElementType.FIELD;
 import static java.lang.annotation.ElementType.PARAMETER;
@@ -39,13 +37,7 @@ public @interface CodePattern {
             if (regex == null) {
                 return true;
             }
-            Optional<String> problem;
-            try {
-                Pattern.compile(regex);
-                problem = NestedRepetition.problemWith(regex);
-            } catch (PatternSyntaxException e) {
-                problem = Optional.of("is not a valid regular expression: " + e.getDescription());
-            }
+            Optional<String> problem = NestedRepetition.problemWith(regex);
             problem.ifPresent(text -> {
                 context.disableDefaultConstraintViolation();
                 // The text is a message template: braces and dollars in it are taken literally.

@@ -4,10 +4,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
- * Finds, in a regular expression that compiles, a group repeated more than once that repeats something itself, such
- * as {@code (a+)+} or {@code (?:(?:){99}){99}}. Java's engine tries every way of sharing the text among the
+ * What stops a regular expression from serving as a product code pattern: it does not compile, or it has a group
+ * repeated more than once that repeats something itself, such as {@code (a+)+} or {@code (?:(?:){99}){99}}. Java's engine tries every way of sharing the text among the
  * repetitions, and when those can match nothing it does so without reading a character: ingestion's bound on reads
  * then never applies, and one message held a thread for minutes. A repetition of at most one ({@code (ab+)?}) is
  * harmless, and allowed. Comments mode ({@code (?x)}), where spaces and comments may stand between a group and its
@@ -23,6 +24,11 @@ public final class NestedRepetition {
 
     /** @return what is wrong with the pattern, worded to follow its name; empty when nothing is */
     public static Optional<String> problemWith(String regex) {
+        try {
+            Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            return Optional.of("is not a valid regular expression: " + e.getDescription());
+        }
         if (COMMENTS_MODE.matcher(regex).find()) {
             return Optional.of("must not use comments mode, (?x)");
         }

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Tenants' settings for the ingestion path, kept in memory: every message needs them, and they change rarely. A
@@ -153,15 +152,9 @@ public class TenantDirectory {
         if (stored == null) {
             return defaultCodePattern;
         }
-        Optional<String> problem;
-        try {
-            Pattern pattern = Pattern.compile(stored);
-            problem = NestedRepetition.problemWith(stored);
-            if (problem.isEmpty()) {
-                return pattern;
-            }
-        } catch (PatternSyntaxException e) {
-            problem = Optional.of("does not compile (" + e.getDescription() + ")");
+        Optional<String> problem = NestedRepetition.problemWith(stored);
+        if (problem.isEmpty()) {
+            return Pattern.compile(stored);
         }
         logger.warn("Tenant {} has the code pattern {}, which {}; the global pattern is used for it until it is changed",
                     tenantId, stored, problem.get());
