@@ -8,6 +8,9 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.EventBusSpanFactory;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -20,6 +23,7 @@ import org.axonframework.serialization.RevisionResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
+import org.axonframework.springboot.TokenStoreProperties;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -107,6 +111,29 @@ class PlatformConfiguration {
                                      .transactionManager(transactionManager)
                                      .schema(EVENT_TABLES)
                                      .build();
+    }
+
+    /** The processors' positions as the migrations name their table (Axon's JDBC defaults are camel case). */
+    private static final TokenSchema TOKEN_TABLE = TokenSchema.builder()
+                                                              .setTokenTable("token_entry")
+                                                              .setProcessorNameColumn("processor_name")
+                                                              .setTokenTypeColumn("token_type")
+                                                              .build();
+
+    /**
+     * Axon's JDBC token store on the table of its JPA one: a batch of the read models stores its processor's position
+     * with one prepared {@code UPDATE}, where the JPA store had Hibernate translate a JPQL update at every batch
+     * (ADR 35). Like the events, it works on the connection of the Spring transaction under way, so the position
+     * commits with the rows the batch wrote.
+     */
+    @Bean
+    TokenStore tokenStore(Serializer serializer, DataSource dataSource, TokenStoreProperties tokenStore) {
+        return JdbcTokenStore.builder()
+                             .connectionProvider(new SpringDataSourceConnectionProvider(dataSource))
+                             .schema(TOKEN_TABLE)
+                             .serializer(serializer)
+                             .claimTimeout(tokenStore.getClaimTimeout())
+                             .build();
     }
 
     /**
