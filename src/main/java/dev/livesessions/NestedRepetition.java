@@ -8,11 +8,11 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * What stops a regular expression from serving as a product code pattern: it does not compile, or it has a group
- * repeated more than once that repeats something itself, such as {@code (a+)+} or {@code (?:(?:){99}){99}}. Java's engine tries every way of sharing the text among the
- * repetitions, and when those can match nothing it does so without reading a character: ingestion's bound on reads
- * then never applies, and one message held a thread for minutes. A repetition of at most one ({@code (ab+)?}) is
- * harmless, and allowed. Comments mode ({@code (?x)}), where spaces and comments may stand between a group and its
- * repetition, is refused rather than read.
+ * repeated more than once that repeats something itself, such as {@code (a+)+} or {@code (?:(?:){99}){99}}. Java's
+ * engine tries every way of sharing the text among the repetitions, and when those can match nothing it does so
+ * without reading a character: ingestion's bound on reads then never applies, and one message held a thread for
+ * minutes. A repetition of at most one ({@code (ab+)?}) is harmless, and allowed. Comments mode ({@code (?x)}), where
+ * spaces and comments may stand between a group and its repetition, is refused rather than read.
  */
 public final class NestedRepetition {
 

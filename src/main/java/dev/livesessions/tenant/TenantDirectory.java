@@ -156,8 +156,8 @@ public class TenantDirectory {
         if (problem.isEmpty()) {
             return Pattern.compile(stored);
         }
-        logger.warn("Tenant {} has the code pattern {}, which {}; the global pattern is used for it until it is changed",
-                    tenantId, stored, problem.get());
+        logger.warn("Tenant {} has the code pattern {}, which {}; the global pattern is used for it until it is "
+                    + "changed", tenantId, stored, problem.get());
         return defaultCodePattern;
     }
 
