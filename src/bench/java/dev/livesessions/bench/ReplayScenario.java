@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Scenario 3, replay: rebuild every read model from the whole event stream through the API
@@ -43,16 +44,23 @@ final class ReplayScenario {
         }
         awaitCaughtUp(Duration.ofMinutes(15));
 
+        ProcessCpu.Sample beforeFirstRead = run.cpu.sample();
         BenchEndpoints.RawRead firstRead = run.service.post("/bench/control/raw-read", null,
                                                             BenchEndpoints.RawRead.class);
+        ProcessCpu.Sample beforeReplay = run.cpu.sample();
         run.database.resetStatements();
         long started = System.nanoTime();
         run.service.post("/api/replays", null);
         JsonNode finished = awaitReplayed(run.database.eventHead(), Duration.ofMinutes(30));
         double seconds = (System.nanoTime() - started) / 1e9;
+        ProcessCpu.Sample afterReplay = run.cpu.sample();
         List<Database.StatementCost> statements = run.database.costliestStatements(12);
+        ProcessCpu.Sample beforeSecondRead = run.cpu.sample();
         BenchEndpoints.RawRead secondRead = run.service.post("/bench/control/raw-read", null,
                                                              BenchEndpoints.RawRead.class);
+        CpuPerEvent firstReadCpu = CpuPerEvent.of(beforeReplay.since(beforeFirstRead), firstRead.events());
+        CpuPerEvent replayCpu = CpuPerEvent.of(afterReplay.since(beforeReplay), events);
+        CpuPerEvent secondReadCpu = CpuPerEvent.of(run.cpu.sample().since(beforeSecondRead), secondRead.events());
 
         double replayRate = events / seconds;
         double rawRate = Math.max(firstRead.eventsPerSecond(), secondRead.eventsPerSecond());
@@ -69,6 +77,21 @@ final class ReplayScenario {
         md.add("| %,d | %s s | %s | %s, %s | %s | %s |".formatted(events, Report.number(seconds),
                 Report.number(replayRate), Report.number(firstRead.eventsPerSecond()),
                 Report.number(secondRead.eventsPerSecond()), Report.ratio(ratio), finished.path("deadLetters").asText()));
+        md.add("");
+        md.add("CPU per event, in µs, from `/proc` (the service's process, PostgreSQL's postmaster and backends): "
+               + "on a shared machine the rates vary with what else runs, what each event costs much less. The "
+               + "replay's busiest threads: " + replayCpu.threadsText() + ".");
+        md.add("");
+        md.add("| read | service | PostgreSQL | both | replay / raw read |");
+        md.add("|---|---|---|---|---|");
+        for (Map.Entry<String, CpuPerEvent> read : List.of(Map.entry("raw read, before", firstReadCpu),
+                                                           Map.entry("replay", replayCpu),
+                                                           Map.entry("raw read, after", secondReadCpu))) {
+            CpuPerEvent cpu = read.getValue();
+            md.add("| %s | %s | %s | %s | %s |".formatted(read.getKey(), Report.number(cpu.serviceMicros()),
+                    Report.number(cpu.postgresMicros()), Report.number(cpu.totalMicros()),
+                    cpu == replayCpu ? "" : Report.ratio(replayCpu.totalMicros() / cpu.totalMicros())));
+        }
         run.report.target(NAME, "replay ≥ 20 000 events/s (%,d events)".formatted(events),
                           Report.number(replayRate) + " events/s", replayRate >= 20_000);
         run.report.target(NAME, "replay ≥ 0.25× the raw read", Report.ratio(ratio), ratio >= 0.25);
@@ -79,9 +102,36 @@ final class ReplayScenario {
         results.put("rawReadBefore", firstRead);
         results.put("rawReadAfter", secondRead);
         results.put("replayOverRaw", ratio);
+        results.put("cpuMicrosPerEvent", Map.of("rawReadBefore", firstReadCpu, "replay", replayCpu,
+                                                "rawReadAfter", secondReadCpu));
         results.put("finalProgress", finished);
         Run.reportStatements("during the replay", statements, md, results);
         run.report.scenario(NAME, results, md);
+    }
+
+    /** What one event cost in CPU, in µs: the service, PostgreSQL, and the service's threads by kind. */
+    record CpuPerEvent(double serviceMicros, double postgresMicros, Map<String, Double> threadMicros) {
+
+        static CpuPerEvent of(ProcessCpu.Sample spent, long events) {
+            Map<String, Double> threads = new LinkedHashMap<>();
+            spent.serviceThreadSeconds().entrySet().stream()
+                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                 .forEach(kind -> threads.put(kind.getKey(), kind.getValue() * 1e6 / events));
+            return new CpuPerEvent(spent.serviceSeconds() * 1e6 / events, spent.postgresSeconds() * 1e6 / events,
+                                   threads);
+        }
+
+        double totalMicros() {
+            return serviceMicros + postgresMicros;
+        }
+
+        /** The threads that took at least a microsecond an event, busiest first. */
+        String threadsText() {
+            return threadMicros.entrySet().stream()
+                               .filter(kind -> kind.getValue() >= 1)
+                               .map(kind -> "`%s` %s".formatted(kind.getKey(), Report.number(kind.getValue())))
+                               .collect(Collectors.joining(", "));
+        }
     }
 
     /** The read models have taken every event there is (nothing else is writing now). */
