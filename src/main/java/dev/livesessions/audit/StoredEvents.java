@@ -3,8 +3,11 @@ package dev.livesessions.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.axonframework.common.DateTimeUtils;
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
 import java.sql.ResultSet;
@@ -28,11 +31,21 @@ class StoredEvents {
     private static final String COLUMNS = "SELECT global_index, aggregate_identifier, sequence_number, "
             + "event_identifier, payload_type, payload_revision, time_stamp, payload, meta_data FROM domain_event_entry ";
 
+    /**
+     * How long an export waits for the transactions writing events when it begins. Writers queue behind the export
+     * meanwhile: a transaction that writes for longer than this gets the export a 503 rather than stalling them.
+     */
+    private static final String SETTLE_TIMEOUT = "2s";
+    /** PostgreSQL's SQLSTATE for a lock not had in time, which Spring leaves uncategorized. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
     private final ObjectMapper json = new ObjectMapper();
 
-    StoredEvents(JdbcTemplate jdbc) {
+    StoredEvents(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
+        this.transactions = transactions;
     }
 
     boolean sessionHasEvents(String sessionId) {
@@ -48,17 +61,46 @@ class StoredEvents {
     }
 
     /**
-     * The tenant's events stored in {@code [from, to)}, in the order they were stored. Session ids are the tenant's
-     * id, a dot and a number; tenant ids hold no dot nor LIKE wildcard. The pages follow the global index: an event
-     * committed while the export runs is in it if its index comes after the page being read.
+     * The tenant's events stored in {@code [from, to)}, in the order they were stored, as the store was when the export
+     * began: the events committed by then, and the ones being written then once they are. Global indexes are handed
+     * out when a row is inserted, and a transaction can commit after one that took a later index: read page after
+     * page while events are written, the export would show a later event and miss an earlier one for good. So it
+     * first waits for the transactions writing to the event table (a share lock on it, which conflicts with the lock
+     * every writer holds until it ends, held only for reading the last index), and then reads every event up to that
+     * index, none after (ADR 36). Session ids are the tenant's id, a dot and a number; tenant ids hold no dot nor LIKE
+     * wildcard.
+     *
+     * @throws CannotAcquireLockException when a transaction writing events does not end within {@link #SETTLE_TIMEOUT}
      */
     void ofTenant(String tenantId, Instant from, Instant to, Consumer<StoredEvent> reader) {
+        long last = lastSettledIndex();
         String sessions = tenantId + ".%";
         String start = DateTimeUtils.formatInstant(from);
         String end = DateTimeUtils.formatInstant(to);
         inPages(COLUMNS + "WHERE aggregate_identifier LIKE ? AND time_stamp >= ? AND time_stamp < ? "
-                        + "AND global_index > ? ORDER BY global_index LIMIT ?",
-                after -> new Object[] {sessions, start, end, after, PAGE}, -1, StoredEvent::globalIndex, reader);
+                        + "AND global_index > ? AND global_index <= ? ORDER BY global_index LIMIT ?",
+                after -> new Object[] {sessions, start, end, after, last, PAGE}, -1, StoredEvent::globalIndex,
+                reader);
+    }
+
+    /** The last global index handed out, once every transaction that took one has ended. */
+    private long lastSettledIndex() {
+        try {
+            Long last = transactions.execute(status -> {
+                jdbc.execute("SET LOCAL lock_timeout = '" + SETTLE_TIMEOUT + "'");
+                jdbc.execute("LOCK TABLE domain_event_entry IN SHARE MODE");
+                return jdbc.queryForObject("SELECT coalesce(max(global_index), -1) FROM domain_event_entry",
+                                           Long.class);
+            });
+            return last == null ? -1 : last;
+        } catch (DataAccessException failure) {
+            if (failure.getMostSpecificCause() instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(
+                    sql.getSQLState())) {
+                throw new CannotAcquireLockException("Events were being written for longer than " + SETTLE_TIMEOUT,
+                                                     failure);
+            }
+            throw failure;
+        }
     }
 
     /**

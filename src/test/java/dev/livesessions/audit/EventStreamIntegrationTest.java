@@ -186,6 +186,50 @@ class EventStreamIntegrationTest {
         assertThat(exported).hasSize(stored.size()).hasSize(3);
     }
 
+    /**
+     * An event whose transaction is still open when the export begins took an earlier global index than one committed
+     * since: read without waiting, the export would hold the later event and never the earlier one.
+     */
+    @Test
+    void anExportHoldsTheEventsBeingWrittenWhenItBegins() throws Exception {
+        String sessionId = tenant + ".1";
+        CountDownLatch commit = new CountDownLatch(1);
+        CompletableFuture<Void> slowWriter = writerHoldingAnEventUntil(commit, sessionId);
+        try {
+            storeEventsOfNoKnownType(sessionId, 1, 1);
+
+            CompletableFuture<List<JsonNode>> exported = CompletableFuture.supplyAsync(() -> export(""));
+            awaitAnExportWaitingForTheWriters();
+            commit.countDown();
+            slowWriter.join();
+
+            assertThat(exported.get(10, TimeUnit.SECONDS)).extracting(event -> event.get("sequence").asLong())
+                                                          .containsExactly(0L, 1L);
+        } finally {
+            commit.countDown();
+            forgetEventsOf(sessionId);
+        }
+    }
+
+    @Test
+    void anExportThatCannotWaitForTheWritersIsRefusedAndTheirEventsStay() throws Exception {
+        String sessionId = tenant + ".1";
+        CountDownLatch commit = new CountDownLatch(1);
+        CompletableFuture<Void> slowWriter = writerHoldingAnEventUntil(commit, sessionId);
+        try {
+            Http.Response refused = http.get("/api/events/export?tenantId=" + tenant);
+            commit.countDown();
+            slowWriter.join();
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(export("")).extracting(event -> event.get("sessionId").asText()).contains(sessionId);
+        } finally {
+            commit.countDown();
+            forgetEventsOf(sessionId);
+        }
+    }
+
     @Test
     void anAnswerThatCannotBeWrittenToItsEndIsBrokenOffRatherThanEnded() {
         String sessionId = tenant + ".1";
@@ -236,6 +280,37 @@ class EventStreamIntegrationTest {
                     FROM generate_series(?::bigint, ?::bigint) AS n ORDER BY n
                     """, sessionId, DateTimeUtils.formatInstant(Instant.now()), NO_KNOWN_TYPE, firstSequence,
                     firstSequence + count - 1);
+    }
+
+    /** Stores the session's event 0 in a transaction that stays open until {@code commit} opens. */
+    private CompletableFuture<Void> writerHoldingAnEventUntil(CountDownLatch commit, String sessionId)
+            throws InterruptedException {
+        CountDownLatch stored = new CountDownLatch(1);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> transactions.executeWithoutResult(status -> {
+            storeEventsOfNoKnownType(sessionId, 0, 1);
+            stored.countDown();
+            try {
+                commit.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        assertThat(stored.await(10, TimeUnit.SECONDS)).isTrue();
+        return writer;
+    }
+
+    private void awaitAnExportWaitingForTheWriters() throws InterruptedException {
+        for (int tries = 0; tries < 1_000; tries++) {
+            Integer waiting = jdbc.queryForObject("""
+                    SELECT count(*) FROM pg_locks
+                    WHERE relation = 'domain_event_entry'::regclass AND mode = 'ShareLock' AND NOT granted
+                    """, Integer.class);
+            if (waiting != null && waiting > 0) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("No export waited for the writers");
     }
 
     private void storeAnEventThatIsNotJson(String sessionId, long sequence) {
