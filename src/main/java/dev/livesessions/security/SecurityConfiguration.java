@@ -30,6 +30,9 @@ import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
@@ -50,22 +53,30 @@ import java.io.IOException;
 @EnableWebSecurity
 class SecurityConfiguration {
 
-    private static final RequestMatcher API = request -> request.getRequestURI().startsWith("/api/")
-                                                          || request.getRequestURI().startsWith("/actuator/");
+    /*
+     * Paths are matched as the application sees them, decoded and without the context path, as Spring Security's own
+     * rules match them: the raw URI of "/%61pi/sessions" is no API call, but its path is.
+     */
+    private static final RequestMatcher API = new OrRequestMatcher(path("/api/**"), path("/actuator/**"));
     private static final RequestMatcher BEARER = request -> {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
     };
+    private static final RequestMatcher LOGIN = path("/login");
     /** Without a session cookie, a request cannot ride on someone's login: CSRF is no threat (but to the login). */
     private static final RequestMatcher SESSIONLESS = request -> request.getRequestedSessionId() == null
-                                                                 && !"/login".equals(request.getRequestURI());
+                                                                 && !LOGIN.matches(request);
     /** Callers with an API token and the monitoring's scrapes: never a browser's page or script. */
-    private static final RequestMatcher MACHINE = request -> BEARER.matches(request)
-                                                             || request.getRequestURI().startsWith("/actuator/");
-    private static final RequestMatcher NOT_API_DOCS = request -> !request.getRequestURI().startsWith("/swagger-ui");
+    private static final RequestMatcher MACHINE = new OrRequestMatcher(BEARER, path("/actuator/**"));
+    private static final RequestMatcher NOT_API_DOCS = new NegatedRequestMatcher(
+            new OrRequestMatcher(path("/swagger-ui.html"), path("/swagger-ui/**")));
     /** The dashboard loads nothing from elsewhere. */
     private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; "
             + "frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+
+    private static RequestMatcher path(String pattern) {
+        return PathPatternRequestMatcher.withDefaults().matcher(pattern);
+    }
 
     /**
      * Spring Security observes nothing: observing its filters cost a tenth of a webhook's CPU, and even with those

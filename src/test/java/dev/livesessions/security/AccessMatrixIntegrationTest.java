@@ -226,6 +226,27 @@ class AccessMatrixIntegrationTest {
         return "http://localhost:" + port + path;
     }
 
+    /**
+     * A path with escaped letters is the same path to the application (Tomcat decodes it), and so to every decision
+     * taken by path: an API call is answered as one, and a login without a session still needs its CSRF token.
+     */
+    @Test
+    void aPathSpelledWithEscapesIsTheSamePath() throws Exception {
+        String username = aStreamerOfTenantA();
+        HttpClient stranger = HttpClient.newHttpClient();
+
+        Http.Response api = callers.get("anonymous").get("/%61pi/sessions");
+        HttpResponse<String> login = stranger.send(HttpRequest.newBuilder(URI.create(url("/%6Cogin")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + username + "&password=a-long-enough-password"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(api.status()).isEqualTo(401);
+        assertThat(api.contentType()).startsWith("application/problem+json");
+        assertThat(login.statusCode()).isEqualTo(403);
+        assertThat(login.headers().allValues("Set-Cookie")).noneMatch(cookie -> cookie.startsWith("JSESSIONID="));
+    }
+
     @Test
     void onlyBrowsersAreGivenTheXsrfCookie() {
         Http anonymous = callers.get("anonymous");
