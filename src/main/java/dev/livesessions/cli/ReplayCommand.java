@@ -63,7 +63,8 @@ class ReplayCommand implements Callable<Integer> {
             progress = api.get("/api/replays/progress");
             long now = progress.hasNonNull("position") ? progress.get("position").asLong() : -1;
             draw(err, progress, Math.max(now, 0), target);
-            if (!progress.path("replaying").asBoolean() && now >= target) {
+            // Global indexes start at 1: a head of 0 is an empty stream, where the read models have no position.
+            if (!progress.path("replaying").asBoolean() && (now >= target || target == 0)) {
                 break;
             }
             if (!progress.path("running").asBoolean()) {

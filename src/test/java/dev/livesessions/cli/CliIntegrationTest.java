@@ -252,15 +252,7 @@ class CliIntegrationTest {
     @Timeout(60)
     void aReplayEndsAtTheHeadItBeganWithAndFailsWhenTheReadModelsStopOrParkEvents() throws IOException {
         AtomicReference<String> progress = new AtomicReference<>();
-        HttpServer service = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-        service.createContext("/api/replays", exchange -> {
-            if (exchange.getRequestMethod().equals("POST")) {
-                answer(exchange, 202, "{\"running\":true,\"replaying\":true,\"position\":0,\"head\":10}");
-            } else {
-                answer(exchange, 200, progress.get());
-            }
-        });
-        service.start();
+        HttpServer service = replaying("{\"running\":true,\"replaying\":true,\"position\":0,\"head\":10}", progress);
         try {
             String url = "http://localhost:" + service.getAddress().getPort();
             String progressAt = "{\"running\":%s,\"replaying\":%s,\"position\":%d,\"head\":12,\"deadLetters\":%d}";
@@ -281,6 +273,40 @@ class CliIntegrationTest {
         } finally {
             service.stop(0);
         }
+    }
+
+    /**
+     * An empty stream has nothing to rebuild, and the read models no position to report (they have no token yet): the
+     * replay is over at once.
+     */
+    @Test
+    @Timeout(60)
+    void aReplayOfAnEmptyStreamEndsAtOnce() throws IOException {
+        HttpServer service = replaying("{\"running\":true,\"replaying\":false,\"position\":null,\"head\":0}",
+                                       new AtomicReference<>("{\"running\":true,\"replaying\":false,"
+                                                             + "\"position\":null,\"head\":0,\"deadLetters\":0}"));
+        try {
+            Result empty = run("--url", "http://localhost:" + service.getAddress().getPort(), "replay");
+
+            assertThat(empty.exitCode()).isZero();
+            assertThat(empty.out()).contains("Read models rebuilt: 0 events");
+        } finally {
+            service.stop(0);
+        }
+    }
+
+    /** A service that answers a replay's start with {@code started}, and its progress with what {@code progress} holds. */
+    private static HttpServer replaying(String started, AtomicReference<String> progress) throws IOException {
+        HttpServer service = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        service.createContext("/api/replays", exchange -> {
+            if (exchange.getRequestMethod().equals("POST")) {
+                answer(exchange, 202, started);
+            } else {
+                answer(exchange, 200, progress.get());
+            }
+        });
+        service.start();
+        return service;
     }
 
     private static void answer(HttpExchange exchange, int status, String json) throws IOException {
