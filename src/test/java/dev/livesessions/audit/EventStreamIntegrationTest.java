@@ -192,41 +192,28 @@ class EventStreamIntegrationTest {
      */
     @Test
     void anExportHoldsTheEventsBeingWrittenWhenItBegins() throws Exception {
-        String sessionId = tenant + ".1";
-        CountDownLatch commit = new CountDownLatch(1);
-        CompletableFuture<Void> slowWriter = writerHoldingAnEventUntil(commit, sessionId);
-        try {
-            storeEventsOfNoKnownType(sessionId, 1, 1);
+        try (SlowWriter slowWriter = new SlowWriter(tenant + ".1")) {
+            storeEventsOfNoKnownType(slowWriter.sessionId, 1, 1);
 
             CompletableFuture<List<JsonNode>> exported = CompletableFuture.supplyAsync(() -> export(""));
             awaitAnExportWaitingForTheWriters();
-            commit.countDown();
-            slowWriter.join();
+            slowWriter.commit();
 
             assertThat(exported.get(10, TimeUnit.SECONDS)).extracting(event -> event.get("sequence").asLong())
                                                           .containsExactly(0L, 1L);
-        } finally {
-            commit.countDown();
-            forgetEventsOf(sessionId);
         }
     }
 
     @Test
     void anExportThatCannotWaitForTheWritersIsRefusedAndTheirEventsStay() throws Exception {
-        String sessionId = tenant + ".1";
-        CountDownLatch commit = new CountDownLatch(1);
-        CompletableFuture<Void> slowWriter = writerHoldingAnEventUntil(commit, sessionId);
-        try {
+        try (SlowWriter slowWriter = new SlowWriter(tenant + ".1")) {
             Http.Response refused = http.get("/api/events/export?tenantId=" + tenant);
-            commit.countDown();
-            slowWriter.join();
+            slowWriter.commit();
 
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-            assertThat(export("")).extracting(event -> event.get("sessionId").asText()).contains(sessionId);
-        } finally {
-            commit.countDown();
-            forgetEventsOf(sessionId);
+            assertThat(export("")).extracting(event -> event.get("sessionId").asText())
+                                  .contains(slowWriter.sessionId);
         }
     }
 
@@ -282,21 +269,41 @@ class EventStreamIntegrationTest {
                     firstSequence + count - 1);
     }
 
-    /** Stores the session's event 0 in a transaction that stays open until {@code commit} opens. */
-    private CompletableFuture<Void> writerHoldingAnEventUntil(CountDownLatch commit, String sessionId)
-            throws InterruptedException {
-        CountDownLatch stored = new CountDownLatch(1);
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> transactions.executeWithoutResult(status -> {
-            storeEventsOfNoKnownType(sessionId, 0, 1);
-            stored.countDown();
-            try {
-                commit.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        assertThat(stored.await(10, TimeUnit.SECONDS)).isTrue();
-        return writer;
+    /**
+     * Stores a session's event 0 in a transaction that stays open until {@link #commit}; closing it commits if need be
+     * and forgets the session's events.
+     */
+    private final class SlowWriter implements AutoCloseable {
+
+        private final String sessionId;
+        private final CountDownLatch commit = new CountDownLatch(1);
+        private final CompletableFuture<Void> transaction;
+
+        SlowWriter(String sessionId) throws InterruptedException {
+            this.sessionId = sessionId;
+            CountDownLatch stored = new CountDownLatch(1);
+            transaction = CompletableFuture.runAsync(() -> transactions.executeWithoutResult(status -> {
+                storeEventsOfNoKnownType(sessionId, 0, 1);
+                stored.countDown();
+                try {
+                    commit.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(stored.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+
+        void commit() {
+            commit.countDown();
+            transaction.join();
+        }
+
+        @Override
+        public void close() {
+            commit();
+            forgetEventsOf(sessionId);
+        }
     }
 
     private void awaitAnExportWaitingForTheWriters() throws InterruptedException {
