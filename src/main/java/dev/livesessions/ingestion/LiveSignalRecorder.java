@@ -9,6 +9,7 @@ import dev.livesessions.session.LiveSignalRouter;
 import dev.livesessions.session.LiveSignalRouter.TenantSignals;
 import dev.livesessions.tenant.TenantSettings;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.common.transaction.TransactionManager;
@@ -30,6 +31,8 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,7 +51,10 @@ import java.util.stream.Collectors;
  * signal and nothing waits.
  * <p>
  * When a batch fails it rolls back whole; each tenant's signals are then retried on their own, so that one tenant's
- * trouble (or a lost race with another node) does not fail the others.
+ * trouble (or a lost race with another node) does not fail the others. A tenant whose signals fail on their own too
+ * is written apart from then on, once a batch, until a write of its commits: a tenant that keeps failing (an event
+ * its session cannot take) would otherwise roll back every batch it shares, and turn each into a transaction per
+ * tenant.
  */
 @Component
 class LiveSignalRecorder implements SmartLifecycle {
@@ -57,6 +63,8 @@ class LiveSignalRecorder implements SmartLifecycle {
     private static final int QUEUE_CAPACITY = 20_000;
     /** Batches rolled back: a lost race with another node on a session, or a failure of the database. */
     static final String ROLLED_BACK = "live_sessions.writer.rolled_back";
+    /** Live signals waiting in the write queues. */
+    static final String QUEUED = "live_sessions.writer.queued";
 
     /** Where a live signal went. */
     record Recording(String sessionId, boolean openedSession, boolean duplicate) {
@@ -76,9 +84,11 @@ class LiveSignalRecorder implements SmartLifecycle {
     private final TransactionManager transactionManager;
     private final LiveSessionsProperties.Recorder settings;
     private final Counter rolledBack;
-    private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
+    private final List<BlockingQueue<Pending>> queues = new CopyOnWriteArrayList<>();
     private final List<Thread> writers = new ArrayList<>();
     private final ReadWriteLock acceptance = new ReentrantReadWriteLock();
+    /** Tenants whose signals failed on their own: written apart from the others until a write of theirs commits. */
+    private final Set<String> failingTenants = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
     /** The Error that stopped the write path, or null. */
     private volatile Error stoppedBy;
@@ -93,6 +103,9 @@ class LiveSignalRecorder implements SmartLifecycle {
         this.rolledBack = Counter.builder(ROLLED_BACK)
                                  .description("Batches of live signals rolled back (and tried again tenant by tenant)")
                                  .register(meters);
+        Gauge.builder(QUEUED, queues, all -> all.stream().mapToInt(BlockingQueue::size).sum())
+             .description("Live signals waiting in the write queues for their batch")
+             .register(meters);
     }
 
     /** A live signal and its tenant, as handed to the recorder. */
@@ -232,7 +245,7 @@ class LiveSignalRecorder implements SmartLifecycle {
                 carryOnAfterAnInterrupt();
             } catch (RuntimeException e) {
                 logger.error("Live signal writer failed on a batch of {}", batch.size(), e);
-                batch.forEach(pending -> pending.result().completeExceptionally(new SignalsNotRecordedException(e)));
+                failAll(batch, e);
             } catch (Error e) {
                 stopTheWritePath(e, batch);
                 return;
@@ -260,6 +273,20 @@ class LiveSignalRecorder implements SmartLifecycle {
     }
 
     private void write(List<Pending> batch) {
+        if (failingTenants.isEmpty()) {
+            writeTogether(batch);
+            return;
+        }
+        Map<Boolean, List<Pending>> failing = batch.stream().collect(Collectors.partitioningBy(
+                pending -> failingTenants.contains(pending.tenant().tenantId())));
+        if (!failing.get(false).isEmpty()) {
+            writeTogether(failing.get(false));
+        }
+        // They failed every attempt last time: one more now, and the provider's redelivery is the next.
+        byTenant(failing.get(true)).values().forEach(signalsOfTenant -> writeApart(signalsOfTenant, 1));
+    }
+
+    private void writeTogether(List<Pending> batch) {
         Throwable failure = writeInOneTransaction(batch);
         if (failure == null) {
             return;
@@ -267,22 +294,40 @@ class LiveSignalRecorder implements SmartLifecycle {
         if (DatabaseFailures.unreachable(failure)) {
             // Retrying now would only make the senders wait longer for the same 503.
             logger.warn("Could not store {} live signal(s): the database is unreachable", batch.size());
-            SignalsNotRecordedException notRecorded = new SignalsNotRecordedException(failure);
-            batch.forEach(pending -> pending.result().completeExceptionally(notRecorded));
+            failAll(batch, failure);
             return;
         }
         for (List<Pending> signalsOfTenant : byTenant(batch).values()) {
-            Throwable last = failure;
-            for (int attempt = 2; last != null && attempt <= settings.attempts(); attempt++) {
-                last = writeInOneTransaction(signalsOfTenant);
-            }
-            if (last != null) {
-                logger.error("Could not store {} live signal(s) of tenant {}", signalsOfTenant.size(),
-                             signalsOfTenant.get(0).tenant().tenantId(), last);
-                SignalsNotRecordedException notRecorded = new SignalsNotRecordedException(last);
-                signalsOfTenant.forEach(pending -> pending.result().completeExceptionally(notRecorded));
+            if (settings.attempts() > 1) {
+                writeApart(signalsOfTenant, settings.attempts() - 1);
+            } else {
+                failAll(signalsOfTenant, failure);
             }
         }
+    }
+
+    /** Writes one tenant's signals in transactions of their own, trying up to {@code attempts} times. */
+    private void writeApart(List<Pending> signalsOfTenant, int attempts) {
+        String tenantId = signalsOfTenant.get(0).tenant().tenantId();
+        Throwable last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            last = writeInOneTransaction(signalsOfTenant);
+            if (last == null) {
+                failingTenants.remove(tenantId);
+                return;
+            }
+        }
+        if (!DatabaseFailures.unreachable(last) && failingTenants.add(tenantId)) {
+            logger.warn("Live signals of tenant {} failed on their own; they are written apart from other tenants' "
+                        + "until a write of theirs commits", tenantId);
+        }
+        logger.error("Could not store {} live signal(s) of tenant {}", signalsOfTenant.size(), tenantId, last);
+        failAll(signalsOfTenant, last);
+    }
+
+    private static void failAll(List<Pending> pendings, Throwable failure) {
+        SignalsNotRecordedException notRecorded = new SignalsNotRecordedException(failure);
+        pendings.forEach(pending -> pending.result().completeExceptionally(notRecorded));
     }
 
     private static void carryOnAfterAnInterrupt() {

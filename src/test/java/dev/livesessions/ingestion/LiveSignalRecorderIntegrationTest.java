@@ -5,6 +5,7 @@ import dev.livesessions.IntegrationTest;
 import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.api.LiveSignal;
 import dev.livesessions.api.SignalSource;
+import dev.livesessions.ingestion.LiveSignalRecorder.Recording;
 import dev.livesessions.ingestion.LiveSignalRecorder.TenantSignal;
 import dev.livesessions.session.LiveSignalRouter;
 import dev.livesessions.tenant.TenantDirectory;
@@ -26,11 +27,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A recorder of its own, beside the service's, on the service's database, router and transactions: what happens to
@@ -93,6 +100,69 @@ class LiveSignalRecorderIntegrationTest {
         }
     }
 
+    /**
+     * A tenant whose signals fail batch after batch (here PostgreSQL refuses its events) took every batch it shared
+     * down with it, each then retried tenant by tenant: one transaction per tenant. Once its signals have failed on
+     * their own, they are written apart, once a batch, and the others' batches commit whole, until a write of its
+     * commits.
+     */
+    @Test
+    void aTenantWhoseSignalsKeepFailingIsWrittenApartFromTheOthers() throws Exception {
+        TenantSettings failing = newTenant("failing");
+        TenantSettings healthy = newTenant("healthy");
+        TenantSettings other = newTenant("healthy");
+        AtomicInteger transactionsStarted = new AtomicInteger();
+        CountDownLatch writerHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean holdNext = new AtomicBoolean();
+        TransactionManager countingAndHolding = () -> {
+            if (holdNext.getAndSet(false)) {
+                writerHeld.countDown();
+                awaitQuietly(release);
+            }
+            transactionsStarted.incrementAndGet();
+            return transactions.startTransaction();
+        };
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        LiveSignalRecorder recorder = new LiveSignalRecorder(inboundMessages, router, countingAndHolding, properties,
+                                                             meters);
+        refuseEventsOf(failing);
+        recorder.start();
+        try {
+            assertThatThrownBy(() -> recorder.record(List.of(code(failing, "f1"))))
+                    .isInstanceOf(SignalsNotRecordedException.class);
+
+            // The writer is held on a batch of its own while the next three signals queue up for one batch.
+            holdNext.set(true);
+            CompletableFuture<List<Recording>> first = CompletableFuture.supplyAsync(
+                    () -> recorder.record(List.of(code(healthy, "h0"))));
+            assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<List<Recording>>> shared = Stream.of(code(failing, "f2"), code(healthy, "h1"),
+                                                                         code(other, "o1"))
+                    .map(signal -> CompletableFuture.supplyAsync(() -> recorder.record(List.of(signal)))).toList();
+            await().until(() -> meters.get(LiveSignalRecorder.QUEUED).gauge().value() == 3);
+            transactionsStarted.set(0);
+            release.countDown();
+
+            assertThat(first.get(10, TimeUnit.SECONDS)).extracting(Recording::duplicate).containsExactly(false);
+            assertThat(shared.get(1).get(10, TimeUnit.SECONDS)).extracting(Recording::duplicate).containsExactly(false);
+            assertThat(shared.get(2).get(10, TimeUnit.SECONDS)).extracting(Recording::duplicate).containsExactly(false);
+            assertThatThrownBy(() -> shared.get(0).get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(SignalsNotRecordedException.class);
+            assertThat(transactionsStarted.get()).as("h0's batch, then h1 and o1 together, then f2 once on its own")
+                                                 .isEqualTo(3);
+
+            allowEventsAgain();
+            assertThat(recorder.record(List.of(code(failing, "f3")))).extracting(Recording::openedSession)
+                                                                     .containsExactly(true);
+            assertThat(storedMessages(failing)).containsExactly("f3");
+        } finally {
+            release.countDown();
+            allowEventsAgain();
+            recorder.stop();
+        }
+    }
+
     @Test
     void aDeliveryWithoutLiveSignalsIsAnsweredWhileTheRecorderStops() {
         TenantSettings tenant = newTenant("stopping");
@@ -103,6 +173,34 @@ class LiveSignalRecorderIntegrationTest {
         assertThatThrownBy(() -> stopped.record(List.of(code(tenant, "while-stopping"))))
                 .isInstanceOf(SignalsNotRecordedException.class);
         assertThat(storedMessages(tenant)).isEmpty();
+    }
+
+    /** A trigger on the event table that refuses the tenant's events, as if its sessions could not take them. */
+    private void refuseEventsOf(TenantSettings tenant) {
+        jdbc.execute("""
+                     CREATE FUNCTION refuse_events_of_a_tenant() RETURNS trigger LANGUAGE plpgsql AS $$
+                     BEGIN
+                         IF NEW.aggregate_identifier LIKE '%s.%%' THEN
+                             RAISE EXCEPTION 'events of this tenant are refused (test)';
+                         END IF;
+                         RETURN NEW;
+                     END $$
+                     """.formatted(tenant.tenantId()));
+        jdbc.execute("CREATE TRIGGER refuse_events_of_a_tenant BEFORE INSERT ON domain_event_entry FOR EACH ROW "
+                     + "EXECUTE FUNCTION refuse_events_of_a_tenant()");
+    }
+
+    private void allowEventsAgain() {
+        jdbc.execute("DROP TRIGGER IF EXISTS refuse_events_of_a_tenant ON domain_event_entry");
+        jdbc.execute("DROP FUNCTION IF EXISTS refuse_events_of_a_tenant()");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private TenantSettings newTenant(String prefix) {
