@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.axonframework.common.DateTimeUtils;
 import org.springframework.dao.CannotAcquireLockException;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
@@ -31,21 +30,15 @@ class StoredEvents {
     private static final String COLUMNS = "SELECT global_index, aggregate_identifier, sequence_number, "
             + "event_identifier, payload_type, payload_revision, time_stamp, payload, meta_data FROM domain_event_entry ";
 
-    /**
-     * How long an export waits for the transactions writing events when it begins. Writers queue behind the export
-     * meanwhile: a transaction that writes for longer than this gets the export a 503 rather than stalling them.
-     */
-    private static final String SETTLE_TIMEOUT = "2s";
-    /** PostgreSQL's SQLSTATE for a lock not had in time, which Spring leaves uncategorized. */
-    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    /** How long an export waits for the transactions writing events when it begins; then it is refused (503). */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration SETTLE_POLL = Duration.ofMillis(10);
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate transactions;
     private final ObjectMapper json = new ObjectMapper();
 
-    StoredEvents(JdbcTemplate jdbc, TransactionTemplate transactions) {
+    StoredEvents(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
     }
 
     boolean sessionHasEvents(String sessionId) {
@@ -65,10 +58,9 @@ class StoredEvents {
      * began: the events committed by then, and the ones being written then once they are. Global indexes are handed
      * out when a row is inserted, and a transaction can commit after one that took a later index: read page after
      * page while events are written, the export would show a later event and miss an earlier one for good. So it
-     * first waits for the transactions writing to the event table (a share lock on it, which conflicts with the lock
-     * every writer holds until it ends, held only for reading the last index), and then reads every event up to that
-     * index, none after (ADR 36). Session ids are the tenant's id, a dot and a number; tenant ids hold no dot nor LIKE
-     * wildcard.
+     * reads the last index, waits for the transactions that were writing events then, and reads every event up to
+     * that index, none after (ADR 36). Session ids are the tenant's id, a dot and a number; tenant ids hold no dot nor
+     * LIKE wildcard.
      *
      * @throws CannotAcquireLockException when a transaction writing events does not end within {@link #SETTLE_TIMEOUT}
      */
@@ -83,23 +75,40 @@ class StoredEvents {
                 reader);
     }
 
-    /** The last global index handed out, once every transaction that took one has ended. */
+    /**
+     * The last global index committed, once every transaction that may hold an earlier one has ended. An index is
+     * handed out by the insert of its row, and the inserting transaction holds a {@code ROW EXCLUSIVE} lock on the
+     * table from then until it ends: a transaction that took an earlier index holds that lock once the last index is
+     * read, or has ended. The export waits for those transactions, and for no later one; it takes no lock itself, so
+     * neither the writers nor vacuum ever wait for it.
+     */
     private long lastSettledIndex() {
-        try {
-            Long last = transactions.execute(status -> {
-                jdbc.execute("SET LOCAL lock_timeout = '" + SETTLE_TIMEOUT + "'");
-                jdbc.execute("LOCK TABLE domain_event_entry IN SHARE MODE");
-                return jdbc.queryForObject("SELECT coalesce(max(global_index), -1) FROM domain_event_entry",
-                                           Long.class);
-            });
-            return last == null ? -1 : last;
-        } catch (DataAccessException failure) {
-            if (failure.getMostSpecificCause() instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(
-                    sql.getSQLState())) {
-                throw new CannotAcquireLockException("Events were being written for longer than " + SETTLE_TIMEOUT,
-                                                     failure);
+        Long last = jdbc.queryForObject("SELECT coalesce(max(global_index), -1) FROM domain_event_entry", Long.class);
+        List<String> writing = jdbc.queryForList("""
+                SELECT virtualtransaction FROM pg_locks
+                WHERE relation = 'domain_event_entry'::regclass AND mode = 'RowExclusiveLock' AND granted
+                  AND pid <> pg_backend_pid()
+                """, String.class);
+        long giveUpAt = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        while (!writing.isEmpty()) {
+            if (System.nanoTime() - giveUpAt > 0) {
+                throw new CannotAcquireLockException("Events were being written for longer than " + SETTLE_TIMEOUT);
             }
-            throw failure;
+            pause();
+            // A transaction holds the lock on its own virtual transaction id until it ends.
+            writing = jdbc.queryForList("SELECT virtualxid FROM pg_locks WHERE locktype = 'virtualxid' "
+                                        + "AND virtualxid = ANY (string_to_array(?, ','))", String.class,
+                                        String.join(",", writing));
+        }
+        return last == null ? -1 : last;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(SETTLE_POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CannotAcquireLockException("Interrupted while events were being written", e);
         }
     }
 
