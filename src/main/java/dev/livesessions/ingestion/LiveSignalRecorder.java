@@ -22,6 +22,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,10 +52,10 @@ import java.util.stream.Collectors;
  * signal and nothing waits.
  * <p>
  * When a batch fails it rolls back whole; each tenant's signals are then retried on their own, so that one tenant's
- * trouble (or a lost race with another node) does not fail the others. A tenant whose signals fail on their own too
- * is written apart from then on, once a batch, until a write of its commits: a tenant that keeps failing (an event
- * its session cannot take) would otherwise roll back every batch it shares, and turn each into a transaction per
- * tenant.
+ * trouble (or a lost race with another node) does not fail the others. A tenant whose signals fail on their own too,
+ * while the others' are stored, is written apart from then on, once a batch, until a write of its commits: a tenant
+ * that keeps failing (an event its session cannot take) would otherwise roll back every batch it shares, and turn
+ * each into a transaction per tenant.
  */
 @Component
 class LiveSignalRecorder implements SmartLifecycle {
@@ -283,9 +284,18 @@ class LiveSignalRecorder implements SmartLifecycle {
             writeTogether(failing.get(false));
         }
         // They failed every attempt last time: one more now, and the provider's redelivery is the next.
-        byTenant(failing.get(true)).values().forEach(signalsOfTenant -> writeApart(signalsOfTenant, 1));
+        for (List<Pending> signalsOfTenant : byTenant(failing.get(true)).values()) {
+            if (writeApart(signalsOfTenant, 1)) {
+                failingTenants.remove(signalsOfTenant.get(0).tenant().tenantId());
+            }
+        }
     }
 
+    /**
+     * Writes the batch in one transaction, or else each tenant's signals in transactions of their own. A tenant whose
+     * signals fail on their own while other tenants' commit is marked as failing; when all fail, the trouble is not
+     * the tenants' (the database refuses every write) and none is marked.
+     */
     private void writeTogether(List<Pending> batch) {
         Throwable failure = writeInOneTransaction(batch);
         if (failure == null) {
@@ -297,32 +307,42 @@ class LiveSignalRecorder implements SmartLifecycle {
             failAll(batch, failure);
             return;
         }
-        for (List<Pending> signalsOfTenant : byTenant(batch).values()) {
-            if (settings.attempts() > 1) {
-                writeApart(signalsOfTenant, settings.attempts() - 1);
-            } else {
-                failAll(signalsOfTenant, failure);
+        Collection<List<Pending>> tenants = byTenant(batch).values();
+        if (settings.attempts() == 1) {
+            logger.error("Could not store {} live signal(s) of {} tenant(s)", batch.size(), tenants.size(), failure);
+            failAll(batch, failure);
+            return;
+        }
+        List<String> failed = new ArrayList<>();
+        for (List<Pending> signalsOfTenant : tenants) {
+            if (!writeApart(signalsOfTenant, settings.attempts() - 1)) {
+                failed.add(signalsOfTenant.get(0).tenant().tenantId());
             }
+        }
+        if (failed.size() < tenants.size()) {
+            failed.stream().filter(failingTenants::add).forEach(tenantId -> logger.warn(
+                    "Live signals of tenant {} fail on their own while other tenants' are stored; they are written "
+                    + "apart from the others until a write of theirs commits", tenantId));
         }
     }
 
-    /** Writes one tenant's signals in transactions of their own, trying up to {@code attempts} times. */
-    private void writeApart(List<Pending> signalsOfTenant, int attempts) {
-        String tenantId = signalsOfTenant.get(0).tenant().tenantId();
+    /**
+     * Writes one tenant's signals in transactions of their own, trying up to {@code attempts} times.
+     *
+     * @return whether they were stored; if not, their senders are answered that they were not
+     */
+    private boolean writeApart(List<Pending> signalsOfTenant, int attempts) {
         Throwable last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             last = writeInOneTransaction(signalsOfTenant);
             if (last == null) {
-                failingTenants.remove(tenantId);
-                return;
+                return true;
             }
         }
-        if (!DatabaseFailures.unreachable(last) && failingTenants.add(tenantId)) {
-            logger.warn("Live signals of tenant {} failed on their own; they are written apart from other tenants' "
-                        + "until a write of theirs commits", tenantId);
-        }
-        logger.error("Could not store {} live signal(s) of tenant {}", signalsOfTenant.size(), tenantId, last);
+        logger.error("Could not store {} live signal(s) of tenant {}", signalsOfTenant.size(),
+                     signalsOfTenant.get(0).tenant().tenantId(), last);
         failAll(signalsOfTenant, last);
+        return false;
     }
 
     private static void failAll(List<Pending> pendings, Throwable failure) {

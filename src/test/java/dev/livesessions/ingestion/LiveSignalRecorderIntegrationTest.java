@@ -32,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static dev.livesessions.Http.uniqueTenant;
@@ -103,62 +104,134 @@ class LiveSignalRecorderIntegrationTest {
     /**
      * A tenant whose signals fail batch after batch (here PostgreSQL refuses its events) took every batch it shared
      * down with it, each then retried tenant by tenant: one transaction per tenant. Once its signals have failed on
-     * their own, they are written apart, once a batch, and the others' batches commit whole, until a write of its
-     * commits.
+     * their own while the others' were stored, they are written apart, once a batch, and the others' batches commit
+     * whole, until a write of its commits.
      */
     @Test
     void aTenantWhoseSignalsKeepFailingIsWrittenApartFromTheOthers() throws Exception {
         TenantSettings failing = newTenant("failing");
         TenantSettings healthy = newTenant("healthy");
         TenantSettings other = newTenant("healthy");
-        AtomicInteger transactionsStarted = new AtomicInteger();
-        CountDownLatch writerHeld = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean holdNext = new AtomicBoolean();
-        TransactionManager countingAndHolding = () -> {
-            if (holdNext.getAndSet(false)) {
-                writerHeld.countDown();
-                awaitQuietly(release);
-            }
-            transactionsStarted.incrementAndGet();
-            return transactions.startTransaction();
-        };
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        LiveSignalRecorder recorder = new LiveSignalRecorder(inboundMessages, router, countingAndHolding, properties,
-                                                             meters);
-        refuseEventsOf(failing);
-        recorder.start();
+        BatchesOfOurOwn batches = new BatchesOfOurOwn(healthy);
+        refuseEventsOf(failing.tenantId() + ".%");
         try {
-            assertThatThrownBy(() -> recorder.record(List.of(code(failing, "f1"))))
-                    .isInstanceOf(SignalsNotRecordedException.class);
-
-            // The writer is held on a batch of its own while the next three signals queue up for one batch.
-            holdNext.set(true);
-            CompletableFuture<List<Recording>> first = CompletableFuture.supplyAsync(
-                    () -> recorder.record(List.of(code(healthy, "h0"))));
-            assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
-            List<CompletableFuture<List<Recording>>> shared = Stream.of(code(failing, "f2"), code(healthy, "h1"),
-                                                                         code(other, "o1"))
-                    .map(signal -> CompletableFuture.supplyAsync(() -> recorder.record(List.of(signal)))).toList();
-            await().until(() -> meters.get(LiveSignalRecorder.QUEUED).gauge().value() == 3);
-            transactionsStarted.set(0);
-            release.countDown();
-
-            assertThat(first.get(10, TimeUnit.SECONDS)).extracting(Recording::duplicate).containsExactly(false);
-            assertThat(shared.get(1).get(10, TimeUnit.SECONDS)).extracting(Recording::duplicate).containsExactly(false);
-            assertThat(shared.get(2).get(10, TimeUnit.SECONDS)).extracting(Recording::duplicate).containsExactly(false);
-            assertThatThrownBy(() -> shared.get(0).get(10, TimeUnit.SECONDS))
+            List<CompletableFuture<List<Recording>>> first = batches.inOneBatch(code(failing, "f1"),
+                                                                                code(healthy, "h1"));
+            assertThat(first.get(1).get(10, TimeUnit.SECONDS)).extracting(Recording::duplicate).containsExactly(false);
+            assertThatThrownBy(() -> first.get(0).get(10, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(SignalsNotRecordedException.class);
-            assertThat(transactionsStarted.get()).as("h0's batch, then h1 and o1 together, then f2 once on its own")
-                                                 .isEqualTo(3);
+
+            List<CompletableFuture<List<Recording>>> second = batches.inOneBatch(code(failing, "f2"),
+                                                                                 code(healthy, "h2"),
+                                                                                 code(other, "o2"));
+            assertThat(second.get(1).get(10, TimeUnit.SECONDS)).extracting(Recording::duplicate).containsExactly(false);
+            assertThat(second.get(2).get(10, TimeUnit.SECONDS)).extracting(Recording::duplicate).containsExactly(false);
+            assertThatThrownBy(() -> second.get(0).get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(SignalsNotRecordedException.class);
+            assertThat(batches.transactionsOfTheBatch()).as("h2 and o2 together, then f2 once on its own")
+                                                        .isEqualTo(2);
 
             allowEventsAgain();
-            assertThat(recorder.record(List.of(code(failing, "f3")))).extracting(Recording::openedSession)
-                                                                     .containsExactly(true);
-            assertThat(storedMessages(failing)).containsExactly("f3");
+            List<CompletableFuture<List<Recording>>> third = batches.inOneBatch(code(failing, "f3"),
+                                                                                code(healthy, "h3"));
+            assertThat(third.get(0).get(10, TimeUnit.SECONDS)).extracting(Recording::openedSession)
+                                                              .containsExactly(true);
+            List<CompletableFuture<List<Recording>>> fourth = batches.inOneBatch(code(failing, "f4"),
+                                                                                 code(healthy, "h4"));
+            CompletableFuture.allOf(fourth.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            assertThat(batches.transactionsOfTheBatch()).as("f4 and h4 together again").isEqualTo(1);
+            assertThat(storedMessages(failing)).containsExactly("f3", "f4");
         } finally {
-            release.countDown();
             allowEventsAgain();
+            batches.stop();
+        }
+    }
+
+    /** When every tenant's signals fail, the trouble is the database's, not a tenant's: none is written apart. */
+    @Test
+    void aDatabaseRefusingEveryTenantsEventsSetsNoTenantApart() throws Exception {
+        TenantSettings first = newTenant("refused-by-db");
+        TenantSettings second = newTenant("refused-by-db");
+        BatchesOfOurOwn batches = new BatchesOfOurOwn(first);
+        refuseEventsOf("refused-by-db-%");
+        try {
+            List<CompletableFuture<List<Recording>>> refused = batches.inOneBatch(code(first, "a1"),
+                                                                                  code(second, "b1"));
+            assertThat(refused).allSatisfy(recording -> assertThatThrownBy(() -> recording.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(SignalsNotRecordedException.class));
+
+            allowEventsAgain();
+            List<CompletableFuture<List<Recording>>> stored = batches.inOneBatch(code(first, "a2"),
+                                                                                 code(second, "b2"));
+            CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            assertThat(batches.transactionsOfTheBatch()).as("a2 and b2 together").isEqualTo(1);
+        } finally {
+            allowEventsAgain();
+            batches.stop();
+        }
+    }
+
+    /**
+     * A recorder of the test's own whose batches the test makes: its writer is held on a signal of the given tenant
+     * while the signals of the batch queue up, and the transactions it starts are counted.
+     */
+    private final class BatchesOfOurOwn {
+
+        private final TenantSettings holder;
+        private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        private final AtomicInteger transactionsStarted = new AtomicInteger();
+        /** The hold of the next transaction: reached once the writer is held, and opened to let it go on. */
+        private final AtomicReference<Hold> hold = new AtomicReference<>();
+        private final LiveSignalRecorder recorder;
+        private int batch;
+
+        BatchesOfOurOwn(TenantSettings holder) {
+            this.holder = holder;
+            TransactionManager countingAndHolding = () -> {
+                transactionsStarted.incrementAndGet();
+                Hold next = hold.getAndSet(null);
+                if (next != null) {
+                    next.reached().countDown();
+                    awaitQuietly(next.opened());
+                }
+                return transactions.startTransaction();
+            };
+            recorder = new LiveSignalRecorder(inboundMessages, router, countingAndHolding, properties, meters);
+            recorder.start();
+        }
+
+        /** @return each signal's recording, in the order given, once the batch is written */
+        List<CompletableFuture<List<Recording>>> inOneBatch(TenantSignal... signals) throws Exception {
+            Hold next = new Hold(new CountDownLatch(1), new CountDownLatch(1));
+            hold.set(next);
+            CompletableFuture<List<Recording>> holding = record(code(holder, "holding-" + ++batch));
+            assertThat(next.reached().await(10, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<List<Recording>>> recordings = Stream.of(signals).map(this::record).toList();
+            await().until(() -> meters.get(LiveSignalRecorder.QUEUED).gauge().value() == signals.length);
+            transactionsStarted.set(0);
+            next.opened().countDown();
+            // The holding signal fails when its tenant's events are refused: only its end matters.
+            holding.handle((recording, failure) -> null).get(10, TimeUnit.SECONDS);
+            return recordings;
+        }
+
+        /** The transactions started for the batch last made, once its signals are answered. */
+        int transactionsOfTheBatch() {
+            return transactionsStarted.get();
+        }
+
+        private record Hold(CountDownLatch reached, CountDownLatch opened) {
+        }
+
+        private CompletableFuture<List<Recording>> record(TenantSignal signal) {
+            return CompletableFuture.supplyAsync(() -> recorder.record(List.of(signal)));
+        }
+
+        void stop() {
+            Hold next = hold.getAndSet(null);
+            if (next != null) {
+                next.opened().countDown();
+            }
             recorder.stop();
         }
     }
@@ -175,17 +248,20 @@ class LiveSignalRecorderIntegrationTest {
         assertThat(storedMessages(tenant)).isEmpty();
     }
 
-    /** A trigger on the event table that refuses the tenant's events, as if its sessions could not take them. */
-    private void refuseEventsOf(TenantSettings tenant) {
+    /**
+     * A trigger on the event table that refuses the events of the sessions whose ids are {@code LIKE} the pattern, as
+     * if they could not take them.
+     */
+    private void refuseEventsOf(String sessionIds) {
         jdbc.execute("""
                      CREATE FUNCTION refuse_events_of_a_tenant() RETURNS trigger LANGUAGE plpgsql AS $$
                      BEGIN
-                         IF NEW.aggregate_identifier LIKE '%s.%%' THEN
+                         IF NEW.aggregate_identifier LIKE '%s' THEN
                              RAISE EXCEPTION 'events of this tenant are refused (test)';
                          END IF;
                          RETURN NEW;
                      END $$
-                     """.formatted(tenant.tenantId()));
+                     """.formatted(sessionIds));
         jdbc.execute("CREATE TRIGGER refuse_events_of_a_tenant BEFORE INSERT ON domain_event_entry FOR EACH ROW "
                      + "EXECUTE FUNCTION refuse_events_of_a_tenant()");
     }
