@@ -33,6 +33,13 @@ class StoredEvents {
     /** How long an export waits for the transactions writing events when it begins; then it is refused (503). */
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration SETTLE_POLL = Duration.ofMillis(10);
+    /** The transactions of other sessions (or prepared ones) holding a writer's lock on the event table. */
+    private static final String WRITERS = """
+            SELECT virtualtransaction FROM pg_locks
+            WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND relation = 'domain_event_entry'::regclass AND mode = 'RowExclusiveLock' AND granted
+              AND pid IS DISTINCT FROM pg_backend_pid()
+            """;
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json = new ObjectMapper();
@@ -78,27 +85,22 @@ class StoredEvents {
     /**
      * The last global index committed, once every transaction that may hold an earlier one has ended. An index is
      * handed out by the insert of its row, and the inserting transaction holds a {@code ROW EXCLUSIVE} lock on the
-     * table from then until it ends: a transaction that took an earlier index holds that lock once the last index is
-     * read, or has ended. The export waits for those transactions, and for no later one; it takes no lock itself, so
-     * neither the writers nor vacuum ever wait for it.
+     * table from before then until it ends: a transaction that took an earlier index holds that lock once the last
+     * index is read, or has ended. The export waits until those transactions no longer hold it, and for no later
+     * one; it takes no lock itself, so neither the writers nor vacuum ever wait for it. A prepared transaction holds
+     * its lock, without a backend, until it is committed or rolled back, and is waited for too.
      */
     private long lastSettledIndex() {
         Long last = jdbc.queryForObject("SELECT coalesce(max(global_index), -1) FROM domain_event_entry", Long.class);
-        List<String> writing = jdbc.queryForList("""
-                SELECT virtualtransaction FROM pg_locks
-                WHERE relation = 'domain_event_entry'::regclass AND mode = 'RowExclusiveLock' AND granted
-                  AND pid <> pg_backend_pid()
-                """, String.class);
+        List<String> writing = jdbc.queryForList(WRITERS, String.class);
         long giveUpAt = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         while (!writing.isEmpty()) {
             if (System.nanoTime() - giveUpAt > 0) {
                 throw new CannotAcquireLockException("Events were being written for longer than " + SETTLE_TIMEOUT);
             }
             pause();
-            // A transaction holds the lock on its own virtual transaction id until it ends.
-            writing = jdbc.queryForList("SELECT virtualxid FROM pg_locks WHERE locktype = 'virtualxid' "
-                                        + "AND virtualxid = ANY (string_to_array(?, ','))", String.class,
-                                        String.join(",", writing));
+            writing = jdbc.queryForList(WRITERS + "AND virtualtransaction = ANY (string_to_array(?, ','))",
+                                        String.class, String.join(",", writing));
         }
         return last == null ? -1 : last;
     }

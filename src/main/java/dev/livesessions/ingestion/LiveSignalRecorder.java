@@ -22,7 +22,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -280,12 +279,12 @@ class LiveSignalRecorder implements SmartLifecycle {
         }
         Map<Boolean, List<Pending>> failing = batch.stream().collect(Collectors.partitioningBy(
                 pending -> failingTenants.contains(pending.tenant().tenantId())));
-        if (!failing.get(false).isEmpty()) {
-            writeTogether(failing.get(false));
-        }
-        // They failed every attempt last time: one more now, and the provider's redelivery is the next.
+        Throwable unreachable = failing.get(false).isEmpty() ? null : writeTogether(failing.get(false));
+        // Their signals failed every attempt last time: one more now, and the provider's redelivery is the next.
         for (List<Pending> signalsOfTenant : byTenant(failing.get(true)).values()) {
-            if (writeApart(signalsOfTenant, 1)) {
+            if (unreachable != null) {
+                failAll(signalsOfTenant, unreachable);
+            } else if (writeApart(signalsOfTenant, 1) == null) {
                 failingTenants.remove(signalsOfTenant.get(0).tenant().tenantId());
             }
         }
@@ -293,56 +292,63 @@ class LiveSignalRecorder implements SmartLifecycle {
 
     /**
      * Writes the batch in one transaction, or else each tenant's signals in transactions of their own. A tenant whose
-     * signals fail on their own while other tenants' commit is marked as failing; when all fail, the trouble is not
-     * the tenants' (the database refuses every write) and none is marked.
+     * signals fail on their own while other tenants' are stored is marked as failing; when none is stored, the
+     * trouble is not the tenants' (the database refuses every write) and none is marked.
+     *
+     * @return the failure, when the database could not be reached; null otherwise (the senders are answered either way)
      */
-    private void writeTogether(List<Pending> batch) {
+    private Throwable writeTogether(List<Pending> batch) {
         Throwable failure = writeInOneTransaction(batch);
         if (failure == null) {
-            return;
+            return null;
         }
         if (DatabaseFailures.unreachable(failure)) {
             // Retrying now would only make the senders wait longer for the same 503.
             logger.warn("Could not store {} live signal(s): the database is unreachable", batch.size());
             failAll(batch, failure);
-            return;
+            return failure;
         }
-        Collection<List<Pending>> tenants = byTenant(batch).values();
+        Map<String, List<Pending>> tenants = byTenant(batch);
         if (settings.attempts() == 1) {
-            logger.error("Could not store {} live signal(s) of {} tenant(s)", batch.size(), tenants.size(), failure);
+            logger.error("Could not store {} live signal(s) of tenants {}", batch.size(), tenants.keySet(), failure);
             failAll(batch, failure);
-            return;
+            return null;
         }
-        List<String> failed = new ArrayList<>();
-        for (List<Pending> signalsOfTenant : tenants) {
-            if (!writeApart(signalsOfTenant, settings.attempts() - 1)) {
-                failed.add(signalsOfTenant.get(0).tenant().tenantId());
+        List<String> failedOnTheirOwn = new ArrayList<>();
+        boolean anyStored = false;
+        for (List<Pending> signalsOfTenant : tenants.values()) {
+            Throwable last = writeApart(signalsOfTenant, settings.attempts() - 1);
+            if (last == null) {
+                anyStored = true;
+            } else if (!DatabaseFailures.unreachable(last)) {
+                failedOnTheirOwn.add(signalsOfTenant.get(0).tenant().tenantId());
             }
         }
-        if (failed.size() < tenants.size()) {
-            failed.stream().filter(failingTenants::add).forEach(tenantId -> logger.warn(
+        if (anyStored) {
+            failedOnTheirOwn.stream().filter(failingTenants::add).forEach(tenantId -> logger.warn(
                     "Live signals of tenant {} fail on their own while other tenants' are stored; they are written "
                     + "apart from the others until a write of theirs commits", tenantId));
         }
+        return null;
     }
 
     /**
      * Writes one tenant's signals in transactions of their own, trying up to {@code attempts} times.
      *
-     * @return whether they were stored; if not, their senders are answered that they were not
+     * @return null when they were stored, else why not (their senders are then answered that they were not)
      */
-    private boolean writeApart(List<Pending> signalsOfTenant, int attempts) {
+    private Throwable writeApart(List<Pending> signalsOfTenant, int attempts) {
         Throwable last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             last = writeInOneTransaction(signalsOfTenant);
             if (last == null) {
-                return true;
+                return null;
             }
         }
         logger.error("Could not store {} live signal(s) of tenant {}", signalsOfTenant.size(),
                      signalsOfTenant.get(0).tenant().tenantId(), last);
         failAll(signalsOfTenant, last);
-        return false;
+        return last;
     }
 
     private static void failAll(List<Pending> pendings, Throwable failure) {

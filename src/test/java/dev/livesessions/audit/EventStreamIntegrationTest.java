@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
+import java.sql.Timestamp;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import java.util.stream.LongStream;
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 @IntegrationTest
 class EventStreamIntegrationTest {
@@ -198,9 +200,10 @@ class EventStreamIntegrationTest {
         try (SlowWriter slowWriter = new SlowWriter(tenant + ".1")) {
             storeEventsOfNoKnownType(slowWriter.sessionId, 1, 1);
 
+            Timestamp beforeTheExport = jdbc.queryForObject("SELECT now()", Timestamp.class);
             CompletableFuture<List<JsonNode>> exported = CompletableFuture.supplyAsync(() -> export(""));
-            pause(Duration.ofMillis(300));
-            assertThat(exported).as("the export waits for the open transaction").isNotDone();
+            awaitAnExportWaitingForTheWriters(beforeTheExport);
+            assertThat(exported).isNotDone();
             slowWriter.commit();
 
             assertThat(exported.get(10, TimeUnit.SECONDS)).extracting(event -> event.get("sequence").asLong())
@@ -329,6 +332,15 @@ class EventStreamIntegrationTest {
             commit();
             forgetEventsOf(sessionId);
         }
+    }
+
+    /** Waits until an export, begun since {@code since}, polls the locks of the transactions it waits for. */
+    private void awaitAnExportWaitingForTheWriters(Timestamp since) {
+        await().atMost(Duration.ofSeconds(4)).until(() -> jdbc.queryForObject("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE pid <> pg_backend_pid() AND query_start >= ?
+                  AND query LIKE 'SELECT virtualtransaction FROM pg_locks%virtualtransaction = ANY%'
+                """, Integer.class, since) > 0);
     }
 
     private void storeAnEventThatIsNotJson(String sessionId, long sequence) {

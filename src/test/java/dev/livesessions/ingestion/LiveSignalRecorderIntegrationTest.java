@@ -186,6 +186,8 @@ class LiveSignalRecorderIntegrationTest {
         private int batch;
 
         BatchesOfOurOwn(TenantSettings holder) {
+            assertThat(properties.recorder().writers()).as("the batches are made on one writer, the one held")
+                                                       .isEqualTo(1);
             this.holder = holder;
             TransactionManager countingAndHolding = () -> {
                 transactionsStarted.incrementAndGet();
