@@ -91,7 +91,7 @@ class StoredEvents {
      * its lock, without a backend, until it is committed or rolled back, and is waited for too.
      */
     private long lastSettledIndex() {
-        Long last = jdbc.queryForObject("SELECT coalesce(max(global_index), -1) FROM domain_event_entry", Long.class);
+        long last = jdbc.queryForObject("SELECT coalesce(max(global_index), -1) FROM domain_event_entry", Long.class);
         List<String> writing = jdbc.queryForList(WRITERS, String.class);
         long giveUpAt = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         while (!writing.isEmpty()) {
@@ -102,7 +102,7 @@ class StoredEvents {
             writing = jdbc.queryForList(WRITERS + "AND virtualtransaction = ANY (string_to_array(?, ','))",
                                         String.class, String.join(",", writing));
         }
-        return last == null ? -1 : last;
+        return last;
     }
 
     private static void pause() {

@@ -97,18 +97,20 @@ class ApiProblems extends ResponseEntityExceptionHandler {
                     HttpStatus.INTERNAL_SERVER_ERROR, "The request failed in the database."));
         }
         logger.warn("Database unavailable: {}", exception.getMessage());
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                                                                 "The database is unavailable; try again shortly.");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
+        return unavailable("The database is unavailable; try again shortly.", 5);
     }
 
     /** A lock the request waited for too long, or a deadlock it lost: nothing was changed, and trying again works. */
     @ExceptionHandler(PessimisticLockingFailureException.class)
     ResponseEntity<ProblemDetail> busy(PessimisticLockingFailureException exception) {
         logger.warn("Request gave up on a lock: {}", exception.getMostSpecificCause().getMessage());
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                                                                 "The data is being written; try again shortly.");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1").body(problem);
+        return unavailable("The data is being written; try again shortly.", 1);
+    }
+
+    private static ResponseEntity<ProblemDetail> unavailable(String detail, int retryAfterSeconds) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                             .header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds))
+                             .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail));
     }
 
     @ExceptionHandler(OptimisticLockingFailureException.class)
