@@ -13,8 +13,15 @@ import java.util.regex.PatternSyntaxException;
  * without reading a character: ingestion's bound on reads then never applies, and one message held a thread for
  * minutes. A repetition of at most one ({@code (ab+)?}) is harmless, and allowed. Comments mode ({@code (?x)}), where
  * spaces and comments may stand between a group and its repetition, is refused rather than read.
+ * <p>
+ * So is a repetition that asks for more than {@value #MOST_REQUIRED} of anything ({@code ^{999999999}}): the engine
+ * takes each required one in turn without asking whether it read a character, and a product code is never longer
+ * than that, so such a pattern could only match by repeating what reads nothing.
  */
 public final class NestedRepetition {
+
+    /** The most repetitions a pattern may require: the length of the longest product code the service reads. */
+    public static final int MOST_REQUIRED = 32;
 
     /** An embedded flag group that turns comments mode on: {@code (?x)}, {@code (?ix:}, not {@code (?-x)}. */
     private static final Pattern COMMENTS_MODE = Pattern.compile("\\(\\?[a-zA-Z]*x[a-zA-Z]*(-[a-zA-Z]*)?[):]");
@@ -32,14 +39,10 @@ public final class NestedRepetition {
         if (COMMENTS_MODE.matcher(regex).find()) {
             return Optional.of("must not use comments mode, (?x)");
         }
-        if (in(regex)) {
-            return Optional.of("must not repeat a group that repeats something itself, as (a+)+ does: matching one "
-                               + "message could take minutes");
-        }
-        return Optional.empty();
+        return repetitionProblem(regex);
     }
 
-    private static boolean in(String regex) {
+    private static Optional<String> repetitionProblem(String regex) {
         // For each group open at this point: whether something inside it is repeated.
         Deque<Boolean> openGroups = new ArrayDeque<>();
         boolean afterGroupWithRepetition = false;
@@ -65,8 +68,15 @@ public final class NestedRepetition {
                 next = i + 1;
             } else if (c == '*' || c == '+' || c == '?' || closingBrace > i) {
                 int end = c == '{' ? closingBrace + 1 : i + 1;
-                if (afterGroupWithRepetition && moreThanOnce(regex.substring(i, end))) {
-                    return true;
+                String repetition = regex.substring(i, end);
+                if (afterGroupWithRepetition && moreThanOnce(repetition)) {
+                    return Optional.of("must not repeat a group that repeats something itself, as (a+)+ does: "
+                                       + "matching one message could take minutes");
+                }
+                if (required(repetition) > MOST_REQUIRED) {
+                    return Optional.of("must not require more than " + MOST_REQUIRED + " repetitions of anything, as "
+                                       + "^{999999999} does: no product code is longer, and matching one message "
+                                       + "could take minutes");
                 }
                 markRepetition(openGroups);
                 // A lazy or possessive repetition: '?' or '+' right after it.
@@ -77,7 +87,7 @@ public final class NestedRepetition {
             afterGroupWithRepetition = groupWithRepetitionEnds;
             i = next;
         }
-        return false;
+        return Optional.empty();
     }
 
     private static void markRepetition(Deque<Boolean> openGroups) {
@@ -85,6 +95,12 @@ public final class NestedRepetition {
             openGroups.pop();
             openGroups.push(true);
         }
+    }
+
+    /** How many times a repetition requires what it repeats: {@code n} of {@code {n,m}}, none for {@code *}. */
+    private static long required(String repetition) {
+        return repetition.startsWith("{")
+                ? Long.parseLong(repetition.substring(1, repetition.length() - 1).split(",", -1)[0]) : 0;
     }
 
     /** Whether a repetition ({@code *}, {@code +}, {@code ?}, {@code {n}}, {@code {n,}}, {@code {n,m}}) allows two. */

@@ -176,6 +176,7 @@ class TenantApiIntegrationTest {
         assertThat(status(tenant(id, Map.of("codePattern", "[A-Z")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("codePattern", "")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("codePattern", "(?:(?:(?:(?:){999}){999}){999}){999}")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("codePattern", "^{999999999}^{999999999}[A-Z]\\d+")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("archiveNotice", "PT0.5S")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("inactivityWindow", "PT1.5S")))).isEqualTo(400);
         assertThat(status(tenant("Not A Slug", Map.of()))).isEqualTo(400);
