@@ -2,7 +2,7 @@
 // tools, all kept up to date by the live stream.
 import { setUpAdminTools } from './admin.js';
 import { api, csrfHeaders } from './api.js';
-import { applySessionChangesToDetail, openSession, reloadDetail, setUpDetail } from './detail.js';
+import { applySessionChangesToDetail, openSession, readWholeTimeline, reloadDetail, setUpDetail } from './detail.js';
 import { el } from './dom.js';
 import { refreshRelativeTimes } from './format.js';
 import { closeStream, openStream } from './live.js';
@@ -24,7 +24,7 @@ async function start() {
   setUpStats();
   setUpSessions(openSession);
   setUpDetail();
-  setUpTimeline();
+  setUpTimeline(readWholeTimeline);
   document.getElementById('logout').addEventListener('click', logOut);
   try {
     state.me = await api('/api/me');

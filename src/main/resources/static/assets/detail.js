@@ -5,7 +5,7 @@ import { formatDuration, formatNumber, humanize, timeElement } from './format.js
 import { showError, showStatus } from './notices.js';
 import { markSelected, rowOf, updateRow } from './sessions.js';
 import { isOlderThanShown, mayControl, state } from './state.js';
-import { renderTimeline, resetTimeline, shownEvents } from './timeline.js';
+import { SHOWN_AT_FIRST, renderTimeline, resetTimeline, shownEvents, showsAll } from './timeline.js';
 
 /** The session shown, as last received. */
 let current = null;
@@ -14,6 +14,8 @@ let pushedWhileOpening = null;
 let loadCounter = 0;
 let timelineLoading = false;
 let timelineAgain = false;
+/** Whether the reload asked for meanwhile reads the whole stream. */
+let wholeAgain = false;
 /** The session whose events the timeline shows: a reload asks only for the events after them. */
 let timelineOf = null;
 /** While an action runs, its buttons stay disabled, also when a live update draws them again. */
@@ -55,10 +57,10 @@ export async function openSession(sessionId) {
   panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
   document.getElementById('detail-title').focus({ preventScroll: true });
   try {
-    const [session, events] = await Promise.all([
-      api(`/api/sessions/${segment(sessionId)}`),
-      api(`/api/sessions/${segment(sessionId)}/events`),
-    ]);
+    const session = await api(`/api/sessions/${segment(sessionId)}`);
+    // The latest events only, as far as the view knows them (the stream may have more, which come too).
+    const after = showsAll() ? -1 : Math.max(-1, session.lastEventSequence - SHOWN_AT_FIRST);
+    const events = await api(`/api/sessions/${segment(sessionId)}/events?afterSequence=${after}`);
     if (load === loadCounter) {
       renderSession(session);
       showTimeline(sessionId, events);
@@ -115,20 +117,28 @@ export function applySessionChangesToDetail(sessions) {
   }
 }
 
+/** Reads the session's whole stream into the timeline, when the user asks for every event. */
+export async function readWholeTimeline() {
+  await reloadTimeline(true);
+  document.getElementById('timeline').focus();
+}
+
 /**
- * Adds the session's new events to the timeline. During a hot live changes come several times a second: a reload
- * asked for while one runs waits for it and runs once, and each reads only the events after those shown.
+ * Adds the session's new events to the timeline, or reads its whole stream again (whole). During a hot live
+ * changes come several times a second: a reload asked for while one runs waits for it and runs once, and each reads
+ * only the events after those shown.
  */
-async function reloadTimeline() {
+async function reloadTimeline(whole = false) {
   if (!state.selectedId) {
     return;
   }
   if (timelineLoading) {
     timelineAgain = true;
+    wholeAgain = wholeAgain || whole;
     return;
   }
   const sessionId = state.selectedId;
-  const shown = timelineOf === sessionId ? shownEvents() : null;
+  const shown = timelineOf === sessionId && !whole ? shownEvents() : null;
   const after = shown && shown.length > 0 ? shown[shown.length - 1].sequence : -1;
   timelineLoading = true;
   try {
@@ -142,8 +152,10 @@ async function reloadTimeline() {
   } finally {
     timelineLoading = false;
     if (timelineAgain) {
+      const again = wholeAgain;
       timelineAgain = false;
-      reloadTimeline();
+      wholeAgain = false;
+      reloadTimeline(again);
     }
   }
 }

@@ -2,8 +2,11 @@
 import { el } from './dom.js';
 import { formatDuration, formatNumber, humanize, timeElement } from './format.js';
 
-/** A hot live has thousands of events; the list shows the latest ones unless asked for all. */
-const SHOWN_AT_FIRST = 200;
+/**
+ * A hot live has hundreds of thousands of events: the panel reads and keeps the latest ones only, and the whole stream
+ * when asked for it.
+ */
+export const SHOWN_AT_FIRST = 200;
 
 let showAll = false;
 let lastEvents = [];
@@ -86,32 +89,40 @@ function eventItem(event) {
   return item;
 }
 
-/** The events the timeline holds (all of them, also those left out of the list). */
+/** The events the timeline holds: the latest ones, or the whole stream once asked for. */
 export function shownEvents() {
   return lastEvents;
 }
 
-/** Renders the events into the ordered list #timeline. */
-export function renderTimeline(events) {
-  lastEvents = events || [];
-  const list = document.getElementById('timeline');
-  const shown = showAll ? lastEvents : lastEvents.slice(-SHOWN_AT_FIRST);
-  const first = lastEvents.length - shown.length;
-  // The list keeps the event's place in the stream even when the oldest are left out.
-  list.start = first + 1;
-  list.replaceChildren(...shown.map(eventItem));
-  const more = document.getElementById('timeline-more');
-  more.hidden = first === 0;
-  document.getElementById('timeline-count').textContent = lastEvents.length === 0 ? 'No events'
-    : `${formatNumber(lastEvents.length)} event${lastEvents.length === 1 ? '' : 's'}`
-      + (first > 0 ? `, the latest ${formatNumber(shown.length)} shown` : '');
+/** Whether the timeline was asked for the whole stream. */
+export function showsAll() {
+  return showAll;
 }
 
-export function setUpTimeline() {
+/**
+ * Renders the events, the latest of the session's stream or all of it, into the ordered list #timeline. Unless all
+ * were asked for, only the latest are kept: the pushes of a hot live would otherwise pile them up.
+ */
+export function renderTimeline(events) {
+  lastEvents = showAll ? (events || []) : (events || []).slice(-SHOWN_AT_FIRST);
+  const list = document.getElementById('timeline');
+  // Sequence numbers count a session's events from 0: the first one shown says how many are left out.
+  const first = lastEvents.length === 0 ? 0 : lastEvents[0].sequence;
+  const total = lastEvents.length === 0 ? 0 : lastEvents[lastEvents.length - 1].sequence + 1;
+  // The list keeps the event's place in the stream even when the oldest are left out.
+  list.start = first + 1;
+  list.replaceChildren(...lastEvents.map(eventItem));
+  document.getElementById('timeline-more').hidden = first === 0;
+  document.getElementById('timeline-count').textContent = total === 0 ? 'No events'
+    : `${formatNumber(total)} event${total === 1 ? '' : 's'}`
+      + (first > 0 ? `, the latest ${formatNumber(lastEvents.length)} shown` : '');
+}
+
+/** The button that shows every event: readAll reads the whole stream and renders it. */
+export function setUpTimeline(readAll) {
   document.getElementById('timeline-more').addEventListener('click', () => {
     showAll = true;
-    renderTimeline(lastEvents);
-    document.getElementById('timeline').focus();
+    readAll();
   });
 }
 

@@ -262,6 +262,43 @@ class DashboardBrowserTest {
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
+    /** A hot live's session has too many events to read whenever its panel opens: the latest come, the rest on ask. */
+    @Test
+    void theTimelineReadsTheLatestEventsAndTheWholeStreamOnlyWhenAskedFor() {
+        keepSessionsOpenForAnHour();
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        for (int i = 1; i <= 229; i++) {
+            admin.message(tenant, "c" + i, "+33622222222", "A" + i);
+        }
+        logIn(tenant + "-streamer");
+        By row = By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']");
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(row, "229"));
+        click(row);
+
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline-count"),
+                                                                   "231 events, the latest 200 shown"));
+        assertThat(browser.findElements(By.cssSelector("#timeline li"))).hasSize(200);
+        assertThat(browser.findElement(By.id("timeline")).getAttribute("start")).isEqualTo("32");
+        assertThat(eventReads()).isNotEmpty().allMatch(read -> read.matches(".*[?]afterSequence=\\d+"));
+
+        click(By.id("timeline-more"));
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline-count"), "231 events"));
+        assertThat(browser.findElements(By.cssSelector("#timeline li"))).hasSize(231);
+        assertThat(browser.findElement(By.id("timeline-more")).isDisplayed()).isFalse();
+        assertThat(eventReads()).anyMatch(read -> read.endsWith("afterSequence=-1"));
+
+        admin.message(tenant, "c230", "+33622222222", "A230");
+        waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#timeline li"), 232));
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
+    /** The reads of a session's events the page made, as their URLs. */
+    @SuppressWarnings("unchecked")
+    private List<String> eventReads() {
+        return ((List<Object>) script("return performance.getEntriesByType('resource').map(entry => entry.name)"))
+                .stream().map(String::valueOf).filter(url -> url.contains("/events")).toList();
+    }
+
     @Test
     void aStreamerDeletesOnlyAfterTypingTheSessionIdAndCanRestoreIt() {
         String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
