@@ -57,8 +57,10 @@ async function previewCleanup() {
       method: 'POST',
       body: {
         tenantId: state.tenantFilter || null,
-        inactiveHours: Number(document.getElementById('cleanup-inactive-hours').value),
-        deleteDays: Number(document.getElementById('cleanup-delete-days').value),
+        // An empty field is left out: the run then takes the configured hours and each tenant's own archive delay,
+        // as a scheduled run does.
+        inactiveHours: numberIn('cleanup-inactive-hours'),
+        deleteDays: numberIn('cleanup-delete-days'),
         dryRun: true,
       },
     });
@@ -70,6 +72,12 @@ async function previewCleanup() {
     button.disabled = false;
     result.setAttribute('aria-busy', 'false');
   }
+}
+
+/** The number typed in a field, or null when it is empty. */
+function numberIn(id) {
+  const value = document.getElementById(id).value.trim();
+  return value === '' ? null : Number(value);
 }
 
 function renderCleanupRun(run) {
@@ -91,7 +99,8 @@ function renderCleanupRun(run) {
     el('p', {
       className: 'muted',
       text: `Active sessions idle for ${run.inactiveHours} h would close; sessions with auto-cleanup idle for `
-        + `${run.deleteDays} days would be archived.`,
+        + `${run.deleteDays} days${run.tenantsOwnDelays ? ' (or their tenant\'s own archive delay)' : ''} would be `
+        + 'archived.',
     }),
   ];
   if (run.failure) {
