@@ -14,6 +14,8 @@ final class ExitCodes {
     static final int UNREACHABLE = 4;
     /** The user did not confirm (a delete whose session id was not typed back). */
     static final int NOT_CONFIRMED = 5;
+    /** A verification compared nothing: every tenant changed while it ran. */
+    static final int INCOMPLETE = 6;
 
     private ExitCodes() {
     }

@@ -325,6 +325,34 @@ class CliIntegrationTest {
         assertThat(verified.out()).contains("0 difference(s)");
     }
 
+    /** Tenants that change while the verification runs are left out; when that is all of them, nothing is verified. */
+    @Test
+    void aVerificationThatComparedNothingIsNotASuccess() throws IOException {
+        HttpServer busyService = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        AtomicInteger leftOut = new AtomicInteger();
+        busyService.createContext("/api/replays/verification", exchange -> answer(exchange, 200, """
+                {"verifiedUpTo":500,"sessionsCompared":%d,"tenantsCompared":%d,"tenantsLeftOut":%d,
+                 "differenceCount":0,"differences":[]}""".formatted(4 - leftOut.get(), 4 - leftOut.get(),
+                                                                   leftOut.get())));
+        busyService.start();
+        try {
+            String url = "http://localhost:" + busyService.getAddress().getPort();
+
+            leftOut.set(4);
+            Result nothingCompared = run("--url", url, "replay", "--verify");
+            leftOut.set(1);
+            Result partlyCompared = run("--url", url, "replay", "--verify");
+
+            assertThat(nothingCompared.exitCode()).isEqualTo(ExitCodes.INCOMPLETE);
+            assertThat(nothingCompared.out()).contains("Left out 4 tenant(s) that changed");
+            assertThat(partlyCompared.exitCode()).isZero();
+            assertThat(partlyCompared.out()).contains("Compared 3 session(s) and 3 tenant(s)")
+                                            .contains("Left out 1 tenant(s)");
+        } finally {
+            busyService.stop(0);
+        }
+    }
+
     @Test
     void everyCommandHasHelp() {
         assertThat(cli("help").out()).contains("stats", "sessions", "cleanup", "cron", "deactivate", "delete",

@@ -189,6 +189,7 @@ class ReplayIntegrationTest {
             JsonNode verification = http.post("/api/replays/verification", Map.of()).body();
 
             assertThat(verification.get("differences")).isEmpty();
+            assertThat(verification.get("tenantsLeftOut").asInt()).isPositive();
         } finally {
             workPackages.release();
         }
