@@ -2,7 +2,9 @@
 // tools, all kept up to date by the live stream.
 import { setUpAdminTools } from './admin.js';
 import { api, csrfHeaders } from './api.js';
-import { applySessionChangesToDetail, openSession, readWholeTimeline, reloadDetail, setUpDetail } from './detail.js';
+import {
+  applySessionChangesToDetail, closeDetail, openSession, readWholeTimeline, reloadDetail, setUpDetail,
+} from './detail.js';
 import { el } from './dom.js';
 import { refreshRelativeTimes } from './format.js';
 import { closeStream, openStream } from './live.js';
@@ -88,8 +90,12 @@ function setUpFilters() {
   tenantFilter.addEventListener('change', () => {
     state.tenantFilter = tenantFilter.value;
     state.page = 0;
+    // The stream follows the tenant filter: a session of another tenant would no longer be kept up to date.
+    if (state.selectedId && state.tenantFilter && !state.selectedId.startsWith(`${state.tenantFilter}.`)) {
+      closeDetail({ keepFocus: true });
+    }
     clearSessions();
-    follow(); // The stream follows the tenant filter.
+    follow();
   });
   document.getElementById('filter-status').addEventListener('change', (event) => {
     state.statusFilter = event.target.value;

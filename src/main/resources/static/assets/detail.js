@@ -22,7 +22,7 @@ let timelineOf = null;
 let actionsBusy = false;
 
 export function setUpDetail() {
-  document.getElementById('detail-close').addEventListener('click', closeDetail);
+  document.getElementById('detail-close').addEventListener('click', () => closeDetail());
   // Escape closes the panel when the focus is in it (a dialog open above it handles its own Escape).
   document.getElementById('session-detail').addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && !document.querySelector('dialog[open]')) {
@@ -83,13 +83,17 @@ export async function openSession(sessionId) {
   }
 }
 
-export function closeDetail() {
+/** Closes the panel; the focus goes back to the session's row, unless the user is working elsewhere (keepFocus). */
+export function closeDetail({ keepFocus = false } = {}) {
   const closedId = state.selectedId;
   state.selectedId = null;
   current = null;
   loadCounter++;
   document.getElementById('session-detail').hidden = true;
   markSelected();
+  if (keepFocus) {
+    return;
+  }
   // The focus goes back to the session's row (looked up again: a reload of the table replaces the rows).
   const row = closedId ? rowOf(closedId) : null;
   (row?.querySelector('.row-open') || document.getElementById('sessions-heading')).focus();

@@ -264,6 +264,24 @@ class DashboardBrowserTest {
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
+    /** The live stream follows the tenant filter: a session of a tenant the filter leaves out would go stale. */
+    @Test
+    void theDetailOfASessionClosesWhenTheTenantFilterLeavesItsTenantOut() {
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        logIn(tenant + "-admin");
+        click(By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"));
+        waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("session-detail")));
+
+        waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#filter-tenant option[value='" + tenant
+                                                                           + "']")));
+        new Select(browser.findElement(By.id("filter-tenant"))).selectByValue(tenant);
+        assertThat(browser.findElement(By.id("session-detail")).isDisplayed()).isTrue();
+        new Select(browser.findElement(By.id("filter-tenant"))).selectByValue(neighbour);
+
+        waitFor(ExpectedConditions.invisibilityOfElementLocated(By.id("session-detail")));
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
     /** A hot live's session has too many events to read whenever its panel opens: the latest come, the rest on ask. */
     @Test
     void theTimelineReadsTheLatestEventsAndTheWholeStreamOnlyWhenAskedFor() {
