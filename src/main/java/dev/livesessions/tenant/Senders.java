@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * prefix written {@code (0)} are dropped), also in the spellings of WhatsApp bridges ({@code whatsapp:+336...},
  * {@code 336...@c.us}, {@code 336...:2@s.whatsapp.net}). WhatsApp's linked ids, which its bridges report instead of
  * the number of a user who hides it ({@code 123456789012345@lid}, {@code ...:2@lid} from a linked device), keep their
- * {@code @lid}: they are no phone number. Anything else is a handle, compared trimmed, lower-case, without a leading
- * {@code @}.
+ * {@code @lid}: they are no phone number. Anything else is a handle, compared trimmed, lower-case, and spelt with a
+ * leading {@code @} whether it came with one or not: a client whose handle is {@code @33612345678} is not the seller
+ * whose number is {@code +33 6 12 34 56 78}.
  */
 public final class Senders {
 
@@ -44,7 +45,7 @@ public final class Senders {
             String digits = NOT_A_DIGIT.matcher(TRUNK_PREFIX.matcher(number).replaceAll("")).replaceAll("");
             return digits.startsWith("00") ? digits.substring(2) : digits;
         }
-        String handle = trimmed.startsWith("@") ? trimmed.substring(1) : trimmed;
+        String handle = trimmed.startsWith("@") ? trimmed : "@" + trimmed;
         return handle.toLowerCase(Locale.ROOT);
     }
 

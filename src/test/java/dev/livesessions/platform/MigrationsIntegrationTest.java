@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 @IntegrationTest
@@ -48,6 +50,28 @@ class MigrationsIntegrationTest {
             assertThat(checksumOfV1("migrations_elsewhere.schema_versions")).isEqualTo(current);
         } finally {
             jdbc.execute("DROP SCHEMA IF EXISTS migrations_elsewhere CASCADE");
+        }
+    }
+
+    @Test
+    void sellersHandlesStoredBeforeTheyKeptTheirAtGetIt() {
+        Flyway before = Flyway.configure().configuration(flyway.getConfiguration())
+                              .schemas("sellers_before_v20").target("19").load();
+        try {
+            before.migrate();
+            jdbc.update("INSERT INTO sellers_before_v20.tenant (id, name, created_at, updated_at, version) "
+                        + "VALUES ('shop', 'Shop', now(), now(), 0)");
+            for (String seller : List.of("33612345678", "shop.owner", "123456789012345@lid")) {
+                jdbc.update("INSERT INTO sellers_before_v20.tenant_seller (tenant_id, sender) VALUES ('shop', ?)",
+                            seller);
+            }
+
+            Flyway.configure().configuration(flyway.getConfiguration()).schemas("sellers_before_v20").load().migrate();
+
+            assertThat(jdbc.queryForList("SELECT sender FROM sellers_before_v20.tenant_seller", String.class))
+                    .containsExactlyInAnyOrder("33612345678", "@shop.owner", "123456789012345@lid");
+        } finally {
+            jdbc.execute("DROP SCHEMA IF EXISTS sellers_before_v20 CASCADE");
         }
     }
 

@@ -21,9 +21,9 @@ class SendersTest {
             "'+1 (415) 555-0100', 14155550100",
             "'+33 (0)6 12 34 56 78', 33612345678",
             "'+44 (0)20 7946 0958', 442079460958",
-            "'  @Shop.Owner ', shop.owner",
-            "'ShopOwner', shopowner",
-            "'A12', a12",
+            "'  @Shop.Owner ', @shop.owner",
+            "'ShopOwner', @shopowner",
+            "'A12', @a12",
             "'whatsapp:+33612345678', 33612345678",
             "'33612345678@c.us', 33612345678",
             "'33612345678@s.whatsapp.net', 33612345678",
@@ -49,6 +49,18 @@ class SendersTest {
     })
     void someNumbersHaveAnotherSpellingAtWhatsApp(String number, String other) {
         assertThat(Senders.otherSpelling(number)).isEqualTo(other);
+    }
+
+    /** A handle may be all digits: it is still not the phone number of those digits, nor the other way round. */
+    @Test
+    void aHandleIsNeverAPhoneNumber() {
+        TenantSettings byNumber = tenantWhoseSellerIs("+33 6 12 34 56 78");
+        TenantSettings byHandle = tenantWhoseSellerIs("@Shop.Owner");
+
+        assertThat(byNumber.isSeller("33612345678")).isTrue();
+        assertThat(byNumber.isSeller("@33612345678")).isFalse();
+        assertThat(byHandle.isSeller("shop.owner")).isTrue();
+        assertThat(byHandle.isSeller("@SHOP.OWNER")).isTrue();
     }
 
     @Test

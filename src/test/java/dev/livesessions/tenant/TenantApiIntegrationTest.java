@@ -72,7 +72,7 @@ class TenantApiIntegrationTest {
         Http.Response created = http.createTenant(id, "PT30M", "+33 6 12 34 56 78", "@Shop.Owner");
 
         assertThat(created.status()).isEqualTo(201);
-        assertThat(created.body().get("sellerPhones").toString()).isEqualTo("[\"33612345678\",\"shop.owner\"]");
+        assertThat(created.body().get("sellerPhones").toString()).isEqualTo("[\"33612345678\",\"@shop.owner\"]");
         assertThat(created.body().get("inactivityWindow").asText()).isEqualTo("PT30M");
         assertThat(http.get("/api/tenants/" + id).body().get("name").asText()).isEqualTo("Tenant " + id);
         assertThat(http.get("/api/tenants").body().findValuesAsText("id")).contains(id);
