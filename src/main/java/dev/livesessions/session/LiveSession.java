@@ -68,7 +68,8 @@ import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
  *     <li>a closed session with auto-cleanup on is archived once idle for the tenant's archive delay, after a notice;
  *     turning auto-cleanup off cancels that, turning it on schedules it again; a notice given for an archive that
  *     will not happen (auto-cleanup off, the session deleted, automatic archiving switched off) is withdrawn;</li>
- *     <li>any session can be deleted (an active one is closed first) and an archived or deleted one restored, as a
+ *     <li>any session can be deleted (an active one is closed first, with no archive scheduled, as when a cleanup run
+ *     archives an active one) and an archived or deleted one restored, as a
  *     closed session whose archive delay starts again: it counts as idle since its restore, for its own archive and
  *     for cleanup runs alike.</li>
  * </ul>
@@ -156,14 +157,14 @@ class LiveSession {
         if (windowEnd().isAfter(deadline.dueAt())) {
             scheduleInactivityDeadline(deadlines);
         } else {
-            closeAtNaturalEnd(BY_THE_SESSION, clock.instant(), deadlines, retention);
+            close(naturalClosing(), BY_THE_SESSION, clock.instant(), deadlines, retention);
         }
     }
 
     @DeadlineHandler(deadlineName = Deadlines.MAX_LIFESPAN)
     void on(LifespanDeadline deadline, DeadlineManager deadlines, RetentionPolicies retention, Clock clock) {
         if (lifecycle == Lifecycle.ACTIVE) {
-            closeAtNaturalEnd(BY_THE_SESSION, clock.instant(), deadlines, retention);
+            close(naturalClosing(), BY_THE_SESSION, clock.instant(), deadlines, retention);
         }
     }
 
@@ -177,7 +178,7 @@ class LiveSession {
         if (lifecycle != Lifecycle.ACTIVE || idleEnough.isAfter(command.asOf())) {
             return false;
         }
-        closeIdle(idleEnough, clock.instant(), deadlines, retention);
+        close(idleClosing(idleEnough), MetaData.emptyInstance(), clock.instant(), deadlines, retention);
         return true;
     }
 
@@ -186,7 +187,7 @@ class LiveSession {
         if (lifecycle != Lifecycle.ACTIVE) {
             return false;
         }
-        closeByHand(command.at(), deadlines, retention);
+        close(closingByHand(command.at()), MetaData.emptyInstance(), command.at(), deadlines, retention);
         return true;
     }
 
@@ -242,19 +243,19 @@ class LiveSession {
             return false;
         }
         if (lifecycle == Lifecycle.ACTIVE) {
-            closeIdle(lastActivityAt.plus(command.idleFor()), command.asOf(), deadlines, retention);
+            closeForGood(idleClosing(lastActivityAt.plus(command.idleFor())));
         }
         apply(new SessionArchived(sessionId, tenantId, command.asOf(), ArchiveTrigger.CLEANUP_RUN));
         return true;
     }
 
     @CommandHandler
-    boolean handle(DeleteSession command, DeadlineManager deadlines, RetentionPolicies retention) {
+    boolean handle(DeleteSession command) {
         if (lifecycle == Lifecycle.DELETED) {
             return false;
         }
         if (lifecycle == Lifecycle.ACTIVE) {
-            closeByHand(command.at(), deadlines, retention);
+            closeForGood(closingByHand(command.at()));
         }
         callOffTheArchive(new SessionDeleted(sessionId, tenantId, command.at()), command.at(), MetaData.emptyInstance());
         return true;
@@ -322,7 +323,7 @@ class LiveSession {
                                                   DeadlineManager deadlines, RetentionPolicies retention) {
         LiveSignal first = signals.get(0);
         if (lifecycle == Lifecycle.ACTIVE) {
-            closeAtNaturalEnd(metaDataOf(first), first.receivedAt(), deadlines, retention);
+            close(naturalClosing(), metaDataOf(first), first.receivedAt(), deadlines, retention);
         }
         // A signal received before this session closed, but stored after (it waited in the write queue while the
         // closure ran), opens the next session when this one closed: a tenant's sessions never overlap.
@@ -344,46 +345,48 @@ class LiveSession {
         }
     }
 
-    /**
-     * Closes at the end the session reached first: its inactivity window or its maximum lifespan. {@code now} is
-     * when this happens, which may be later (after a restart): the archive's notice counts from it.
-     */
-    private void closeAtNaturalEnd(MetaData metaData, Instant now, DeadlineManager deadlines,
-                                   RetentionPolicies retention) {
+    /** When a session closes, and why. */
+    private record Closing(Instant at, CloseReason reason) {
+    }
+
+    /** At the end the session reached first: its inactivity window or its maximum lifespan. */
+    private Closing naturalClosing() {
         Instant end = naturalEnd();
-        CloseReason reason = end.equals(windowEnd()) ? CloseReason.INACTIVITY : CloseReason.MAX_LIFESPAN;
-        close(end, reason, metaData, now, deadlines, retention);
+        return new Closing(end, end.equals(windowEnd()) ? CloseReason.INACTIVITY : CloseReason.MAX_LIFESPAN);
     }
 
     /**
-     * Closes a session a cleanup found idle since {@code idleEnough}: at its natural end if that came first, else
+     * As a cleanup that found the session idle since {@code idleEnough}: at its natural end if that came first, else
      * then (a window longer than the cleanup's threshold never puts the closing time in the future).
      */
-    private void closeIdle(Instant idleEnough, Instant now, DeadlineManager deadlines, RetentionPolicies retention) {
-        if (naturalEnd().isAfter(idleEnough)) {
-            close(idleEnough, CloseReason.INACTIVITY, MetaData.emptyInstance(), now, deadlines, retention);
-        } else {
-            closeAtNaturalEnd(MetaData.emptyInstance(), now, deadlines, retention);
-        }
+    private Closing idleClosing(Instant idleEnough) {
+        return naturalEnd().isAfter(idleEnough) ? new Closing(idleEnough, CloseReason.INACTIVITY) : naturalClosing();
     }
 
     /**
-     * Closes the session when asked, or at its natural end if that has passed already (its closing deadline had not
-     * run yet): a session was over once its window ended, whoever notices.
+     * When asked, or at its natural end if that has passed already (its closing deadline had not run yet): a session
+     * was over once its window ended, whoever notices.
      */
-    private void closeByHand(Instant at, DeadlineManager deadlines, RetentionPolicies retention) {
+    private Closing closingByHand(Instant at) {
         if (!naturalEnd().isAfter(at)) {
-            closeAtNaturalEnd(MetaData.emptyInstance(), at, deadlines, retention);
-            return;
+            return naturalClosing();
         }
-        close(at.isBefore(lastActivityAt) ? lastActivityAt : at, CloseReason.MANUAL, MetaData.emptyInstance(), at,
-              deadlines, retention);
+        return new Closing(at.isBefore(lastActivityAt) ? lastActivityAt : at, CloseReason.MANUAL);
     }
 
-    private void close(Instant at, CloseReason reason, MetaData metaData, Instant now, DeadlineManager deadlines,
+    /**
+     * Closes the session and schedules its archive. {@code now} is when this happens, which may be later than the
+     * closing time (after a restart): the archive's notice counts from it.
+     */
+    private void close(Closing closing, MetaData metaData, Instant now, DeadlineManager deadlines,
                        RetentionPolicies retention) {
-        apply(new LiveSessionClosed(sessionId, tenantId, at, reason), metaData);
+        apply(new LiveSessionClosed(sessionId, tenantId, closing.at(), closing.reason()), metaData);
         scheduleArchive(lastActivityAt, now, metaData, deadlines, retention);
+    }
+
+    /** Closes a session that is archived or deleted in the same command: it has no archive to schedule. */
+    private void closeForGood(Closing closing) {
+        apply(new LiveSessionClosed(sessionId, tenantId, closing.at(), closing.reason()));
     }
 
     private void scheduleArchive(Instant idleSince, Instant now, MetaData metaData, DeadlineManager deadlines,

@@ -495,8 +495,8 @@ class LiveSessionTest {
                    .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
                    .when(new ArchiveIfIdle("acme.1", asOf, ARCHIVE_AFTER))
                    .expectEvents(closed("acme.1", T0.plus(WINDOW), CloseReason.INACTIVITY),
-                                 new ArchiveScheduled("acme.1", "acme", asOf.plus(NOTICE)),
                                  new SessionArchived("acme.1", "acme", asOf, ArchiveTrigger.CLEANUP_RUN))
+                   .expectNoScheduledDeadlines()
                    .expectResultMessagePayload(true);
         }
 
@@ -617,7 +617,6 @@ class LiveSessionTest {
                    .andGiven(created("acme.1", 1, weekLong, T0))
                    .when(new ArchiveIfIdle("acme.1", asOf, idleFor))
                    .expectEvents(closed("acme.1", T0.plus(idleFor), CloseReason.INACTIVITY),
-                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)),
                                  new SessionArchived("acme.1", "acme", asOf, ArchiveTrigger.CLEANUP_RUN));
         }
 
@@ -642,8 +641,8 @@ class LiveSessionTest {
                    .andGiven(created("acme.1", 1, TERMS, T0), activity("acme.1", "m1", T0))
                    .when(new DeleteSession("acme.1", now))
                    .expectEvents(closed("acme.1", now, CloseReason.MANUAL),
-                                 new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)),
                                  new SessionDeleted("acme.1", "acme", now))
+                   .expectNoScheduledDeadlines()
                    .expectResultMessagePayload(true);
         }
 
