@@ -129,6 +129,16 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
     public record WhatsApp(String appSecret, String verifyToken, @NotNull @DefaultValue("3MB") DataSize maxBodySize,
                            @NotNull @DurationMin(seconds = 1) @DefaultValue("15s") Duration largeBodyTime) {
 
+        /**
+         * Set to nothing, the app secret and the verify token are unset (notifications are answered 503, as without
+         * them). The whitespace around them (the line break at the end of a secret's file) is dropped: no signature
+         * or handshake could match it.
+         */
+        public WhatsApp {
+            appSecret = appSecret == null || appSecret.isBlank() ? null : appSecret.strip();
+            verifyToken = verifyToken == null || verifyToken.isBlank() ? null : verifyToken.strip();
+        }
+
         @Override
         public String toString() {
             return "WhatsApp[appSecret=" + (appSecret == null ? "unset" : "***") + ", verifyToken="

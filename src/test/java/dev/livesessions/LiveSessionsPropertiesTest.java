@@ -83,6 +83,27 @@ class LiveSessionsPropertiesTest {
                 .rootCause().hasMessageContaining("adminToken"));
     }
 
+    /** So are WhatsApp's app secret and verify token; set to nothing, they are not set. */
+    @Test
+    void whatsAppsSecretsAreTakenWithoutTheWhitespaceAroundThemAndEmptyIsUnset() {
+        withWhatsAppSecrets("an-app-secret\n", " a-verify-token\r\n").run(context -> {
+            LiveSessionsProperties.WhatsApp whatsApp = context.getBean(LiveSessionsProperties.class).whatsapp();
+            assertThat(whatsApp.appSecret()).isEqualTo("an-app-secret");
+            assertThat(whatsApp.verifyToken()).isEqualTo("a-verify-token");
+        });
+        withWhatsAppSecrets("", " ").run(context -> {
+            LiveSessionsProperties.WhatsApp whatsApp = context.getBean(LiveSessionsProperties.class).whatsapp();
+            assertThat(whatsApp.appSecret()).isNull();
+            assertThat(whatsApp.verifyToken()).isNull();
+        });
+    }
+
+    private ApplicationContextRunner withWhatsAppSecrets(String appSecret, String verifyToken) {
+        return service.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                new MapPropertySource("secrets", Map.of("live-sessions.whatsapp.app-secret", appSecret,
+                                                        "live-sessions.whatsapp.verify-token", verifyToken))));
+    }
+
     /** The admin token and password as a file or an environment variable gives them, without trimming anything. */
     private ApplicationContextRunner withSecrets(String adminToken, String adminPassword) {
         return service.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(

@@ -56,14 +56,15 @@ class LiveSignalClassifier {
      * The product code that the text is, or null. Typed on a phone set to another script, a code may come in
      * full-width letters and digits ("Ａ１２") or with that script's digits ("A١٢"): it is also read as "A12". Only
      * those are folded: "m²" or "№5" stay what they are, and a tenant pattern written for its script's own digits
-     * still matches them.
+     * still matches them. Invisible format characters are not part of a code wherever they are: a keyboard may slip a
+     * zero-width space or a direction mark between a Latin letter and another script's digits ("A\u200E١٢").
      */
     String productCode(TenantSettings tenant, String text) {
-        String trimmed = trim(text);
-        if (trimmed.isEmpty() || trimmed.length() > LONGEST_CODE) {
+        String visible = FORMAT_CHARACTERS.matcher(trim(text)).replaceAll("");
+        if (visible.isEmpty() || visible.length() > LONGEST_CODE) {
             return null;
         }
-        for (String candidate : new String[] {trimmed, asciiForms(trimmed)}) {
+        for (String candidate : new String[] {visible, asciiForms(visible)}) {
             if (BoundedText.matches(tenant.codePattern(), candidate, MOST_READS)) {
                 return candidate.toUpperCase(Locale.ROOT);
             }

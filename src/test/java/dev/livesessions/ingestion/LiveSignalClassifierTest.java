@@ -39,7 +39,7 @@ class LiveSignalClassifierTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"A12", "a12", " b7 ", "ABC123456", "Z1", "A12\u00A0", "\u200BA12", "\uFF21\uFF11\uFF12",
-            "A\u0661\u0662", "A\u0967\u0968"})
+            "A\u0661\u0662", "A\u0967\u0968", "A\u200B12", "A\u200E\u0661\u0662"})
     void aClientsProductCodeIsALiveSignal(String text) {
         assertThat(classifier.classify(tenant, CLIENT, text)).isEqualTo(Classification.CLIENT_CODE);
     }
@@ -96,6 +96,7 @@ class LiveSignalClassifierTest {
         assertThat(classifier.productCode(tenant, " b7 ")).isEqualTo("B7");
         assertThat(classifier.productCode(tenant, "\uFF41\uFF11\uFF12")).isEqualTo("A12");
         assertThat(classifier.productCode(tenant, "a\u0661\u0662")).isEqualTo("A12");
+        assertThat(classifier.productCode(tenant, "A\u200B12")).isEqualTo("A12");
         TenantSettings arabicDigits = new TenantSettings("acme", Set.of(), Duration.ofMinutes(45),
                                                          Pattern.compile("[\u0660-\u0669]{3}"), null,
                                                          Duration.ofDays(30), true, null, null, true,
