@@ -8,6 +8,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,9 @@ class WebhookSignatures {
     /** Who signed a generic webhook request, and when. */
     record GenericSignature(String tenantId, long timestamp, String mac) {
     }
+
+    /** Signs the requests of tenants without a secret, which are refused whatever they carry. */
+    private static final String NOBODYS_KEY = nobodysKey();
 
     private final Duration tolerance;
     private final Clock clock;
@@ -83,12 +87,24 @@ class WebhookSignatures {
         return new GenericSignature(tenantId, signedAt, mac);
     }
 
-    /** @param tenantSecret the secret of the tenant the signature names; null when it has none */
+    /**
+     * @param tenantSecret the secret of the tenant the signature names; null when it has none, or there is no such
+     *                     tenant. The body is then signed all the same, with a key of nobody's, and refused: how long
+     *                     the answer takes does not say either.
+     */
     void verifyGeneric(GenericSignature signature, byte[] body, String tenantSecret) {
         byte[] prefix = (signature.timestamp() + ".").getBytes(StandardCharsets.US_ASCII);
-        if (tenantSecret == null || !matches(signature.mac(), hmac(tenantSecret, prefix, body))) {
+        String key = tenantSecret != null ? tenantSecret : NOBODYS_KEY;
+        boolean matches = matches(signature.mac(), hmac(key, prefix, body));
+        if (tenantSecret == null || !matches) {
             throw new InvalidSignatureException(NOT_SIGNED_BY_THE_TENANT);
         }
+    }
+
+    private static String nobodysKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return HexFormat.of().formatHex(key);
     }
 
     static byte[] hmac(String secret, byte[]... parts) {
