@@ -49,6 +49,11 @@ class CleanupRunItem {
         this.detail = detail;
     }
 
+    /** The same item, as a row to insert: one whose insert was rolled back keeps the id it was given then. */
+    CleanupRunItem asNewRow() {
+        return new CleanupRunItem(runId, sessionId, action, outcome, detail);
+    }
+
     CleanupRunView.Item view() {
         return new CleanupRunView.Item(sessionId, action, outcome.name(), detail);
     }

@@ -111,26 +111,28 @@ class CleanupRuns {
             // A run abandoned by its node is answered as it is: a new run is what finishes the cleanup.
             return withItems(existing.get());
         }
+        // What was done to each session since the run was last saved: saved with the run, never apart from its counts.
+        List<CleanupRunItem> unsaved = new ArrayList<>();
         try {
             Instant asOf = clock.instant();
             Duration inactiveFor = Duration.ofHours(run.inactiveHours());
-            process(run, CleanupAction.CLOSE, run.tenantId(), Set.of(), asOf.minus(inactiveFor), actor,
+            process(run, unsaved, CleanupAction.CLOSE, run.tenantId(), Set.of(), asOf.minus(inactiveFor), actor,
                     sessionId -> new CloseIfInactive(sessionId, asOf, inactiveFor));
             if (run.tenantsOwnDelays()) {
                 // Over every tenant, each tenant's sessions are archived after that tenant's own delay.
                 Map<String, Integer> ownDays = new TreeMap<>();
                 tenants.ownArchiveDelays().forEach((tenantId, delay) -> ownDays.put(tenantId, wholeDays(delay)));
-                archive(run, null, ownDays.keySet(), run.deleteDays(), asOf, actor);
-                ownDays.forEach((tenantId, days) -> archive(run, tenantId, Set.of(), days, asOf, actor));
+                archive(run, unsaved, null, ownDays.keySet(), run.deleteDays(), asOf, actor);
+                ownDays.forEach((tenantId, days) -> archive(run, unsaved, tenantId, Set.of(), days, asOf, actor));
             } else {
-                archive(run, run.tenantId(), Set.of(), run.deleteDays(), asOf, actor);
+                archive(run, unsaved, run.tenantId(), Set.of(), run.deleteDays(), asOf, actor);
             }
             run.finish(clock.instant());
         } catch (RuntimeException e) {
             logger.error("Cleanup run {} failed", id, e);
             run.abort(clock.instant(), e.getMessage() == null ? e.getClass().getName() : e.getMessage());
         }
-        save(run);
+        save(run, unsaved);
         runCounter(run.status(), run.dryRun()).increment();
         return withItems(run);
     }
@@ -151,15 +153,16 @@ class CleanupRuns {
                    .map(run -> run.view(List.of(), abandonedBefore())).toList();
     }
 
-    private void archive(CleanupRun run, String tenantId, Set<String> exceptTenants, int days, Instant asOf,
-                         String actor) {
+    private void archive(CleanupRun run, List<CleanupRunItem> unsaved, String tenantId, Set<String> exceptTenants,
+                         int days, Instant asOf, String actor) {
         Duration idleFor = Duration.ofDays(days);
-        process(run, CleanupAction.ARCHIVE, tenantId, exceptTenants, asOf.minus(idleFor), actor,
+        process(run, unsaved, CleanupAction.ARCHIVE, tenantId, exceptTenants, asOf.minus(idleFor), actor,
                 sessionId -> new ArchiveIfIdle(sessionId, asOf, idleFor));
     }
 
-    private void process(CleanupRun run, CleanupAction action, String tenantId, Set<String> exceptTenants,
-                         Instant idleBefore, String actor, Function<String, Object> command) {
+    private void process(CleanupRun run, List<CleanupRunItem> unsaved, CleanupAction action, String tenantId,
+                         Set<String> exceptTenants, Instant idleBefore, String actor,
+                         Function<String, Object> command) {
         String after = null;
         boolean first = true;
         while (true) {
@@ -174,21 +177,17 @@ class CleanupRuns {
             if (batch.sessionIds().isEmpty()) {
                 return;
             }
-            List<CleanupRunItem> done = new ArrayList<>(batch.sessionIds().size());
             for (String sessionId : batch.sessionIds()) {
-                done.add(act(run, action, sessionId, actor, command));
+                unsaved.add(act(run, action, sessionId, actor, command));
                 Instant now = clock.instant();
                 if (run.progressedBefore(now.minus(SAVE_PROGRESS_EVERY))) {
                     // A long batch still shows its node at work, well within run-abandoned-after (1 minute or more).
                     run.progressed(now);
-                    save(run);
+                    save(run, unsaved);
                 }
             }
             run.progressed(clock.instant());
-            transactions.executeWithoutResult(status -> {
-                items.saveAll(done);
-                runs.save(run);
-            });
+            save(run, unsaved);
             after = batch.sessionIds().get(batch.sessionIds().size() - 1);
         }
     }
@@ -235,6 +234,18 @@ class CleanupRuns {
 
     private void save(CleanupRun run) {
         transactions.executeWithoutResult(status -> runs.save(run));
+    }
+
+    /**
+     * Saves the run with the items of the sessions it counted since it was last saved, in one transaction: should it
+     * fail (the database lost for a moment), the items are saved with the run's next save, the one of its failure.
+     */
+    private void save(CleanupRun run, List<CleanupRunItem> unsaved) {
+        transactions.executeWithoutResult(status -> {
+            items.saveAll(unsaved.stream().map(CleanupRunItem::asNewRow).toList());
+            runs.save(run);
+        });
+        unsaved.clear();
     }
 
     /** @return false when a run with that id was stored first */

@@ -291,7 +291,7 @@ class CleanupRunIntegrationTest {
 
     /**
      * A batch can take longer than a node may stay silent: within one, the run saves its progress every
-     * SAVE_PROGRESS_EVERY, ahead of the batch's items (saved at its end). A clock on which every look finds 11 s gone
+     * SAVE_PROGRESS_EVERY, with the items of the sessions done so far. A clock on which every look finds 11 s gone
      * makes each session take that long, and notes at each look what the database holds of the run.
      */
     @Test
@@ -318,8 +318,37 @@ class CleanupRunIntegrationTest {
 
         assertThat(run.status()).isEqualTo("SUCCEEDED");
         assertThat(run.processed()).isEqualTo(2);
-        // The close batch's one session: saved as processed while its item was still to be saved.
-        assertThat(stored).contains("1 processed, 0 items");
+        // The close batch's one session: saved as processed with its item, before the batch ended.
+        assertThat(stored).contains("1 processed, 1 items").doesNotContain("1 processed, 0 items");
+    }
+
+    /** A run's counts and its items are saved together: after a failed save, neither is missing from the other. */
+    @Test
+    void aRunWhoseSaveFailedKeepsAnItemForEverySessionItCounted() {
+        UUID id = UUID.randomUUID();
+        jdbc.execute("CREATE SEQUENCE fail_once");
+        jdbc.execute("""
+                CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF nextval('fail_once') = 1 THEN
+                        RAISE EXCEPTION 'the database failed for a moment';
+                    END IF;
+                    RETURN NEW;
+                END $$""");
+        jdbc.execute("CREATE TRIGGER fail_once BEFORE UPDATE ON cleanup_run FOR EACH ROW "
+                     + "WHEN (NEW.id = '" + id + "' AND NEW.processed > 0) EXECUTE FUNCTION fail_once()");
+        try {
+            JsonNode run = run(Map.of("id", id, "inactiveHours", 24, "deleteDays", 30)).body();
+
+            assertThat(run.get("status").asText()).isEqualTo("FAILED");
+            assertThat(run.get("failure").asText()).contains("the database failed for a moment");
+            assertThat(run.get("processed").asInt()).isPositive();
+            assertThat(run.get("items")).hasSize(run.get("processed").asInt());
+        } finally {
+            jdbc.execute("DROP TRIGGER fail_once ON cleanup_run");
+            jdbc.execute("DROP FUNCTION fail_once()");
+            jdbc.execute("DROP SEQUENCE fail_once");
+        }
     }
 
     @Test
