@@ -53,6 +53,9 @@ export async function openSession(sessionId) {
     document.getElementById('detail-fields').replaceChildren(el('p', { className: 'muted', text: 'Loading…' }));
     document.getElementById('detail-actions').replaceChildren();
     document.getElementById('timeline').replaceChildren();
+    // The previous session's: a click on it now would read this session's whole stream before its latest events.
+    document.getElementById('timeline-more').hidden = true;
+    document.getElementById('timeline-count').textContent = '';
   }
   panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
   document.getElementById('detail-title').focus({ preventScroll: true });
@@ -143,7 +146,11 @@ async function reloadTimeline(whole = false) {
   }
   const sessionId = state.selectedId;
   const shown = timelineOf === sessionId && !whole ? shownEvents() : null;
-  const after = shown && shown.length > 0 ? shown[shown.length - 1].sequence : -1;
+  let after = shown && shown.length > 0 ? shown[shown.length - 1].sequence : -1;
+  if (!whole && !showsAll() && current?.sessionId === sessionId) {
+    // After a gap (a laptop asleep, the stream lost) no more than the latest events are read again.
+    after = Math.max(after, current.lastEventSequence - SHOWN_AT_FIRST);
+  }
   timelineLoading = true;
   try {
     const events = await api(`/api/sessions/${segment(sessionId)}/events?afterSequence=${after}`);

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
          exitCodeListHeading = "%nExit codes:%n",
          exitCodeList = {"0:done", "1:a cleanup run failed, or a verification found differences", "2:bad usage",
                          "3:the service refused the request", "4:the service could not be reached",
-                         "5:not confirmed (delete)"})
+                         "5:not confirmed (delete)", "6:a verification compared nothing (every tenant changed)"})
 public class LiveSessionsCli {
 
     /** A Spring property given on the command line, which the service takes ({@code --server.port=8081}). */

@@ -12,11 +12,17 @@ import java.util.regex.Pattern;
  * the number of a user who hides it ({@code 123456789012345@lid}, {@code ...:2@lid} from a linked device), keep their
  * {@code @lid}: they are no phone number. Anything else is a handle, compared trimmed, lower-case, and spelt with a
  * leading {@code @} whether it came with one or not: a client whose handle is {@code @33612345678} is not the seller
- * whose number is {@code +33 6 12 34 56 78}.
+ * whose number is {@code +33 6 12 34 56 78}. Digits alone are a phone number from 7 of them, the fewest an
+ * international number has: {@code 1234} is the handle {@code @1234}.
  */
 public final class Senders {
 
     private static final Pattern PHONE = Pattern.compile("\\+?[\\d\\s().-]{5,}");
+    /**
+     * The fewest digits of an international number. A sender of fewer (a handle of digits given without its
+     * {@code @}, a short code) is no phone number a seller can have: it is compared as a handle.
+     */
+    private static final int SHORTEST_NUMBER = 7;
     private static final Pattern NOT_A_DIGIT = Pattern.compile("\\D");
     /** The national trunk prefix some write in international numbers ({@code +44 (0)20 ...}); it is not dialled. */
     private static final Pattern TRUNK_PREFIX = Pattern.compile("\\(\\s*0\\s*\\)");
@@ -41,12 +47,17 @@ public final class Senders {
             return linkedId.group(1) + "@lid";
         }
         String number = WHATSAPP_SPELLING.matcher(trimmed).replaceAll("");
-        if (looksLikePhone(number)) {
-            String digits = NOT_A_DIGIT.matcher(TRUNK_PREFIX.matcher(number).replaceAll("")).replaceAll("");
-            return digits.startsWith("00") ? digits.substring(2) : digits;
+        if (looksLikePhone(number) && digitsOf(number).length() >= SHORTEST_NUMBER) {
+            return digitsOf(number);
         }
         String handle = trimmed.startsWith("@") ? trimmed : "@" + trimmed;
         return handle.toLowerCase(Locale.ROOT);
+    }
+
+    /** A phone number's digits, without an international {@code 00} prefix nor a trunk prefix written {@code (0)}. */
+    private static String digitsOf(String number) {
+        String digits = NOT_A_DIGIT.matcher(TRUNK_PREFIX.matcher(number).replaceAll("")).replaceAll("");
+        return digits.startsWith("00") ? digits.substring(2) : digits;
     }
 
     /**
@@ -88,11 +99,11 @@ public final class Senders {
             return null;
         }
         if (looksLikePhone(trimmed)) {
-            String digits = normalize(trimmed);
+            String digits = digitsOf(trimmed);
             if (!trimmed.startsWith("+") && !trimmed.startsWith("00") && trimmed.startsWith("0")) {
                 return "'" + seller + "' is a national phone number; give it in international format (+33 6 ...)";
             }
-            if (digits.length() < 7 || digits.length() > 15) {
+            if (digits.length() < SHORTEST_NUMBER || digits.length() > 15) {
                 return "'" + seller + "' is not a phone number: international numbers have 7 to 15 digits";
             }
             return null;

@@ -61,7 +61,7 @@ class MigrationsIntegrationTest {
             before.migrate();
             jdbc.update("INSERT INTO sellers_before_v20.tenant (id, name, created_at, updated_at, version) "
                         + "VALUES ('shop', 'Shop', now(), now(), 0)");
-            for (String seller : List.of("33612345678", "shop.owner", "123456789012345@lid")) {
+            for (String seller : List.of("33612345678", "shop.owner", "123456789012345@lid", "1234")) {
                 jdbc.update("INSERT INTO sellers_before_v20.tenant_seller (tenant_id, sender) VALUES ('shop', ?)",
                             seller);
             }
@@ -69,7 +69,7 @@ class MigrationsIntegrationTest {
             Flyway.configure().configuration(flyway.getConfiguration()).schemas("sellers_before_v20").load().migrate();
 
             assertThat(jdbc.queryForList("SELECT sender FROM sellers_before_v20.tenant_seller", String.class))
-                    .containsExactlyInAnyOrder("33612345678", "@shop.owner", "123456789012345@lid");
+                    .containsExactlyInAnyOrder("33612345678", "@shop.owner", "123456789012345@lid", "@1234");
         } finally {
             jdbc.execute("DROP SCHEMA IF EXISTS sellers_before_v20 CASCADE");
         }

@@ -24,6 +24,9 @@ class SendersTest {
             "'  @Shop.Owner ', @shop.owner",
             "'ShopOwner', @shopowner",
             "'A12', @a12",
+            "'12345', @12345",
+            "'@1234567', @1234567",
+            "'1234567', 1234567",
             "'whatsapp:+33612345678', 33612345678",
             "'33612345678@c.us', 33612345678",
             "'33612345678@s.whatsapp.net', 33612345678",
@@ -61,6 +64,9 @@ class SendersTest {
         assertThat(byNumber.isSeller("@33612345678")).isFalse();
         assertThat(byHandle.isSeller("shop.owner")).isTrue();
         assertThat(byHandle.isSeller("@SHOP.OWNER")).isTrue();
+        TenantSettings byShortHandle = tenantWhoseSellerIs("@12345");
+        assertThat(byShortHandle.isSeller("12345")).isTrue();
+        assertThat(byShortHandle.isSeller("@12345")).isTrue();
     }
 
     @Test
