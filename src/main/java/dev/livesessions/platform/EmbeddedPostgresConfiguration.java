@@ -11,8 +11,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +31,14 @@ import java.util.concurrent.TimeoutException;
 class EmbeddedPostgresConfiguration {
 
     private static final Logger logger = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
+    /** The file zonky locks in the data directory while its PostgreSQL runs. */
+    private static final String LOCK_FILE = "epg-lock";
 
     @Bean(destroyMethod = "close")
     EmbeddedPostgres embeddedPostgres(LiveSessionsProperties properties) throws IOException {
         Path dataDirectory = properties.embeddedDatabase().dataDirectory().toAbsolutePath();
         Files.createDirectories(dataDirectory);
+        refuseADirectoryInUse(dataDirectory);
         stopServerLeftBehind(dataDirectory);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                                                     .setDataDirectory(dataDirectory)
@@ -48,6 +54,32 @@ class EmbeddedPostgresConfiguration {
                                                     .start();
         logger.info("Embedded PostgreSQL listening on port {}, data in {}", postgres.getPort(), dataDirectory);
         return postgres;
+    }
+
+    /**
+     * A running instance of the service holds zonky's lock on its data directory ({@value #LOCK_FILE}) as long as its
+     * JVM lives: a second one started there must stop before it takes the first one's PostgreSQL for a server left
+     * behind and shuts it down. (The lock goes with a JVM that dies, kill -9 included.)
+     */
+    private static void refuseADirectoryInUse(Path dataDirectory) throws IOException {
+        Path lock = dataDirectory.resolve(LOCK_FILE);
+        if (!Files.exists(lock)) {
+            // A new directory (initdb wants it empty), or one whose server never started.
+            return;
+        }
+        try (FileChannel lockFile = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            if (lockFile.tryLock() == null) {
+                throw inUse(dataDirectory);
+            }
+        } catch (OverlappingFileLockException heldHere) {
+            throw inUse(dataDirectory);
+        }
+    }
+
+    private static IllegalStateException inUse(Path dataDirectory) {
+        return new IllegalStateException("The data directory " + dataDirectory + " is in use by a running instance "
+                + "of the service; stop it, or give this one a directory of its own "
+                + "(live-sessions.embedded-database.data-directory)");
     }
 
     /**

@@ -12,9 +12,11 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The embedded default after a `kill -9`: the server the dead service left running must not block a new start. */
 class EmbeddedDatabaseRecoveryTest {
@@ -24,17 +26,7 @@ class EmbeddedDatabaseRecoveryTest {
 
     @Test
     void aServerLeftRunningByAKilledServiceIsStoppedAndTheServiceStarts() throws Exception {
-        Process killedService = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ServerThatWillBeKilled.class.getName(),
-                dataDirectory.toString())
-                .redirectErrorStream(true).start();
-        try (BufferedReader output = new BufferedReader(new InputStreamReader(killedService.getInputStream()))) {
-            String line;
-            while ((line = output.readLine()) != null && !line.equals("ready")) {
-                // zonky's start-up log
-            }
-        }
+        Process killedService = serverInAJvmOfItsOwn();
         killedService.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         long leftBehind = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).strip());
         assertThat(ProcessHandle.of(leftBehind)).isPresent();
@@ -48,6 +40,46 @@ class EmbeddedDatabaseRecoveryTest {
             assertThat(jdbc.queryForObject("SHOW fsync", String.class)).isEqualTo("on");
             assertThat(jdbc.queryForObject("SHOW synchronous_commit", String.class)).isEqualTo("on");
         }
+    }
+
+    /** A second instance started on the data directory of a running one stops, and leaves the first one's server. */
+    @Test
+    void aServiceStartedOnTheDataDirectoryOfARunningOneStopsWithoutTouchingIt() throws Exception {
+        Process runningService = serverInAJvmOfItsOwn();
+        long server = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).strip());
+        try {
+            assertThatThrownBy(() -> new SpringApplicationBuilder(LiveSessionsApplication.class)
+                    .run("--server.port=0", "--live-sessions.embedded-database.data-directory=" + dataDirectory))
+                    .rootCause().hasMessageContaining("is in use by a running instance");
+
+            // A server asked to shut down goes within a moment, having no clients.
+            Thread.sleep(2_000);
+            assertThat(ProcessHandle.of(server)).isPresent();
+        } finally {
+            runningService.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            // Gone before the data directory is deleted.
+            Optional<ProcessHandle> leftBehind = ProcessHandle.of(server);
+            if (leftBehind.isPresent()) {
+                leftBehind.get().destroy();
+                leftBehind.get().onExit().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Starts PostgreSQL on the data directory from another JVM, as a running service does, once it is up. */
+    private Process serverInAJvmOfItsOwn() throws Exception {
+        Process service = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ServerThatWillBeKilled.class.getName(),
+                dataDirectory.toString())
+                .redirectErrorStream(true).start();
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(service.getInputStream()))) {
+            String line;
+            while ((line = output.readLine()) != null && !line.equals("ready")) {
+                // zonky's start-up log
+            }
+        }
+        return service;
     }
 
     /** Runs in a JVM of its own: starts PostgreSQL on the data directory and waits to be killed. */
