@@ -133,12 +133,14 @@ class SessionConfiguration {
      * answer) is tried again within seconds rather than db-scheduler's five minutes: a closure must not wait that
      * long. The retries back off (1 s, 2 s, 4 s, ..., 30 s at most: {@link DeadlineRetries}), and a deadline is
      * never dropped.</li>
+     * <li>A deadline runs only while the service is not stopping ({@link DeadlinesWhileRunning}).</li>
      * </ul>
      */
     @Bean
     @Qualifier("deadlineDetailsTask")
     Task<DbSchedulerBinaryDeadlineDetails> deadlineTaskRetriedPromptly(
-            ApplicationContext context, @Qualifier("liveSessionCache") Cache liveSessionCache) {
+            ApplicationContext context, @Qualifier("liveSessionCache") Cache liveSessionCache,
+            DeadlinesWhileRunning deadlines) {
         Task<DbSchedulerBinaryDeadlineDetails> axonTask =
                 DbSchedulerDeadlineManager.binaryTask(() -> context.getBean(DbSchedulerDeadlineManager.class));
         return new OneTimeTask<>(axonTask.getName(), DbSchedulerBinaryDeadlineDetails.class,
@@ -147,11 +149,13 @@ class SessionConfiguration {
             @Override
             public void executeOnce(TaskInstance<DbSchedulerBinaryDeadlineDetails> instance,
                                     ExecutionContext execution) {
-                if (instance.getData().getDeserializedScopeDescriptor(context.getBean(Serializer.class))
-                        instanceof AggregateScopeDescriptor session) {
-                    liveSessionCache.remove(session.getIdentifier());
-                }
-                axonTask.execute(instance, execution);
+                deadlines.run(() -> {
+                    if (instance.getData().getDeserializedScopeDescriptor(context.getBean(Serializer.class))
+                            instanceof AggregateScopeDescriptor session) {
+                        liveSessionCache.remove(session.getIdentifier());
+                    }
+                    axonTask.execute(instance, execution);
+                });
             }
         };
     }

@@ -9,6 +9,7 @@ import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.modelling.command.AggregateScopeDescriptor;
+import org.axonframework.spring.config.SpringAxonConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,11 +43,26 @@ class DeadlineIntegrationTest {
     @Autowired
     TransactionManager transactions;
 
+    @Autowired
+    DeadlinesWhileRunning deadlinesWhileRunning;
+    @Autowired
+    SpringAxonConfiguration axon;
+
     private Http http;
 
     @BeforeEach
     void setUp() {
         http = new Http(port);
+    }
+
+    /**
+     * Spring stops the highest phase first. Axon's stop detaches the handlers a deadline's events need (the
+     * one-active-session guard): deadlines must have stopped by then.
+     */
+    @Test
+    void deadlinesStopBeforeAxonDetachesTheHandlersOfTheirEvents() {
+        assertThat(deadlinesWhileRunning.getPhase()).isGreaterThan(axon.getPhase());
+        assertThat(deadlinesWhileRunning.isRunning()).isTrue();
     }
 
     @Test
