@@ -53,6 +53,31 @@ class MigrationsIntegrationTest {
         }
     }
 
+    /** V18 and V19 were edited after builds had applied them; a database those builds migrated still starts. */
+    @Test
+    void aDatabaseMigratedBeforeV18AndV19WereEditedStillStartsWithTheirSchema() {
+        Flyway edited = Flyway.configure().configuration(flyway.getConfiguration())
+                              .schemas("migrations_before_edits").load();
+        try {
+            edited.migrate();
+            // What V18 and V19 made, and the checksums they had, as first written.
+            jdbc.execute("ALTER TABLE migrations_before_edits.cleanup_run ALTER COLUMN progressed_at DROP DEFAULT, "
+                         + "ALTER COLUMN tenants_own_delays SET DEFAULT false, "
+                         + "ALTER COLUMN tenants_own_delays SET NOT NULL");
+            jdbc.update("UPDATE migrations_before_edits.flyway_schema_history SET checksum = CASE version "
+                        + "WHEN '18' THEN 1075511048 ELSE 2026193509 END WHERE version IN ('18', '19')");
+
+            edited.migrate();
+
+            assertThat(jdbc.queryForList("SELECT column_name || ' ' || is_nullable || ' ' || coalesce(column_default, "
+                    + "'-') FROM information_schema.columns WHERE table_schema = 'migrations_before_edits' AND "
+                    + "table_name = 'cleanup_run' AND column_name IN ('progressed_at', 'tenants_own_delays')",
+                    String.class)).containsExactlyInAnyOrder("progressed_at NO now()", "tenants_own_delays YES -");
+        } finally {
+            jdbc.execute("DROP SCHEMA IF EXISTS migrations_before_edits CASCADE");
+        }
+    }
+
     @Test
     void sellersHandlesStoredBeforeTheyKeptTheirAtGetIt() {
         Flyway before = Flyway.configure().configuration(flyway.getConfiguration())
