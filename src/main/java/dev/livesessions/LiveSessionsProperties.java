@@ -1,18 +1,19 @@
 package dev.livesessions;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -155,9 +156,9 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      * @param adminUsername a dashboard user with the admin role, created (or given this password) at start
      * @param adminPassword that user's password; at least 12 characters, at most 72 bytes in UTF-8
      */
-    public record Security(@Size(min = 32, max = 200) String adminToken,
+    public record Security(String adminToken,
                            @Pattern(regexp = "[a-z0-9._-]{1,60}") String adminUsername,
-                           @Size(min = 12) @BcryptPassword String adminPassword) {
+                           String adminPassword) {
 
         /**
          * LIVE_SESSIONS_ADMIN_TOKEN set to nothing is no token. Whitespace around the token or the password (the line
@@ -166,6 +167,21 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
         public Security {
             adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken.strip();
             adminPassword = adminPassword == null ? null : adminPassword.strip();
+        }
+
+        // The rules of the token and the password are checked here rather than on the values: Spring Boot's report
+        // of a setting that breaks a rule on its value shows the value, and these are secrets.
+
+        @AssertTrue(message = "the admin token must be 32 to 200 characters")
+        public boolean isAdminTokenOfTheRightLength() {
+            return adminToken == null || adminToken.length() >= 32 && adminToken.length() <= 200;
+        }
+
+        @AssertTrue(message = "the admin password must be at least 12 characters, and at most "
+                              + BcryptPassword.MAX_BYTES + " bytes in UTF-8 (all that bcrypt reads)")
+        public boolean isAdminPasswordOfTheRightLength() {
+            return adminPassword == null || adminPassword.length() >= 12
+                   && adminPassword.getBytes(StandardCharsets.UTF_8).length <= BcryptPassword.MAX_BYTES;
         }
 
         @Override

@@ -83,6 +83,17 @@ class LiveSessionsPropertiesTest {
                 .rootCause().hasMessageContaining("adminToken"));
     }
 
+    /** Spring Boot's report of a setting that breaks a rule shows the value it was given: never a secret's. */
+    @Test
+    void aSecretThatBreaksItsRuleIsNotShownInTheReport() {
+        String shortToken = "a-token-much-too-short";
+        String shortPassword = "pass-word";
+        withSecrets(shortToken, shortPassword).run(context -> assertThat(context).getFailure().rootCause()
+                .hasMessageContaining("the admin token must be 32 to 200 characters")
+                .hasMessageContaining("the admin password must be at least 12 characters")
+                .message().doesNotContain(shortToken).doesNotContain(shortPassword));
+    }
+
     /** So are WhatsApp's app secret and verify token; set to nothing, they are not set. */
     @Test
     void whatsAppsSecretsAreTakenWithoutTheWhitespaceAroundThemAndEmptyIsUnset() {
