@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,10 +36,41 @@ class EmbeddedPostgresConfiguration {
     /** The file zonky locks in the data directory while its PostgreSQL runs. */
     private static final String LOCK_FILE = "epg-lock";
 
+    /**
+     * The data directories of the servers this JVM runs. A second start on one of them is refused without a look at
+     * its lock file: closing any channel to a file drops every lock the JVM holds on it, zonky's included.
+     */
+    private static final Set<Path> IN_USE_HERE = ConcurrentHashMap.newKeySet();
+
+    /** The server, and its data directory, given up when the server stops. */
+    record EmbeddedServer(EmbeddedPostgres postgres, Path dataDirectory) implements AutoCloseable {
+
+        @Override
+        public void close() throws IOException {
+            try {
+                postgres.close();
+            } finally {
+                IN_USE_HERE.remove(dataDirectory);
+            }
+        }
+    }
+
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(LiveSessionsProperties properties) throws IOException {
-        Path dataDirectory = properties.embeddedDatabase().dataDirectory().toAbsolutePath();
+    EmbeddedServer embeddedPostgres(LiveSessionsProperties properties) throws IOException {
+        Path dataDirectory = properties.embeddedDatabase().dataDirectory().toAbsolutePath().normalize();
         Files.createDirectories(dataDirectory);
+        if (!IN_USE_HERE.add(dataDirectory)) {
+            throw inUse(dataDirectory);
+        }
+        try {
+            return new EmbeddedServer(start(dataDirectory, properties), dataDirectory);
+        } catch (IOException | RuntimeException e) {
+            IN_USE_HERE.remove(dataDirectory);
+            throw e;
+        }
+    }
+
+    private static EmbeddedPostgres start(Path dataDirectory, LiveSessionsProperties properties) throws IOException {
         refuseADirectoryInUse(dataDirectory);
         stopServerLeftBehind(dataDirectory);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
@@ -57,9 +90,9 @@ class EmbeddedPostgresConfiguration {
     }
 
     /**
-     * A running instance of the service holds zonky's lock on its data directory ({@value #LOCK_FILE}) as long as its
-     * JVM lives: a second one started there must stop before it takes the first one's PostgreSQL for a server left
-     * behind and shuts it down. (The lock goes with a JVM that dies, kill -9 included.)
+     * A running instance of the service in another JVM holds zonky's lock on its data directory ({@value #LOCK_FILE})
+     * as long as that JVM lives: a second one started there must stop before it takes the first one's PostgreSQL for a
+     * server left behind and shuts it down. (The lock goes with a JVM that dies, kill -9 included.)
      */
     private static void refuseADirectoryInUse(Path dataDirectory) throws IOException {
         Path lock = dataDirectory.resolve(LOCK_FILE);
@@ -111,9 +144,9 @@ class EmbeddedPostgresConfiguration {
 
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
-    HikariDataSource dataSource(EmbeddedPostgres postgres) {
+    HikariDataSource dataSource(EmbeddedServer server) {
         HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        dataSource.setJdbcUrl(server.postgres().getJdbcUrl("postgres", "postgres"));
         dataSource.setUsername("postgres");
         return dataSource;
     }

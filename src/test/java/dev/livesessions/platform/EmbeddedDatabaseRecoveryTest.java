@@ -10,8 +10,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -62,6 +64,48 @@ class EmbeddedDatabaseRecoveryTest {
             if (leftBehind.isPresent()) {
                 leftBehind.get().destroy();
                 leftBehind.get().onExit().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * In one JVM too, and without a look at the lock file: closing a channel to it would drop the JVM's lock, and a
+     * third instance, in another JVM, would then take the running server for one left behind.
+     */
+    @Test
+    void aSecondStartInTheSameJvmStopsAndTheRunningOneKeepsItsLock() throws Exception {
+        String[] onTheDirectory = {"--server.port=0",
+                                   "--live-sessions.embedded-database.data-directory=" + dataDirectory};
+        try (ConfigurableApplicationContext running = new SpringApplicationBuilder(LiveSessionsApplication.class)
+                .run(onTheDirectory)) {
+            assertThatThrownBy(() -> new SpringApplicationBuilder(LiveSessionsApplication.class).run(onTheDirectory))
+                    .rootCause().hasMessageContaining("is in use by a running instance");
+
+            assertThat(running.getBean(JdbcTemplate.class).queryForObject("SELECT 1", Integer.class)).isEqualTo(1);
+            assertThat(lockSeenFromAnotherJvm()).isEqualTo("held");
+        }
+    }
+
+    /** Whether another process finds the data directory's lock held. */
+    private String lockSeenFromAnotherJvm() throws Exception {
+        Process probe = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LockProbe.class.getName(),
+                dataDirectory.resolve("epg-lock").toString())
+                .redirectErrorStream(true).start();
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(probe.getInputStream()))) {
+            String answer = output.readLine();
+            probe.waitFor(30, TimeUnit.SECONDS);
+            return answer;
+        }
+    }
+
+    /** Runs in a JVM of its own: says whether the file's lock is held by another process. */
+    static final class LockProbe {
+
+        public static void main(String[] arguments) throws Exception {
+            try (FileChannel file = FileChannel.open(Path.of(arguments[0]), StandardOpenOption.WRITE)) {
+                System.out.println(file.tryLock() == null ? "held" : "free");
             }
         }
     }
