@@ -21,10 +21,22 @@ async function ensureCsrfToken() {
   copyCsrfToken();
 }
 
+/** Why a login was refused, by the parameter the server sends the page back with. */
+const REFUSALS = {
+  error: 'Wrong username or password',
+  throttled: 'Too many failed logins for this username: try again in a quarter of an hour',
+  busy: 'Too many logins at once: try again in a moment',
+};
+
 function showWhyHere() {
   const params = new URLSearchParams(window.location.search);
-  document.getElementById('login-error').hidden = !params.has('error');
-  document.getElementById('login-message').hidden = !params.has('logout') || params.has('error');
+  const refusal = Object.keys(REFUSALS).find((reason) => params.has(reason));
+  const error = document.getElementById('login-error');
+  error.hidden = !refusal;
+  if (refusal) {
+    error.textContent = REFUSALS[refusal];
+  }
+  document.getElementById('login-message').hidden = !params.has('logout') || Boolean(refusal);
 }
 
 form.addEventListener('submit', () => {

@@ -24,6 +24,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfToken;
@@ -117,7 +118,7 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain securityFilterChain(HttpSecurity http, BootstrapAdmin bootstrap, ApiTokens tokens,
-                                            Revocations revocations, ObjectMapper json,
+                                            Revocations revocations, LoginAttempts logins, ObjectMapper json,
                                             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver apiErrors)
             throws Exception {
         SecurityProblems problems = new SecurityProblems(json);
@@ -137,6 +138,7 @@ class SecurityConfiguration {
             .addFilterBefore(new ApiTokenFilter(bootstrap, tokens, problems, apiErrors), BasicAuthenticationFilter.class)
             .formLogin(form -> form.loginPage("/login.html").loginProcessingUrl("/login")
                                    .defaultSuccessUrl("/", true).failureUrl("/login.html?error"))
+            .addFilterBefore(logins.filter(), UsernamePasswordAuthenticationFilter.class)
             .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login.html?logout"))
             .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                               .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())

@@ -205,21 +205,50 @@ class AccessMatrixIntegrationTest {
         return username;
     }
 
+    /**
+     * A username's password cannot be guessed: after its failures its logins are refused for a while, with the right
+     * password too, while others log in as usual.
+     */
+    @Test
+    void aUsernameThatFailedTooOftenIsRefusedEvenWithItsPassword() throws Exception {
+        String guessed = aStreamerOfTenantA();
+        String other = aStreamerOfTenantA();
+        HttpClient browser = onTheLoginPage();
+
+        for (int i = 0; i < LoginAttempts.MOST_FAILURES; i++) {
+            assertThat(logIn(browser, guessed.toUpperCase(), "not-the-password-" + i)).endsWith("/login.html?error");
+        }
+
+        assertThat(logIn(browser, guessed, "a-long-enough-password")).endsWith("/login.html?throttled");
+        assertThat(logIn(browser, other, "a-long-enough-password")).endsWith("/");
+    }
+
     /** @return a browser logged in to the dashboard as {@code username}, through the login page */
     private HttpClient loggedIn(String username) throws Exception {
+        HttpClient browser = onTheLoginPage();
+        assertThat(logIn(browser, username, "a-long-enough-password")).endsWith("/");
+        return browser;
+    }
+
+    /** @return a browser that opened the login page, and holds the CSRF token it sets */
+    private HttpClient onTheLoginPage() throws Exception {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         HttpResponse<String> loginPage = browser.send(HttpRequest.newBuilder(URI.create(url("/login.html"))).build(),
                                                       HttpResponse.BodyHandlers.ofString());
         assertThat(loginPage.statusCode()).isEqualTo(200);
+        return browser;
+    }
+
+    /** @return where the login sends the browser */
+    private String logIn(HttpClient browser, String username, String password) throws Exception {
         String xsrf = ((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore().getCookies().stream()
                 .filter(cookie -> cookie.getName().equals("XSRF-TOKEN")).findFirst().orElseThrow().getValue();
         HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(url("/login")))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + username
-                                                          + "&password=a-long-enough-password&_csrf=" + xsrf))
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + username + "&password=" + password
+                                                          + "&_csrf=" + xsrf))
                 .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).endsWith("/"));
-        return browser;
+        return login.headers().firstValue("Location").orElseThrow();
     }
 
     private String url(String path) {

@@ -1,0 +1,97 @@
+package dev.livesessions.security;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent;
+import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the dashboard's login allows. A username that failed {@value #MOST_FAILURES} times is refused until
+ * {@code PAUSE} has passed without a failure, so its password cannot be guessed; and one password is checked at a
+ * time, so that a flood of logins (each costs a bcrypt hash, tens of milliseconds of a core, also for a username no
+ * account has) cannot take the cores the webhooks need. API tokens are not affected.
+ */
+@Component
+class LoginAttempts {
+
+    static final int MOST_FAILURES = 10;
+    static final Duration PAUSE = Duration.ofMinutes(15);
+    /** How long a login waits for another one's check before it is turned away. */
+    private static final Duration WAIT_AT_MOST = Duration.ofSeconds(5);
+
+    private final Cache<String, Integer> failures = Caffeine.newBuilder()
+                                                            .expireAfterWrite(PAUSE)
+                                                            .maximumSize(100_000)
+                                                            .build();
+    private final Semaphore checking = new Semaphore(1);
+
+    @EventListener
+    void failed(AuthenticationFailureBadCredentialsEvent event) {
+        failures.asMap().merge(key(event.getAuthentication().getName()), 1, Integer::sum);
+    }
+
+    @EventListener
+    void succeeded(AuthenticationSuccessEvent event) {
+        failures.invalidate(key(event.getAuthentication().getName()));
+    }
+
+    /**
+     * The filter in front of the login: a refused login goes back to the login page, which says why
+     * ({@code ?throttled}, {@code ?busy}), as a failed one does.
+     */
+    OncePerRequestFilter filter() {
+        RequestMatcher login = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/login");
+        return new OncePerRequestFilter() {
+            @Override
+            protected boolean shouldNotFilter(HttpServletRequest request) {
+                return !login.matches(request);
+            }
+
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                                            FilterChain chain) throws ServletException, IOException {
+                String username = request.getParameter("username");
+                if (username != null && failures.asMap().getOrDefault(key(username), 0) >= MOST_FAILURES) {
+                    response.sendRedirect(request.getContextPath() + "/login.html?throttled");
+                    return;
+                }
+                boolean turn;
+                try {
+                    turn = checking.tryAcquire(WAIT_AT_MOST.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    turn = false;
+                }
+                if (!turn) {
+                    response.sendRedirect(request.getContextPath() + "/login.html?busy");
+                    return;
+                }
+                try {
+                    chain.doFilter(request, response);
+                } finally {
+                    checking.release();
+                }
+            }
+        };
+    }
+
+    private static String key(String username) {
+        return username.strip().toLowerCase(Locale.ROOT);
+    }
+}
