@@ -24,6 +24,10 @@ BEGIN
                WHERE version = '19' AND checksum = 2026193509) THEN
         ALTER TABLE "${flyway:defaultSchema}".cleanup_run ALTER COLUMN tenants_own_delays DROP NOT NULL,
                                                           ALTER COLUMN tenants_own_delays DROP DEFAULT;
+        -- The runs stored before V19 cannot tell, as V19 now says; the first V19 wrote false for them.
+        UPDATE "${flyway:defaultSchema}".cleanup_run SET tenants_own_delays = NULL
+        WHERE requested_at < (SELECT installed_on FROM "${flyway:defaultSchema}"."${flyway:table}"
+                              WHERE version = '19');
         UPDATE "${flyway:defaultSchema}"."${flyway:table}" SET checksum = 1076999759
         WHERE version = '19' AND checksum = 2026193509;
     END IF;

@@ -1,7 +1,9 @@
 package dev.livesessions.session;
 
+import com.github.kagkarlsson.scheduler.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -14,9 +16,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Deadlines run only while every handler of their events is there. When the service stops, Axon detaches its
  * subscribing processors (the one-active-session guard, the archive notices) long before db-scheduler stops, which
  * is last, when its bean is destroyed: a closure run in between would be stored without the guard learning of it, and
- * the tenant could open no session again. This lifecycle stops before Axon: from then on a deadline that falls due
- * fails, and is tried again by the next node to start or by another node ({@link DeadlineRetries}); the stop waits
- * for the deadlines running.
+ * the tenant could open no session again. This lifecycle stops before Axon: it pauses db-scheduler, so that this
+ * node picks no more deadlines and leaves them to the others; a deadline it had picked already fails, and is tried
+ * again by the next node to start or by another node ({@link DeadlineRetries}); the stop waits for the deadlines
+ * running.
  */
 @Component
 class DeadlinesWhileRunning implements SmartLifecycle {
@@ -27,7 +30,13 @@ class DeadlinesWhileRunning implements SmartLifecycle {
 
     /** Held (shared) by each deadline while it runs, taken whole by the stop. */
     private final ReadWriteLock running = new ReentrantReadWriteLock();
+    /** Looked up when needed: the scheduler is built with the deadline task, which needs this. */
+    private final ObjectProvider<Scheduler> scheduler;
     private volatile boolean open;
+
+    DeadlinesWhileRunning(ObjectProvider<Scheduler> scheduler) {
+        this.scheduler = scheduler;
+    }
 
     /** The service is stopping: the deadline is left for later, where it is run whole. */
     static class StoppingException extends IllegalStateException {
@@ -59,10 +68,13 @@ class DeadlinesWhileRunning implements SmartLifecycle {
     @Override
     public void start() {
         open = true;
+        // Started by db-scheduler once the context is ready; this undoes a pause of a stop before.
+        scheduler.ifAvailable(Scheduler::resume);
     }
 
     @Override
     public void stop() {
+        scheduler.ifAvailable(Scheduler::pause);
         open = false;
         try {
             if (running.writeLock().tryLock(RUNNING_AT_MOST.toSeconds(), TimeUnit.SECONDS)) {

@@ -122,7 +122,7 @@ class SessionConfiguration {
     }
 
     /**
-     * Axon's deadline task, with two changes.
+     * Axon's deadline task, with three changes.
      * <ul>
      * <li>A deadline reads its session from the store, not from this node's cache. The deadline store is shared by
      * the nodes, and another node may have changed the session since this node cached it (ADR 16): a copy that still

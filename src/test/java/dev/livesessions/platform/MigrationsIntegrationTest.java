@@ -66,6 +66,12 @@ class MigrationsIntegrationTest {
                          + "ALTER COLUMN tenants_own_delays SET NOT NULL");
             jdbc.update("UPDATE migrations_before_edits.flyway_schema_history SET checksum = CASE version "
                         + "WHEN '18' THEN 1075511048 ELSE 2026193509 END WHERE version IN ('18', '19')");
+            // A run stored before V19, which the first V19 said asked for one delay for all, and one stored after.
+            jdbc.update("INSERT INTO migrations_before_edits.cleanup_run (id, requested_at, progressed_at, actor, "
+                        + "inactive_hours, delete_days, dry_run, status, total, processed, closed, archived, "
+                        + "unchanged, failed, tenants_own_delays) SELECT gen_random_uuid(), at, at, 'admin', 24, 30, "
+                        + "false, 'SUCCEEDED', 0, 0, 0, 0, 0, 0, own FROM (VALUES (now() - interval '1 day', false), "
+                        + "(now() + interval '1 minute', true)) AS runs (at, own)");
 
             edited.migrate();
 
@@ -73,6 +79,9 @@ class MigrationsIntegrationTest {
                     + "'-') FROM information_schema.columns WHERE table_schema = 'migrations_before_edits' AND "
                     + "table_name = 'cleanup_run' AND column_name IN ('progressed_at', 'tenants_own_delays')",
                     String.class)).containsExactlyInAnyOrder("progressed_at NO now()", "tenants_own_delays YES -");
+            assertThat(jdbc.queryForList("SELECT coalesce(tenants_own_delays::text, 'unknown') FROM "
+                    + "migrations_before_edits.cleanup_run ORDER BY requested_at", String.class))
+                    .containsExactly("unknown", "true");
         } finally {
             jdbc.execute("DROP SCHEMA IF EXISTS migrations_before_edits CASCADE");
         }

@@ -1,11 +1,14 @@
 package dev.livesessions.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
 import dev.livesessions.api.ArchiveScheduled;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.dbscheduler.DbSchedulerBinaryDeadlineDetails;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.modelling.command.AggregateScopeDescriptor;
@@ -13,6 +16,7 @@ import org.axonframework.spring.config.SpringAxonConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -24,6 +28,7 @@ import java.util.Map;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Closure by the persistent deadline manager (db-scheduler on PostgreSQL), in real time with short windows. */
@@ -47,6 +52,9 @@ class DeadlineIntegrationTest {
     DeadlinesWhileRunning deadlinesWhileRunning;
     @Autowired
     SpringAxonConfiguration axon;
+    @Autowired
+    @Qualifier("deadlineDetailsTask")
+    Task<DbSchedulerBinaryDeadlineDetails> deadlineTask;
 
     private Http http;
 
@@ -63,6 +71,13 @@ class DeadlineIntegrationTest {
     void deadlinesStopBeforeAxonDetachesTheHandlersOfTheirEvents() {
         assertThat(deadlinesWhileRunning.getPhase()).isGreaterThan(axon.getPhase());
         assertThat(deadlinesWhileRunning.isRunning()).isTrue();
+        deadlinesWhileRunning.stop();
+        try {
+            assertThatThrownBy(() -> deadlineTask.execute(new TaskInstance<>(deadlineTask.getName(), "due"), null))
+                    .isInstanceOf(DeadlinesWhileRunning.StoppingException.class);
+        } finally {
+            deadlinesWhileRunning.start();
+        }
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.livesessions.session;
 
+import com.github.kagkarlsson.scheduler.Scheduler;
 import dev.livesessions.session.DeadlinesWhileRunning.StoppingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +17,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(10)
 class DeadlinesWhileRunningTest {
 
-    private final DeadlinesWhileRunning deadlines = new DeadlinesWhileRunning();
+    /** Without a scheduler to pause: the deadlines' gate alone. */
+    private final DeadlinesWhileRunning deadlines = new DeadlinesWhileRunning(new StaticListableBeanFactory()
+            .getBeanProvider(Scheduler.class));
 
     @Test
     void aDeadlineRunsWhileTheServiceRunsAndIsLeftForLaterOnceItStops() {
@@ -44,12 +48,17 @@ class DeadlinesWhileRunningTest {
         }));
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
 
-        CompletableFuture<Void> stop = CompletableFuture.runAsync(deadlines::stop);
+        CountDownLatch stopping = new CountDownLatch(1);
+        CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> {
+            stopping.countDown();
+            deadlines.stop();
+        });
+        assertThat(stopping.await(5, TimeUnit.SECONDS)).isTrue();
         Thread.sleep(300);
         assertThat(stop).isNotDone();
         finish.countDown();
 
         stop.get(5, TimeUnit.SECONDS);
-        assertThat(deadline).isDone();
+        deadline.get(5, TimeUnit.SECONDS);
     }
 }
