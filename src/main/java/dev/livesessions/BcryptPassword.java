@@ -39,9 +39,14 @@ public @interface BcryptPassword {
 
     class Check implements ConstraintValidator<BcryptPassword, String> {
 
+        /** Whether bcrypt reads the whole of the password. */
+        public static boolean readWhole(String password) {
+            return password.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES;
+        }
+
         @Override
         public boolean isValid(String password, ConstraintValidatorContext context) {
-            return password == null || password.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES;
+            return password == null || readWhole(password);
         }
     }
 }

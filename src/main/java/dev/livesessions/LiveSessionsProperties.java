@@ -13,7 +13,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -136,8 +135,8 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
          * or handshake could match it.
          */
         public WhatsApp {
-            appSecret = appSecret == null || appSecret.isBlank() ? null : appSecret.strip();
-            verifyToken = verifyToken == null || verifyToken.isBlank() ? null : verifyToken.strip();
+            appSecret = secret(appSecret);
+            verifyToken = secret(verifyToken);
         }
 
         @Override
@@ -165,7 +164,7 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
          * break at the end of a secret's file) is dropped: a caller could never send it.
          */
         public Security {
-            adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken.strip();
+            adminToken = secret(adminToken);
             adminPassword = adminPassword == null ? null : adminPassword.strip();
         }
 
@@ -180,8 +179,8 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
         @AssertTrue(message = "the admin password must be at least 12 characters, and at most "
                               + BcryptPassword.MAX_BYTES + " bytes in UTF-8 (all that bcrypt reads)")
         public boolean isAdminPasswordOfTheRightLength() {
-            return adminPassword == null || adminPassword.length() >= 12
-                   && adminPassword.getBytes(StandardCharsets.UTF_8).length <= BcryptPassword.MAX_BYTES;
+            return adminPassword == null
+                   || adminPassword.length() >= 12 && BcryptPassword.Check.readWhole(adminPassword);
         }
 
         @Override
@@ -203,5 +202,13 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      */
     public record EmbeddedDatabase(@NotNull @DefaultValue("data/postgres") Path dataDirectory,
                                    @Min(0) @Max(65535) @DefaultValue("0") int port) {
+    }
+
+    /**
+     * A secret as a setting gives it: set to nothing, it is not set; the whitespace around it (the line break at the
+     * end of a secret's file) is dropped, as no caller could send it.
+     */
+    private static String secret(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 }

@@ -99,8 +99,7 @@ public final class NestedRepetition {
 
     /** How many times a repetition requires what it repeats: {@code n} of {@code {n,m}}, none for {@code *}. */
     private static long required(String repetition) {
-        return repetition.startsWith("{")
-                ? Long.parseLong(repetition.substring(1, repetition.length() - 1).split(",", -1)[0]) : 0;
+        return repetition.startsWith("{") ? Long.parseLong(bounds(repetition)[0]) : 0;
     }
 
     /** Whether a repetition ({@code *}, {@code +}, {@code ?}, {@code {n}}, {@code {n,}}, {@code {n,m}}) allows two. */
@@ -108,9 +107,14 @@ public final class NestedRepetition {
         if (!repetition.startsWith("{")) {
             return !repetition.equals("?");
         }
-        String[] bounds = repetition.substring(1, repetition.length() - 1).split(",", -1);
+        String[] bounds = bounds(repetition);
         String most = bounds.length == 1 ? bounds[0] : bounds[1];
         return most.isEmpty() || Long.parseLong(most) > 1;
+    }
+
+    /** The bounds written between the braces of a repetition: {@code {n}}, {@code {n,}} or {@code {n,m}}. */
+    private static String[] bounds(String repetition) {
+        return repetition.substring(1, repetition.length() - 1).split(",", -1);
     }
 
     /**

@@ -61,9 +61,7 @@ export async function openSession(sessionId) {
   document.getElementById('detail-title').focus({ preventScroll: true });
   try {
     const session = await api(`/api/sessions/${segment(sessionId)}`);
-    // The latest events only, as far as the view knows them (the stream may have more, which come too).
-    const after = showsAll() ? -1 : Math.max(-1, session.lastEventSequence - SHOWN_AT_FIRST);
-    const events = await api(`/api/sessions/${segment(sessionId)}/events?afterSequence=${after}`);
+    const events = await api(`/api/sessions/${segment(sessionId)}/events?afterSequence=${readFrom(session)}`);
     if (load === loadCounter) {
       renderSession(session);
       showTimeline(sessionId, events);
@@ -147,9 +145,9 @@ async function reloadTimeline(whole = false) {
   const sessionId = state.selectedId;
   const shown = timelineOf === sessionId && !whole ? shownEvents() : null;
   let after = shown && shown.length > 0 ? shown[shown.length - 1].sequence : -1;
-  if (!whole && !showsAll() && current?.sessionId === sessionId) {
+  if (!whole && current?.sessionId === sessionId) {
     // After a gap (a laptop asleep, the stream lost) no more than the latest events are read again.
-    after = Math.max(after, current.lastEventSequence - SHOWN_AT_FIRST);
+    after = Math.max(after, readFrom(current));
   }
   timelineLoading = true;
   try {
@@ -169,6 +167,14 @@ async function reloadTimeline(whole = false) {
       reloadTimeline(again);
     }
   }
+}
+
+/**
+ * The sequence after which the timeline reads a session's events: only the latest, as far as its view knows them (the
+ * stream may have more, which come too), unless every event was asked for.
+ */
+function readFrom(session) {
+  return showsAll() ? -1 : Math.max(-1, session.lastEventSequence - SHOWN_AT_FIRST);
 }
 
 function showTimeline(sessionId, events) {

@@ -47,8 +47,11 @@ public final class Senders {
             return linkedId.group(1) + "@lid";
         }
         String number = WHATSAPP_SPELLING.matcher(trimmed).replaceAll("");
-        if (looksLikePhone(number) && digitsOf(number).length() >= SHORTEST_NUMBER) {
-            return digitsOf(number);
+        if (looksLikePhone(number)) {
+            String digits = digitsOf(number);
+            if (digits.length() >= SHORTEST_NUMBER) {
+                return digits;
+            }
         }
         String handle = trimmed.startsWith("@") ? trimmed : "@" + trimmed;
         return handle.toLowerCase(Locale.ROOT);
