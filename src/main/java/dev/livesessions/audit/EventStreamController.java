@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.livesessions.security.Caller;
+import dev.livesessions.security.Revocations;
 import dev.livesessions.tenant.TenantDirectory;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /** The event stream for auditors: one session's complete stream, or a tenant's events over a time range. */
 @RestController
@@ -42,11 +44,13 @@ class EventStreamController {
 
     private final StoredEvents events;
     private final TenantDirectory tenants;
+    private final Revocations revocations;
     private final ObjectMapper json;
 
-    EventStreamController(StoredEvents events, TenantDirectory tenants, ObjectMapper json) {
+    EventStreamController(StoredEvents events, TenantDirectory tenants, Revocations revocations, ObjectMapper json) {
         this.events = events;
         this.tenants = tenants;
+        this.revocations = revocations;
         this.json = json.copy().disable(SerializationFeature.INDENT_OUTPUT)
                         .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     }
@@ -67,9 +71,10 @@ class EventStreamController {
         }
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         JsonGenerator array = json.getFactory().createGenerator(response.getOutputStream());
+        BooleanSupplier stillAllowed = revocations.stillAllowedForThisRequest();
         writeToTheEnd(response, () -> {
             array.writeStartArray();
-            events.ofSession(sessionId, afterSequence, event -> write(array, event));
+            events.ofSession(sessionId, afterSequence, stillAllowed, event -> write(array, event));
             array.writeEndArray();
             array.flush();
         });
@@ -97,7 +102,9 @@ class EventStreamController {
         response.setContentType(NDJSON.toString());
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + tenantId + "-events.ndjson\"");
         OutputStream out = response.getOutputStream();
-        writeToTheEnd(response, () -> events.ofTenant(tenantId, start, end, event -> writeLine(out, event)));
+        BooleanSupplier stillAllowed = revocations.stillAllowedForThisRequest();
+        writeToTheEnd(response,
+                      () -> events.ofTenant(tenantId, start, end, stillAllowed, event -> writeLine(out, event)));
     }
 
     /**
@@ -115,13 +122,21 @@ class EventStreamController {
      * ordinary error answer: the events written so far and their content headers are dropped, the other headers (the
      * correlation id, cookies) kept. After, the answer is broken off: the container closes the connection without
      * ending it, so that no client takes part of the events for all of them. A client that went away only stops the
-     * writing.
+     * writing. A caller revoked or disabled while the answer is written gets no further event: a 401 if none went out
+     * yet, an answer broken off otherwise.
      */
     private static void writeToTheEnd(HttpServletResponse response, Writing writing) throws IOException {
         try {
             writing.write();
         } catch (UncheckedIOException clientGone) {
             throw clientGone.getCause();
+        } catch (StoredEvents.AccessRevoked revoked) {
+            if (!response.isCommitted()) {
+                dropTheEvents(response);
+                throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, revoked.getMessage());
+            }
+            logger.info("The caller was revoked while its events were being written; breaking the answer off");
+            throw new BrokenOff();
         } catch (RuntimeException failure) {
             if (!response.isCommitted()) {
                 dropTheEvents(response);

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.ToLongFunction;
@@ -21,7 +22,9 @@ import java.util.function.ToLongFunction;
  * Reads events straight from the event store's table, as stored: an audit shows what was written, in the revision it
  * was written in, before any upcaster. Events are read a page at a time, each page by a statement of its own, after
  * the last event of the page before: a long stream never sits in memory, and no connection or transaction is held
- * while the reader (a client downloading an export, however slowly) takes a page.
+ * while the reader (a client downloading an export, however slowly) takes a page. Before each page, the reader's
+ * caller is asked whether it may still read: a token revoked or a user disabled while a long export runs gets no
+ * further page.
  */
 @Component
 class StoredEvents {
@@ -54,10 +57,15 @@ class StoredEvents {
                 sessionId));
     }
 
-    /** The session's stream, in order, from the event after {@code afterSequence} (-1 for the whole stream). */
-    void ofSession(String sessionId, long afterSequence, Consumer<StoredEvent> reader) {
+    /**
+     * The session's stream, in order, from the event after {@code afterSequence} (-1 for the whole stream).
+     *
+     * @throws AccessRevoked when {@code stillAllowed} says no before a page
+     */
+    void ofSession(String sessionId, long afterSequence, BooleanSupplier stillAllowed, Consumer<StoredEvent> reader) {
         inPages(COLUMNS + "WHERE aggregate_identifier = ? AND sequence_number > ? ORDER BY sequence_number LIMIT ?",
-                after -> new Object[] {sessionId, after, PAGE}, afterSequence, StoredEvent::sequence, reader);
+                after -> new Object[] {sessionId, after, PAGE}, afterSequence, StoredEvent::sequence, stillAllowed,
+                reader);
     }
 
     /**
@@ -70,8 +78,10 @@ class StoredEvents {
      * LIKE wildcard.
      *
      * @throws CannotAcquireLockException when a transaction writing events does not end within {@link #SETTLE_TIMEOUT}
+     * @throws AccessRevoked when {@code stillAllowed} says no before a page
      */
-    void ofTenant(String tenantId, Instant from, Instant to, Consumer<StoredEvent> reader) {
+    void ofTenant(String tenantId, Instant from, Instant to, BooleanSupplier stillAllowed,
+                  Consumer<StoredEvent> reader) {
         long last = lastSettledIndex();
         String sessions = tenantId + ".%";
         String start = DateTimeUtils.formatInstant(from);
@@ -79,7 +89,7 @@ class StoredEvents {
         inPages(COLUMNS + "WHERE aggregate_identifier LIKE ? AND time_stamp >= ? AND time_stamp < ? "
                         + "AND global_index > ? AND global_index <= ? ORDER BY global_index LIMIT ?",
                 after -> new Object[] {sessions, start, end, after, last, PAGE}, -1, StoredEvent::globalIndex,
-                reader);
+                stillAllowed, reader);
     }
 
     /**
@@ -116,13 +126,17 @@ class StoredEvents {
 
     /**
      * Runs {@code query} for the page after {@code start}, hands its events to the reader, and goes on after the last
-     * one's {@code key} until a page comes back short.
+     * one's {@code key} until a page comes back short, as long as {@code stillAllowed} says yes before each page.
      */
     private void inPages(String query, LongFunction<Object[]> parametersAfter, long start,
-                         ToLongFunction<StoredEvent> key, Consumer<StoredEvent> reader) {
+                         ToLongFunction<StoredEvent> key, BooleanSupplier stillAllowed,
+                         Consumer<StoredEvent> reader) {
         long after = start;
         List<StoredEvent> page;
         do {
+            if (!stillAllowed.getAsBoolean()) {
+                throw new AccessRevoked();
+            }
             page = jdbc.query(query, (row, number) -> read(row), parametersAfter.apply(after));
             page.forEach(reader);
             if (!page.isEmpty()) {
@@ -148,6 +162,13 @@ class StoredEvents {
             return json.readTree(stored);
         } catch (IOException e) {
             throw new IllegalStateException("A stored event is not JSON", e);
+        }
+    }
+
+    /** The caller of a stream being read was revoked (a token) or disabled (a user) since it began. */
+    static final class AccessRevoked extends RuntimeException {
+        AccessRevoked() {
+            super("The caller may no longer read these events", null, false, false);
         }
     }
 }

@@ -15,6 +15,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 import static dev.livesessions.Http.uniqueTenant;
@@ -218,7 +221,7 @@ class EventStreamIntegrationTest {
         storeEventsOfNoKnownType(sessionId, 0, StoredEvents.PAGE + 10);
         try {
             List<Long> exported = new ArrayList<>();
-            events.ofTenant(tenant, Instant.EPOCH, Instant.now().plusSeconds(60), event -> {
+            events.ofTenant(tenant, Instant.EPOCH, Instant.now().plusSeconds(60), () -> true, event -> {
                 if (exported.isEmpty()) {
                     storeEventsOfNoKnownType(sessionId, StoredEvents.PAGE + 10, 1);
                 }
@@ -227,6 +230,47 @@ class EventStreamIntegrationTest {
 
             assertThat(exported).containsExactlyElementsOf(sequences(0, StoredEvents.PAGE + 10));
             assertThat(export("")).hasSize(StoredEvents.PAGE + 11);
+        } finally {
+            forgetEventsOf(sessionId);
+        }
+    }
+
+    /** A token revoked while its export waits for the writers gets no event: the revocation holds from then on. */
+    @Test
+    void anExportWhoseTokenIsRevokedBeforeItsFirstEventGetsNone() throws Exception {
+        JsonNode token = http.post("/api/tokens", Map.of("name", "auditor", "role", "VIEWER", "tenantId", tenant))
+                              .body();
+        Http auditor = new Http(port, token.get("token").asText());
+        try (SlowWriter slowWriter = new SlowWriter(tenant + ".1")) {
+            Timestamp beforeTheExport = jdbc.queryForObject("SELECT now()", Timestamp.class);
+            CompletableFuture<Http.Response> export =
+                    CompletableFuture.supplyAsync(() -> auditor.get("/api/events/export?tenantId=" + tenant));
+            awaitAnExportWaitingForTheWriters(beforeTheExport);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(
+                    "http://localhost:" + port + "/api/tokens/" + token.get("id").asText())).DELETE()).status())
+                    .isEqualTo(204);
+            slowWriter.commit();
+
+            Http.Response refused = export.get(10, TimeUnit.SECONDS);
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.text()).doesNotContain("\"sequence\"");
+            assertThat(refused.headers().firstValue("Content-Disposition")).isEmpty();
+        }
+    }
+
+    /** A caller revoked while its stream is read gets the pages read before, and no further one. */
+    @Test
+    void aCallerRevokedBetweenTwoPagesGetsNoFurtherPage() {
+        String sessionId = tenant + ".1";
+        storeEventsOfNoKnownType(sessionId, 0, StoredEvents.PAGE + 10);
+        try {
+            AtomicInteger asked = new AtomicInteger();
+            List<Long> read = new ArrayList<>();
+
+            assertThatThrownBy(() -> events.ofSession(sessionId, -1, () -> asked.incrementAndGet() == 1,
+                                                      event -> read.add(event.sequence())))
+                    .isInstanceOf(StoredEvents.AccessRevoked.class);
+            assertThat(read).containsExactlyElementsOf(sequences(0, StoredEvents.PAGE));
         } finally {
             forgetEventsOf(sessionId);
         }
