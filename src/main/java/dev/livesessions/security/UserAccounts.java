@@ -25,9 +25,8 @@ class UserAccounts implements UserDetailsService {
                     String createdBy) {
     }
 
-    /** A logged-in user, as Spring Security keeps it in the session. */
-    record Account(String username, String passwordHash, Role role, String tenantId, boolean enabled)
-            implements UserDetails {
+    /** A logged-in user, as Spring Security keeps it in the session: only an enabled account ever logs in. */
+    record Account(String username, String passwordHash, Role role, String tenantId) implements UserDetails {
 
         Caller caller() {
             return new Caller("user:" + username, role, tenantId);
@@ -46,11 +45,6 @@ class UserAccounts implements UserDetailsService {
         @Override
         public String getUsername() {
             return username;
-        }
-
-        @Override
-        public boolean isEnabled() {
-            return enabled;
         }
 
         @Override
@@ -78,12 +72,18 @@ class UserAccounts implements UserDetailsService {
                    .stream().findFirst().orElse(false);
     }
 
+    /**
+     * A disabled user is not found, as an unknown username is not: its login then costs the same bcrypt hash as an
+     * unknown one's (Spring Security hashes the password given against a made-up one), and its failures count
+     * against the username in the same way, so that neither time nor the limit of failures tells the one from the
+     * other. Spring Security would refuse a disabled account before checking its password.
+     */
     @Override
     public UserDetails loadUserByUsername(String username) {
-        return jdbc.query("SELECT username, password_hash, role, tenant_id, enabled FROM user_account "
-                          + "WHERE username = ?",
+        return jdbc.query("SELECT username, password_hash, role, tenant_id FROM user_account "
+                          + "WHERE username = ? AND enabled",
                           (row, i) -> new Account(row.getString(1), row.getString(2), Role.valueOf(row.getString(3)),
-                                                  row.getString(4), row.getBoolean(5)),
+                                                  row.getString(4)),
                           username)
                    .stream().findFirst()
                    .orElseThrow(() -> new UsernameNotFoundException("No user " + username));

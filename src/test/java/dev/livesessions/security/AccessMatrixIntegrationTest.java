@@ -223,6 +223,24 @@ class AccessMatrixIntegrationTest {
         assertThat(logIn(browser, other, "a-long-enough-password")).endsWith("/");
     }
 
+    /**
+     * A disabled user's username is refused like one no account has: with its own password, and, after as many
+     * failures, for a while. Nothing tells that the account exists.
+     */
+    @Test
+    void aDisabledUsersLoginsFailAndCountLikeAnUnknownUsernames() throws Exception {
+        String disabled = aStreamerOfTenantA();
+        assertThat(callers.get("admin").send(HttpRequest.newBuilder(URI.create(url("/api/users/" + disabled)))
+                                                        .DELETE()).status()).isEqualTo(204);
+        HttpClient browser = onTheLoginPage();
+
+        for (int i = 0; i < LoginAttempts.MOST_FAILURES; i++) {
+            assertThat(logIn(browser, disabled, "a-long-enough-password")).endsWith("/login.html?error");
+        }
+
+        assertThat(logIn(browser, disabled, "a-long-enough-password")).endsWith("/login.html?throttled");
+    }
+
     /** @return a browser logged in to the dashboard as {@code username}, through the login page */
     private HttpClient loggedIn(String username) throws Exception {
         HttpClient browser = onTheLoginPage();
