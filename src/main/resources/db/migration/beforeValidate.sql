@@ -7,6 +7,8 @@
 -- V1: its comments reworded (2026-11-24); the schema is the same.
 -- V18: a default for progressed_at added (2026-12-05), for the nodes of the version before during an upgrade.
 -- V19: tenants_own_delays made nullable without a default (2026-12-06), so that runs stored before match either way.
+-- V20: digits alone made a phone number from 7 of them only (2026-12-06); the first V20 left shorter ones without
+--      the '@' every handle now has.
 DO $$
 BEGIN
     IF to_regclass('"${flyway:defaultSchema}"."${flyway:table}"') IS NULL THEN
@@ -30,6 +32,12 @@ BEGIN
                               WHERE version = '19');
         UPDATE "${flyway:defaultSchema}"."${flyway:table}" SET checksum = 1076999759
         WHERE version = '19' AND checksum = 2026193509;
+    END IF;
+    IF EXISTS (SELECT 1 FROM "${flyway:defaultSchema}"."${flyway:table}"
+               WHERE version = '20' AND checksum = -26978657) THEN
+        UPDATE "${flyway:defaultSchema}".tenant_seller SET sender = '@' || sender WHERE sender ~ '^[0-9]{1,6}$';
+        UPDATE "${flyway:defaultSchema}"."${flyway:table}" SET checksum = -1381963097
+        WHERE version = '20' AND checksum = -26978657;
     END IF;
 END
 $$;

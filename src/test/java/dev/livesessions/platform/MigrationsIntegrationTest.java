@@ -53,9 +53,9 @@ class MigrationsIntegrationTest {
         }
     }
 
-    /** V18 and V19 were edited after builds had applied them; a database those builds migrated still starts. */
+    /** V18, V19 and V20 were edited after builds had applied them; a database those builds migrated still starts. */
     @Test
-    void aDatabaseMigratedBeforeV18AndV19WereEditedStillStartsWithTheirSchema() {
+    void aDatabaseMigratedBeforeV18ToV20WereEditedStillStartsWithTheirSchemaAndRows() {
         Flyway edited = Flyway.configure().configuration(flyway.getConfiguration())
                               .schemas("migrations_before_edits").load();
         try {
@@ -65,13 +65,19 @@ class MigrationsIntegrationTest {
                          + "ALTER COLUMN tenants_own_delays SET DEFAULT false, "
                          + "ALTER COLUMN tenants_own_delays SET NOT NULL");
             jdbc.update("UPDATE migrations_before_edits.flyway_schema_history SET checksum = CASE version "
-                        + "WHEN '18' THEN 1075511048 ELSE 2026193509 END WHERE version IN ('18', '19')");
+                        + "WHEN '18' THEN 1075511048 WHEN '19' THEN 2026193509 ELSE -26978657 END "
+                        + "WHERE version IN ('18', '19', '20')");
             // A run stored before V19, which the first V19 said asked for one delay for all, and one stored after.
             jdbc.update("INSERT INTO migrations_before_edits.cleanup_run (id, requested_at, progressed_at, actor, "
                         + "inactive_hours, delete_days, dry_run, status, total, processed, closed, archived, "
                         + "unchanged, failed, tenants_own_delays) SELECT gen_random_uuid(), at, at, 'admin', 24, 30, "
                         + "false, 'SUCCEEDED', 0, 0, 0, 0, 0, 0, own FROM (VALUES (now() - interval '1 day', false), "
                         + "(now() + interval '1 minute', true)) AS runs (at, own)");
+            // Sellers as the first V20 left them: digits alone were all phone numbers.
+            jdbc.update("INSERT INTO migrations_before_edits.tenant (id, name, created_at, updated_at, version) "
+                        + "VALUES ('shop', 'Shop', now(), now(), 0)");
+            jdbc.update("INSERT INTO migrations_before_edits.tenant_seller (tenant_id, sender) "
+                        + "VALUES ('shop', '1234'), ('shop', '33612345678'), ('shop', '@shop.owner')");
 
             edited.migrate();
 
@@ -82,6 +88,8 @@ class MigrationsIntegrationTest {
             assertThat(jdbc.queryForList("SELECT coalesce(tenants_own_delays::text, 'unknown') FROM "
                     + "migrations_before_edits.cleanup_run ORDER BY requested_at", String.class))
                     .containsExactly("unknown", "true");
+            assertThat(jdbc.queryForList("SELECT sender FROM migrations_before_edits.tenant_seller", String.class))
+                    .containsExactlyInAnyOrder("@1234", "33612345678", "@shop.owner");
         } finally {
             jdbc.execute("DROP SCHEMA IF EXISTS migrations_before_edits CASCADE");
         }
