@@ -94,7 +94,7 @@ public final class Senders {
      * Why a seller as registered could never match a sender, or null when it can: a phone number must be in
      * international format (providers report {@code 33612345678}, never the national {@code 06 12 34 56 78}) with 7
      * to 15 digits, a WhatsApp linked id is digits then {@code @lid}, and a handle is letters, digits, dots, dashes
-     * and underscores.
+     * and underscores. Digits alone, fewer than a number has, are the handle {@link #normalize} reads in them.
      */
     static String problemWith(String seller) {
         String trimmed = seller.strip();
@@ -105,6 +105,9 @@ public final class Senders {
             String digits = digitsOf(trimmed);
             if (!trimmed.startsWith("+") && !trimmed.startsWith("00") && trimmed.startsWith("0")) {
                 return "'" + seller + "' is a national phone number; give it in international format (+33 6 ...)";
+            }
+            if (digits.length() < SHORTEST_NUMBER && HANDLE.matcher(trimmed).matches()) {
+                return null; // fewer digits than any number, written as a handle may be: the handle @12345
             }
             if (digits.length() < SHORTEST_NUMBER || digits.length() > 15) {
                 return "'" + seller + "' is not a phone number: international numbers have 7 to 15 digits";
