@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param cleanupCandidates      sessions in the notice period before their archive, and active ones past their window
  * @param activityRate           active / total (0 when there is none)
  * @param cleanupEfficiency      cleanup candidates / total (0 when there is none)
- * @param averageHoursInactive   mean time since the last activity of inactive sessions, in hours
+ * @param averageHoursInactive   mean time inactive sessions have been idle (since their last activity, or their restore after it), in hours
  * @param averageSessionDuration mean duration of closed sessions, from opening to closing
  */
 public record SessionStats(String tenantId, long totalSessions, long activeSessions, long inactiveSessions,

@@ -163,8 +163,7 @@ class SessionEntry {
 
     Standing standing() {
         Instant idleSince = restoredAt != null && restoredAt.isAfter(lastActivityAt) ? restoredAt : lastActivityAt;
-        return new Standing(tenantId, status, status == SessionStatus.CLOSED && archiveNoticeAt != null,
-                            lastActivityAt, idleSince);
+        return new Standing(tenantId, status, status == SessionStatus.CLOSED && archiveNoticeAt != null, idleSince);
     }
 
     void recordActivity(SignalSource source, Instant at) {

@@ -73,7 +73,7 @@ class SessionStatistics {
         long total = totals.activeSessions() + totals.inactiveSessions();
         long candidates = totals.noticedSessions() + overdue;
         double hoursInactive = totals.inactiveSessions() == 0 ? 0
-                : (now.getEpochSecond() - (double) totals.inactiveLastActivitySeconds() / totals.inactiveSessions())
+                : (now.getEpochSecond() - (double) totals.inactiveIdleSinceSeconds() / totals.inactiveSessions())
                   / 3600;
         Duration averageDuration = totals.closings() == 0 ? Duration.ZERO
                 : Duration.ofMillis(totals.closedDurationMillis() / totals.closings());

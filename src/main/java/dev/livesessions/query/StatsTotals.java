@@ -3,7 +3,7 @@ package dev.livesessions.query;
 /** Running totals of one tenant, or of several summed. */
 record StatsTotals(long activeSessions, long inactiveSessions, long archivedSessions, long deletedSessions,
                    long noticedSessions, long liveMessages, long closings, long closedDurationMillis,
-                   long inactiveLastActivitySeconds) {
+                   long inactiveIdleSinceSeconds) {
 
     static final StatsTotals NONE = new StatsTotals(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -12,6 +12,6 @@ record StatsTotals(long activeSessions, long inactiveSessions, long archivedSess
                                archivedSessions + other.archivedSessions, deletedSessions + other.deletedSessions,
                                noticedSessions + other.noticedSessions, liveMessages + other.liveMessages,
                                closings + other.closings, closedDurationMillis + other.closedDurationMillis,
-                               inactiveLastActivitySeconds + other.inactiveLastActivitySeconds);
+                               inactiveIdleSinceSeconds + other.inactiveIdleSinceSeconds);
     }
 }

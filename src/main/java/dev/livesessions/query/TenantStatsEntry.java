@@ -1,5 +1,6 @@
 package dev.livesessions.query;
 
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -28,7 +29,9 @@ class TenantStatsEntry {
     private long liveMessages;
     private long closings;
     private long closedDurationMillis;
-    private long inactiveLastActivitySeconds;
+    /** The sum of the inactive sessions' idle-since instants, in epoch seconds: the average idle time's numerator. */
+    @Column(name = "inactive_last_activity_seconds") // named before a restore counted: V21
+    private long inactiveIdleSinceSeconds;
 
     /** The row's columns, in the order {@link #write} sets them. */
     static final List<String> COLUMNS = List.of(
@@ -49,7 +52,7 @@ class TenantStatsEntry {
         entry.liveMessages = row.getLong("live_messages");
         entry.closings = row.getLong("closings");
         entry.closedDurationMillis = row.getLong("closed_duration_millis");
-        entry.inactiveLastActivitySeconds = row.getLong("inactive_last_activity_seconds");
+        entry.inactiveIdleSinceSeconds = row.getLong("inactive_last_activity_seconds");
         return entry;
     }
 
@@ -64,7 +67,7 @@ class TenantStatsEntry {
         statement.setLong(7, liveMessages);
         statement.setLong(8, closings);
         statement.setLong(9, closedDurationMillis);
-        statement.setLong(10, inactiveLastActivitySeconds);
+        statement.setLong(10, inactiveIdleSinceSeconds);
     }
 
     TenantStatsEntry(String tenantId) {
@@ -77,7 +80,7 @@ class TenantStatsEntry {
             case ACTIVE -> activeSessions += sign;
             case CLOSED -> {
                 inactiveSessions += sign;
-                inactiveLastActivitySeconds += sign * standing.lastActivityAt().getEpochSecond();
+                inactiveIdleSinceSeconds += sign * standing.idleSince().getEpochSecond();
                 if (standing.noticed()) {
                     noticedSessions += sign;
                 }
@@ -102,6 +105,6 @@ class TenantStatsEntry {
 
     StatsTotals totals() {
         return new StatsTotals(activeSessions, inactiveSessions, archivedSessions, deletedSessions, noticedSessions,
-                               liveMessages, closings, closedDurationMillis, inactiveLastActivitySeconds);
+                               liveMessages, closings, closedDurationMillis, inactiveIdleSinceSeconds);
     }
 }

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,6 +116,40 @@ class MigrationsIntegrationTest {
                     .containsExactlyInAnyOrder("33612345678", "@shop.owner", "123456789012345@lid", "@1234");
         } finally {
             jdbc.execute("DROP SCHEMA IF EXISTS sellers_before_v20 CASCADE");
+        }
+    }
+
+    /** The idle time counted a restored session from its last activity before V21; V21 counts it from its restore. */
+    @Test
+    void theIdleTimeCountedBeforeV21CountsARestoredSessionFromItsRestore() {
+        Flyway before = Flyway.configure().configuration(flyway.getConfiguration())
+                              .schemas("idle_time_before_v21").target("20").load();
+        try {
+            before.migrate();
+            // Two closed sessions, one restored after its last activity, as the projection wrote them before V21.
+            jdbc.update("INSERT INTO idle_time_before_v21.live_session (session_id, tenant_id, number, status, "
+                        + "created_at, last_activity_at, inactivity_window_seconds, seller_messages, client_codes, "
+                        + "last_event_sequence, auto_cleanup, restored_at) VALUES "
+                        + "('shop.1', 'shop', 1, 'CLOSED', ?, ?, 2700, 1, 0, 1, true, NULL), "
+                        + "('shop.2', 'shop', 2, 'CLOSED', ?, ?, 2700, 1, 0, 4, true, ?)",
+                        Timestamp.from(Instant.parse("2026-01-01T10:00:00Z")),
+                        Timestamp.from(Instant.parse("2026-01-01T10:00:00.700Z")),
+                        Timestamp.from(Instant.parse("2026-01-02T10:00:00Z")),
+                        Timestamp.from(Instant.parse("2026-01-02T10:00:00Z")),
+                        Timestamp.from(Instant.parse("2026-03-01T08:00:00.250Z")));
+            jdbc.update("INSERT INTO idle_time_before_v21.tenant_stats VALUES ('shop', 0, 2, 0, 0, 0, 2, 2, 0, ?)",
+                        Instant.parse("2026-01-01T10:00:00Z").getEpochSecond()
+                        + Instant.parse("2026-01-02T10:00:00Z").getEpochSecond());
+
+            Flyway.configure().configuration(flyway.getConfiguration()).schemas("idle_time_before_v21").load()
+                  .migrate();
+
+            assertThat(jdbc.queryForObject("SELECT inactive_last_activity_seconds FROM idle_time_before_v21"
+                                           + ".tenant_stats WHERE tenant_id = 'shop'", Long.class))
+                    .isEqualTo(Instant.parse("2026-01-01T10:00:00Z").getEpochSecond()
+                               + Instant.parse("2026-03-01T08:00:00Z").getEpochSecond());
+        } finally {
+            jdbc.execute("DROP SCHEMA IF EXISTS idle_time_before_v21 CASCADE");
         }
     }
 

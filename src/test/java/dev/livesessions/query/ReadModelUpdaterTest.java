@@ -79,7 +79,10 @@ class ReadModelUpdaterTest {
         assertThat(view.cleanupStatus()).isEqualTo(CleanupStatus.INACTIVE);
     }
 
-    /** "Old sessions" count those idle longer than the archive delay: a restored session is idle since its restore. */
+    /**
+     * "Old sessions" count those idle longer than the archive delay, and the average idle time averages how long
+     * inactive sessions have been idle: a restored session is idle since its restore.
+     */
     @Test
     void aRestoredSessionCountsAsIdleFromItsRestoreInTheStatistics() {
         Instant restoredAt = T0.plus(Duration.ofDays(40));
@@ -93,8 +96,23 @@ class ReadModelUpdaterTest {
         assertThat(store.idleDays()).containsOnly(
                 entry(new IdleDay("acme", LocalDate.ofInstant(restoredAt, ZoneOffset.UTC)), 1L),
                 entry(new IdleDay("acme", LocalDate.ofInstant(T0, ZoneOffset.UTC)), 0L));
-        assertThat(store.statsOf("acme").totals().inactiveLastActivitySeconds())
-                .isEqualTo(closed.closedAt().minus(Duration.ofMinutes(45)).getEpochSecond());
+        assertThat(store.statsOf("acme").totals().inactiveIdleSinceSeconds()).isEqualTo(restoredAt.getEpochSecond());
+    }
+
+    /** A restored session archived again leaves its tenant's idle time as it found it. */
+    @Test
+    void aRestoredSessionArchivedAgainCountsForNothingInTheIdleTime() {
+        updater.apply(created, 0);
+        updater.apply(closed, 1);
+        updater.apply(new SessionArchived("acme.1", "acme", T0.plus(Duration.ofDays(30)), ArchiveTrigger.AUTOMATIC),
+                      2);
+        updater.apply(new SessionRestored("acme.1", "acme", T0.plus(Duration.ofDays(40))), 3);
+
+        updater.apply(new SessionArchived("acme.1", "acme", T0.plus(Duration.ofDays(70)), ArchiveTrigger.AUTOMATIC),
+                      4);
+
+        assertThat(store.statsOf("acme").totals().inactiveSessions()).isZero();
+        assertThat(store.statsOf("acme").totals().inactiveIdleSinceSeconds()).isZero();
     }
 
     private MemoryReadModelStore onceEach() {
