@@ -392,17 +392,23 @@ class CleanupRunIntegrationTest {
     }
 
     @Test
-    void aRequestWithAMisspelledFieldOrAnUnknownTenantIsRefusedAndRunsNothing() {
+    void aRequestWithAMisspelledOrEmptyFieldOrAnUnknownTenantIsRefusedAndRunsNothing() {
         String before = fingerprint();
 
         Http.Response misspelled = run(Map.of("dryrun", true));
         Http.Response fraction = run(Map.of("inactiveHours", 6.5));
+        Http.Response noDryRunGiven = run(Map.of("dryRun", ""));
+        Http.Response dryRunAsANumber = run(Map.of("dryRun", 1));
+        Http.Response noDelayGiven = run(Map.of("deleteDays", ""));
         Http.Response unknownTenant = http.post("/api/cleanup-runs", Map.of("tenantId", tenant + "-typo"));
 
         assertThat(misspelled.status()).isEqualTo(400);
         assertThat(misspelled.body().get("detail").asText()).isEqualTo("dryrun: not a field of this request");
         assertThat(fraction.status()).isEqualTo(400);
         assertThat(fraction.body().get("detail").asText()).contains("inactiveHours");
+        assertThat(List.of(noDryRunGiven, dryRunAsANumber, noDelayGiven)).extracting(Http.Response::status)
+                                                                       .containsOnly(400);
+        assertThat(noDryRunGiven.body().get("detail").asText()).contains("dryRun");
         assertThat(unknownTenant.status()).isEqualTo(404);
         assertThat(fingerprint()).isEqualTo(before);
     }
