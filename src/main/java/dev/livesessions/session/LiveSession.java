@@ -236,10 +236,18 @@ class LiveSession {
         apply(new SessionArchived(sessionId, tenantId, archiveAt, ArchiveTrigger.AUTOMATIC), BY_THE_SESSION);
     }
 
+    /**
+     * A cleanup run archives a session idle long enough, closing it first if it is still active; but an archive the
+     * tenant was told of is left to happen on the date announced, by its own deadline: archived earlier, the notice
+     * would have said a date that was not.
+     */
     @CommandHandler
     boolean handle(ArchiveIfIdle command, DeadlineManager deadlines, RetentionPolicies retention) {
         boolean archivable = lifecycle == Lifecycle.ACTIVE || lifecycle == Lifecycle.CLOSED;
         if (!archivable || !autoCleanup || idleSince().plus(command.idleFor()).isAfter(command.asOf())) {
+            return false;
+        }
+        if (archiveAt != null && archiveAt.equals(noticedArchiveAt)) {
             return false;
         }
         if (lifecycle == Lifecycle.ACTIVE) {

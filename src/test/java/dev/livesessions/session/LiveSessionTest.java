@@ -501,6 +501,17 @@ class LiveSessionTest {
         }
 
         @Test
+        void aCleanupRunLeavesAnAnnouncedArchiveToTheDateItAnnounced() {
+            Instant archiveAt = T0.plus(ARCHIVE_AFTER);
+            Instant asOf = archiveAt.minus(Duration.ofHours(1));
+            fixture.givenCurrentTime(asOf)
+                   .andGiven(closedWithItsArchiveAnnounced(archiveAt))
+                   .when(new ArchiveIfIdle("acme.1", asOf, Duration.ofDays(7)))
+                   .expectNoEvents()
+                   .expectResultMessagePayload(false);
+        }
+
+        @Test
         void aCleanupRunLeavesSessionsWithAutoCleanupOffAlone() {
             SessionTerms keep = new SessionTerms(WINDOW, false, null);
             fixture.givenCurrentTime(T0)
