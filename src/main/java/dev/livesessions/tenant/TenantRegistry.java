@@ -1,5 +1,6 @@
 package dev.livesessions.tenant;
 
+import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.NestedRepetition;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -30,13 +31,15 @@ class TenantRegistry {
     private final TenantRepository tenants;
     private final TenantChangeRepository changes;
     private final TenantDirectory directory;
+    private final LiveSessionsProperties.Cleanup globally;
     private final Clock clock;
 
     TenantRegistry(TenantRepository tenants, TenantChangeRepository changes, TenantDirectory directory,
-                   Clock clock) {
+                   LiveSessionsProperties properties, Clock clock) {
         this.tenants = tenants;
         this.changes = changes;
         this.directory = directory;
+        this.globally = properties.cleanup();
         this.clock = clock;
     }
 
@@ -120,6 +123,14 @@ class TenantRegistry {
         Duration notice = request.archiveNotice();
         if (notice != null && (notice.isNegative() || notice.compareTo(LONGEST_LIFESPAN_OR_NOTICE) > 0)) {
             throw badRequest("archiveNotice must be between PT0S and P30D");
+        }
+        // An archive always gets its full notice: a notice longer than the delay would delay every archive to it.
+        Duration givenNotice = notice != null ? notice : globally.archiveNotice();
+        Duration delay = request.archiveAfterDays() != null ? Duration.ofDays(request.archiveAfterDays())
+                                                            : globally.archiveAfter();
+        if (givenNotice.compareTo(delay) > 0) {
+            throw badRequest("archiveNotice (" + givenNotice + ") must not be longer than the archive delay ("
+                             + delay + "): sessions would be archived after the notice, not the delay");
         }
         // A pattern stored before the rule was made is kept as it is when sent back unchanged with an edit.
         if (request.codePattern() != null && !request.codePattern().equals(tenant.fields().codePattern())) {

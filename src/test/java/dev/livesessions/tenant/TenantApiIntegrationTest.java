@@ -186,6 +186,7 @@ class TenantApiIntegrationTest {
         assertThat(status(tenant(id, Map.of("sellerPhones", List.of("06 12 34 56 78"))))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("maxLifespan", "P60D")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("archiveNotice", "-PT1H")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("archiveAfterDays", 1, "archiveNotice", "P30D")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("sellerPhones", List.of("shop owner"))))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("name", "Acme\u0000Live")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("sellerPhones", List.of("+3361234\u00005678"))))).isEqualTo(400);
