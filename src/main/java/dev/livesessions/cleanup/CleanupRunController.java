@@ -53,9 +53,10 @@ class CleanupRunController {
         return cleanupRuns.recent(limit);
     }
 
+    /** The run with what it did to each session, or without ({@code items=false}: its progress, read often). */
     @GetMapping("/api/cleanup-runs/{id}")
-    CleanupRunView one(@PathVariable UUID id) {
-        return cleanupRuns.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
-                                                                                  "No cleanup run " + id));
+    CleanupRunView one(@PathVariable UUID id, @RequestParam(defaultValue = "true") boolean items) {
+        return cleanupRuns.find(id, items).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                                                                                         "No cleanup run " + id));
     }
 }

@@ -144,13 +144,12 @@ class CleanupRuns {
         }
     }
 
-    Optional<CleanupRunView> find(UUID id) {
-        return runs.findById(id).map(this::withItems);
+    Optional<CleanupRunView> find(UUID id, boolean withItems) {
+        return runs.findById(id).map(withItems ? this::withItems : this::withoutItems);
     }
 
     List<CleanupRunView> recent(int limit) {
-        return runs.findByOrderByRequestedAtDesc(PageRequest.of(0, limit)).stream()
-                   .map(run -> run.view(List.of(), abandonedBefore())).toList();
+        return runs.findByOrderByRequestedAtDesc(PageRequest.of(0, limit)).stream().map(this::withoutItems).toList();
     }
 
     private void archive(CleanupRun run, List<CleanupRunItem> unsaved, String tenantId, Set<String> exceptTenants,
@@ -256,6 +255,10 @@ class CleanupRuns {
         } catch (DataIntegrityViolationException sameIdStoredFirst) {
             return false;
         }
+    }
+
+    private CleanupRunView withoutItems(CleanupRun run) {
+        return run.view(List.of(), abandonedBefore());
     }
 
     private CleanupRunView withItems(CleanupRun run) {

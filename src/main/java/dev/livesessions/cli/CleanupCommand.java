@@ -104,7 +104,7 @@ class CleanupCommand implements Callable<Integer> {
     private static JsonNode storedRun(ApiClient api, UUID id) throws InterruptedException {
         for (int look = 1; ; look++) {
             try {
-                return api.get("/api/cleanup-runs/" + id);
+                return api.get(progressOf(id));
             } catch (ApiClient.ApiException e) {
                 if (e.notFound() || look == LOOKS_FOR_A_LOST_RUN) {
                     return null;
@@ -114,20 +114,36 @@ class CleanupCommand implements Callable<Integer> {
         }
     }
 
-    /** Follows the run until it ends, through outages of the service shorter than {@link #GIVE_UP_AFTER}. */
+    /**
+     * Follows the run's progress until it ends, through outages of the service shorter than {@link #GIVE_UP_AFTER},
+     * and then reads it whole, with what it did to each session.
+     */
     private static JsonNode followToItsEnd(ApiClient api, JsonNode stored, RuntimeException answerLost,
                                            boolean drawn, PrintWriter err) throws InterruptedException {
         if (err != null) {
             err.printf("%sThe run's answer was lost (%s); following the run until it ends%n", drawn ? "\n" : "",
                        answerLost.getMessage());
         }
+        UUID id = UUID.fromString(stored.path("id").asText());
         JsonNode run = stored;
         Instant failingSince = null;
-        while (RUNNING.equals(run.path("status").asText())) {
-            draw(run, err);
-            Thread.sleep(failingSince == null ? 1000 : LOOK_AGAIN_AFTER.toMillis());
+        while (true) {
+            boolean running = RUNNING.equals(run.path("status").asText());
+            if (running) {
+                draw(run, err);
+            }
+            if (running || failingSince != null) {
+                Thread.sleep(failingSince == null ? 1000 : LOOK_AGAIN_AFTER.toMillis());
+            }
             try {
-                run = api.get("/api/cleanup-runs/" + run.path("id").asText());
+                if (!running) {
+                    JsonNode whole = api.get("/api/cleanup-runs/" + id);
+                    if (draw(whole, err)) {
+                        err.println();
+                    }
+                    return whole;
+                }
+                run = api.get(progressOf(id));
                 failingSince = null;
             } catch (ApiClient.ApiException e) {
                 failingSince = failingSince != null ? failingSince : Instant.now();
@@ -136,16 +152,17 @@ class CleanupCommand implements Callable<Integer> {
                 }
             }
         }
-        if (draw(run, err)) {
-            err.println();
-        }
-        return run;
+    }
+
+    /** The run without its items: what a progress bar needs, however many sessions the run has done. */
+    private static String progressOf(UUID id) {
+        return "/api/cleanup-runs/" + id + "?items=false";
     }
 
     /** @return the run as stored, or null when it cannot be read now (not stored yet, or the service not answering) */
     private static JsonNode progress(ApiClient api, UUID id) {
         try {
-            return api.get("/api/cleanup-runs/" + id);
+            return api.get(progressOf(id));
         } catch (ApiClient.ApiException notStored) {
             return null;
         }

@@ -141,6 +141,9 @@ class CleanupRunIntegrationTest {
             assertThat(stats.get("inactiveSessions").asLong()).isEqualTo(2);
         });
         assertThat(http.get("/api/cleanup-runs/" + run.get("id").asText()).body().get("items")).hasSize(2);
+        JsonNode progress = http.get("/api/cleanup-runs/" + run.get("id").asText() + "?items=false").body();
+        assertThat(progress.get("items")).isEmpty();
+        assertThat(progress.get("processed").asLong()).isEqualTo(2);
         assertThat(http.get("/api/cleanup-runs").body().findValuesAsText("id")).contains(run.get("id").asText());
     }
 

@@ -20,6 +20,7 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -204,17 +205,19 @@ class CliIntegrationTest {
 
     /**
      * A proxy in front of the service gives up on a long run's request, and answers nothing else for a moment; the run
-     * goes on, and ends well.
+     * goes on, and ends well. Its progress is read without what it did to each session, which is read once, at its end.
      */
     @Test
     void aRunWhoseAnswerIsLostIsFollowedToItsEnd() throws IOException {
         HttpServer behindAProxy = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
         AtomicInteger looks = new AtomicInteger();
+        List<String> asked = new CopyOnWriteArrayList<>();
         behindAProxy.createContext("/api/cleanup-runs", exchange -> {
             if (exchange.getRequestMethod().equals("POST")) {
                 answer(exchange, 504, "{\"detail\":\"Gateway Timeout\"}");
                 return;
             }
+            asked.add(String.valueOf(exchange.getRequestURI().getQuery()));
             int look = looks.incrementAndGet();
             if (look == 1) {
                 answer(exchange, 502, "{\"detail\":\"Bad Gateway\"}"); // the proxy, restarting
@@ -231,12 +234,15 @@ class CliIntegrationTest {
             String url = "http://localhost:" + behindAProxy.getAddress().getPort();
 
             Result cleanup = run("--url", url, "cleanup");
+            List<String> askedByCleanup = List.copyOf(asked);
             looks.set(0);
             Result cron = run("--url", url, "cron");
 
             assertThat(cleanup.exitCode()).isZero();
             assertThat(cleanup.err()).contains("answer was lost (The service answered 504: Gateway Timeout)");
             assertThat(cleanup.out()).contains("Cleanup run SUCCEEDED: 3 closed, 1 archived");
+            assertThat(askedByCleanup).hasSizeGreaterThan(2).last().isEqualTo("null");
+            assertThat(askedByCleanup.subList(0, askedByCleanup.size() - 1)).containsOnly("items=false");
             assertThat(cron.exitCode()).isZero();
             assertThat(cron.out() + cron.err()).isEmpty();
         } finally {
