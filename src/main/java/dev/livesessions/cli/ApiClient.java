@@ -106,13 +106,15 @@ class ApiClient {
             throw new ApiException("Interrupted", ExitCodes.UNREACHABLE);
         }
         JsonNode body = parse(response.body());
-        if (response.statusCode() >= 400) {
+        // The service answers with JSON; a redirect or a page (a proxy's error page while the service is down, say)
+        // comes from something else at that address.
+        boolean aPage = body == null && !response.body().isBlank();
+        if (response.statusCode() >= 400 && !aPage) {
             String detail = body != null && body.hasNonNull("detail") ? body.get("detail").asText() : response.body();
             throw new ApiException("The service answered " + response.statusCode() + ": " + detail,
                                    ExitCodes.REFUSED, response.statusCode());
         }
-        // The service answers with JSON; a redirect or a page comes from something else at that address.
-        if (response.statusCode() >= 300 || body == null && !response.body().isBlank()) {
+        if (response.statusCode() >= 300 || aPage) {
             String where = response.headers().firstValue("Location").map(location -> ", to " + location).orElse("");
             throw new ApiException("What answered at " + baseUrl + " is not the service (" + response.statusCode()
                                    + where + "); see --url", ExitCodes.UNREACHABLE);

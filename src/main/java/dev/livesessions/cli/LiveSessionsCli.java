@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 import java.io.PrintWriter;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -20,13 +21,17 @@ import java.util.regex.Pattern;
                         SessionActions.Deactivate.class, SessionActions.Delete.class, SessionActions.Restore.class,
                         SessionActions.AutoCleanup.class, ReplayCommand.class},
          exitCodeListHeading = "%nExit codes:%n",
-         exitCodeList = {"0:done", "1:a cleanup run failed, or a verification found differences", "2:bad usage",
-                         "3:the service refused the request", "4:the service could not be reached",
+         exitCodeList = {"0:done", "1:a cleanup run failed or was abandoned, a verification found differences, or a "
+                              + "replay stopped, made no progress or parked events", "2:bad usage",
+                         "3:the service refused the request",
+                         "4:the service could not be reached, or something else answered at --url",
                          "5:not confirmed (delete)", "6:a verification compared nothing (every tenant changed)"})
 public class LiveSessionsCli {
 
     /** A Spring property given on the command line, which the service takes ({@code --server.port=8081}). */
     private static final Pattern SPRING_PROPERTY = Pattern.compile("--[A-Za-z0-9-]+\\.[A-Za-z0-9.\\[\\]_-]+=.*");
+    /** Spring Boot's switches of its own log levels, which the service takes too. */
+    private static final Set<String> SPRING_BOOT_FLAGS = Set.of("--debug", "--trace");
 
     @Option(names = "--url", scope = ScopeType.INHERIT,
             defaultValue = "${env:LIVE_SESSIONS_URL:-http://localhost:8080}",
@@ -58,12 +63,12 @@ public class LiveSessionsCli {
 
     /**
      * Whether these arguments are for the command-line tool rather than for starting the service: the service takes
-     * none, or only Spring properties ({@code --server.port=8081}); anything else (a command, {@code --help},
-     * {@code --url ...}) is the tool's.
+     * none, or only Spring properties ({@code --server.port=8081}) and Spring Boot's own {@code --debug} and
+     * {@code --trace}; anything else (a command, {@code --help}, {@code --url ...}) is the tool's.
      */
     public static boolean isFor(String[] arguments) {
         for (String argument : arguments) {
-            if (!SPRING_PROPERTY.matcher(argument).matches()) {
+            if (!SPRING_PROPERTY.matcher(argument).matches() && !SPRING_BOOT_FLAGS.contains(argument)) {
                 return true;
             }
         }

@@ -18,14 +18,16 @@ class StatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tenant", description = "One tenant only.")
+    @Option(names = "--tenant", description = "One tenant only (a streamer's or viewer's token: its own).")
     String tenant;
 
     @Override
     public Integer call() {
-        JsonNode stats = cli.api().get(tenant == null ? "/api/stats" : "/api/stats/" + tenant);
+        ApiClient api = cli.api();
+        String shown = tenant != null ? tenant : api.get("/api/me").path("tenantId").textValue();
+        JsonNode stats = api.get(shown == null ? "/api/stats" : "/api/stats/" + shown);
         var out = spec.commandLine().getOut();
-        out.printf("%-26s %s%n", "tenant", tenant == null ? "(all)" : tenant);
+        out.printf("%-26s %s%n", "tenant", shown == null ? "(all)" : shown);
         for (String field : new String[] {"totalSessions", "activeSessions", "inactiveSessions", "oldSessions",
                                           "archivedSessions", "deletedSessions", "cleanupCandidates",
                                           "liveMessages"}) {

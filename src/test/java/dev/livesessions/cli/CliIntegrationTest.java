@@ -1,5 +1,6 @@
 package dev.livesessions.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.livesessions.Http;
@@ -20,6 +21,7 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,6 +71,19 @@ class CliIntegrationTest {
         assertThat(stats.out()).contains("activeSessions             1").contains("liveMessages               1");
         assertThat(sessions.exitCode()).isZero();
         assertThat(sessions.out()).contains(sessionId).contains("ACTIVE").contains("1 session(s) in all");
+    }
+
+    /** A streamer's token reads its own tenant's statistics without being told which tenant that is. */
+    @Test
+    void statsWithAStreamersTokenAreItsTenants() {
+        JsonNode token = new Http(port).post("/api/tokens", Map.of("name", "streamer", "role", "STREAMER",
+                                                                   "tenantId", tenant)).body();
+
+        Result stats = run("--url", "http://localhost:" + port, "--token", token.get("token").asText(), "stats");
+
+        assertThat(stats.exitCode()).isZero();
+        assertThat(stats.out()).contains("tenant                     " + tenant)
+                               .contains("activeSessions             1");
     }
 
     @Test
@@ -124,6 +139,8 @@ class CliIntegrationTest {
     void theJarStartsTheServiceOnlyWithoutArgumentsOrWithSpringPropertiesAlone() {
         assertThat(LiveSessionsCli.isFor(new String[] {})).isFalse();
         assertThat(LiveSessionsCli.isFor(new String[] {"--server.port=8081", "--spring.profiles.active=x"})).isFalse();
+        assertThat(LiveSessionsCli.isFor(new String[] {"--debug"})).isFalse();
+        assertThat(LiveSessionsCli.isFor(new String[] {"--trace", "--server.port=8081"})).isFalse();
         assertThat(LiveSessionsCli.isFor(new String[] {"stats"})).isTrue();
         assertThat(LiveSessionsCli.isFor(new String[] {"--url", "http://example.com:8080", "stats"})).isTrue();
         assertThat(LiveSessionsCli.isFor(new String[] {"--url=http://example.com", "stats"})).isTrue();
@@ -182,6 +199,13 @@ class CliIntegrationTest {
             exchange.getResponseBody().write(page);
             exchange.close();
         });
+        notTheService.createContext("/proxy/", exchange -> {
+            byte[] page = "<html><h1>502 Bad Gateway</h1></html>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(502, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
         notTheService.createContext("/moved/", exchange -> {
             exchange.getResponseHeaders().add("Location", "https://elsewhere.example/api/stats");
             exchange.sendResponseHeaders(301, -1);
@@ -193,11 +217,14 @@ class CliIntegrationTest {
 
             Result page = run("--url", base + "/page", "stats");
             Result moved = run("--url", base + "/moved", "deactivate", "acme.1");
+            Result downBehindAProxy = run("--url", base + "/proxy", "stats");
 
             assertThat(page.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(page.err()).contains("is not the service (200)");
             assertThat(moved.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(moved.err()).contains("is not the service (301, to https://elsewhere.example/api/stats)");
+            assertThat(downBehindAProxy.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(downBehindAProxy.err()).contains("is not the service (502)").doesNotContain("<html>");
         } finally {
             notTheService.stop(0);
         }
