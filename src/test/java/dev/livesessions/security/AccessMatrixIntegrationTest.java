@@ -17,6 +17,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -162,6 +166,26 @@ class AccessMatrixIntegrationTest {
         assertThat(browser.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
     }
 
+    /** Logging out in one tab ends the live stream the same login opened in another, as its next request would be. */
+    @Test
+    void aLogOutEndsTheLiveStreamsOfThatLogin() throws Exception {
+        HttpClient browser = loggedIn(aStreamerOfTenantA());
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> stream = browser.sendAsync(
+                HttpRequest.newBuilder(URI.create(url("/api/stream"))).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> response.body().forEach(lines::add));
+        assertThat(lines.poll(15, TimeUnit.SECONDS)).as("the stream's first line").isNotNull();
+
+        HttpResponse<String> logOut = browser.send(HttpRequest.newBuilder(URI.create(url("/logout")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + xsrfOf(browser)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(logOut.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/login.html?logout"));
+        stream.get(15, TimeUnit.SECONDS);
+    }
+
     /** The check of a logged-in user reads the database; when it cannot, the request goes on and nobody is logged out. */
     @Test
     void aLoggedInUserStaysLoggedInWhenTheirAccountCannotBeRead() throws Exception {
@@ -259,14 +283,19 @@ class AccessMatrixIntegrationTest {
 
     /** @return where the login sends the browser */
     private String logIn(HttpClient browser, String username, String password) throws Exception {
-        String xsrf = ((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore().getCookies().stream()
-                .filter(cookie -> cookie.getName().equals("XSRF-TOKEN")).findFirst().orElseThrow().getValue();
+        String xsrf = xsrfOf(browser);
         HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(url("/login")))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("username=" + username + "&password=" + password
                                                           + "&_csrf=" + xsrf))
                 .build(), HttpResponse.BodyHandlers.ofString());
         return login.headers().firstValue("Location").orElseThrow();
+    }
+
+    /** The CSRF token the browser holds, which a form sends back. */
+    private static String xsrfOf(HttpClient browser) {
+        return ((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore().getCookies().stream()
+                .filter(cookie -> cookie.getName().equals("XSRF-TOKEN")).findFirst().orElseThrow().getValue();
     }
 
     private String url(String path) {
