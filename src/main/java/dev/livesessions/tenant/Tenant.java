@@ -9,6 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import org.hibernate.annotations.BatchSize;
 
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
@@ -27,7 +28,9 @@ class Tenant {
     @Id
     private String id;
     private String name;
+    /** Read with the tenant; for a list of tenants, a thousand tenants' sellers a query rather than one per tenant. */
     @ElementCollection(fetch = FetchType.EAGER)
+    @BatchSize(size = 1000)
     @CollectionTable(name = "tenant_seller", joinColumns = @JoinColumn(name = "tenant_id"))
     @Column(name = "sender")
     private Set<String> sellers = new TreeSet<>();

@@ -11,6 +11,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,10 @@ class TenantApiIntegrationTest {
     JdbcTemplate jdbc;
     @Autowired
     TenantRepository tenantRows;
+    @Autowired
+    TenantRegistry registry;
+    @Autowired
+    TransactionTemplate transactions;
 
     private Http http;
 
@@ -165,6 +170,23 @@ class TenantApiIntegrationTest {
 
     private String classification(String tenantId, String messageId, String text) {
         return http.message(tenantId, messageId, "+33700000009", text).body().get("classification").asText();
+    }
+
+    /** The list of every tenant reads their sellers in one query, not one per tenant (100 000 of them, say). */
+    @Test
+    void theListOfTenantsReadsTheirSellersAllAtOnce() {
+        for (int i = 0; i < 3; i++) {
+            http.createTenant(uniqueTenant("listed"), null, "+3361111111" + i, "+3362222222" + i);
+        }
+
+        // What this transaction read of the sellers' table: one scan a statement, whatever rows it read.
+        long readsOfSellers = transactions.execute(status -> {
+            assertThat(registry.all()).hasSizeGreaterThanOrEqualTo(3);
+            return jdbc.queryForObject("SELECT seq_scan + coalesce(idx_scan, 0) FROM pg_stat_xact_user_tables "
+                                       + "WHERE relname = 'tenant_seller'", Long.class);
+        });
+
+        assertThat(readsOfSellers).isEqualTo(1);
     }
 
     @Test
