@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -76,6 +77,8 @@ class ReadModelMaintenance {
     private final Clock clock;
     private volatile Sample lastSample;
 
+    private final AtomicLong replaysStarted = new AtomicLong();
+
     ReadModelMaintenance(EventProcessingConfiguration processing, EventStorageEngine eventStorage,
                          SessionEntryRepository sessions, TenantStatsRepository stats, JdbcTemplate jdbc,
                          Serializer serializer, Clock clock) {
@@ -104,6 +107,7 @@ class ReadModelMaintenance {
         processor.shutDown();
         try {
             processor.resetTokens();
+            replaysStarted.incrementAndGet();
         } catch (UnableToClaimTokenException e) {
             throw new NotNowException("Replay refused", "Another node processes a segment of the read models; stop "
                     + "the other nodes for the replay (the replay takes every segment): " + e.getMessage());
@@ -142,11 +146,25 @@ class ReadModelMaintenance {
         long head = head();
         Long position = tokens.isEmpty() ? null : tokens.stream()
                 .mapToLong(token -> token == null ? 0L : token.position().orElse(0L)).min().orElse(0L);
-        boolean replaying = tokens.stream().anyMatch(ReadModelMaintenance::replaying);
+        boolean replaying = replaying(tokens);
         Double rate = measureRate(position);
         Long secondsToGo = rate == null || rate == 0 || position == null ? null : Math.round((head - position) / rate);
         return new Progress(processor.isRunning(), replaying, position, head, rate, secondsToGo,
                             deadLetterCount());
+    }
+
+    /** How many replays this node started: one may have begun and ended between two looks at {@link #replaying()}. */
+    long replaysStarted() {
+        return replaysStarted.get();
+    }
+
+    /** Whether a replay is rebuilding the read models, on any node: {@link #progress()} without the rest. */
+    boolean replaying() {
+        return replaying(tokens(processor()));
+    }
+
+    private static boolean replaying(Collection<TrackingToken> tokens) {
+        return tokens.stream().anyMatch(ReadModelMaintenance::replaying);
     }
 
     /** The read models' token of each segment: see {@link #progress()}. */

@@ -51,15 +51,22 @@ class SessionStreams implements SmartLifecycle {
     private static final Duration STREAM_LASTS = Duration.ofMinutes(30);
     /** How often a stream asks whether its caller is still allowed (a revoked token, a disabled user). */
     private static final Duration ALLOWED_CHECKED_EVERY = Duration.ofSeconds(5);
+    /** How often the streams ask whether a replay ended. */
+    static final Duration REPLAY_CHECKED_EVERY = Duration.ofSeconds(5);
 
     private final QueryGateway queries;
+    private final ReadModelMaintenance maintenance;
     private final Clock clock;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService flusher;
     private ExecutorService senders;
+    /** What the last look at the replays saw: whether one ran, and how many this node had started. */
+    private boolean replaying;
+    private long replaysStarted;
 
-    SessionStreams(QueryGateway queries, Clock clock) {
+    SessionStreams(QueryGateway queries, ReadModelMaintenance maintenance, Clock clock) {
         this.queries = queries;
+        this.maintenance = maintenance;
         this.clock = clock;
     }
 
@@ -102,6 +109,30 @@ class SessionStreams implements SmartLifecycle {
         flusher = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "session-streams"));
         flusher.scheduleWithFixedDelay(this::flushAll, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(),
                                        TimeUnit.MILLISECONDS);
+        flusher.scheduleWithFixedDelay(this::endStreamsOnceAReplayEnds, REPLAY_CHECKED_EVERY.toMillis(),
+                                       REPLAY_CHECKED_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A replay empties the read models and pushes nothing of what it rebuilds: a dashboard that read them meanwhile
+     * holds part of them. Once it ends, every stream is ended, and each dashboard, reconnecting, reads them again.
+     */
+    private void endStreamsOnceAReplayEnds() {
+        long startedNow = maintenance.replaysStarted();
+        boolean replayingNow;
+        try {
+            replayingNow = maintenance.replaying();
+        } catch (RuntimeException notKnownNow) {
+            logger.debug("Could not tell whether a replay runs", notKnownNow);
+            return;
+        }
+        boolean replayedSinceLastLook = replaying || startedNow != replaysStarted;
+        if (replayedSinceLastLook && !replayingNow) {
+            logger.info("A replay ended: ending the dashboards' streams, so that they read the read models again");
+            streams.forEach(stream -> stream.emitter.complete());
+        }
+        replaying = replayingNow;
+        replaysStarted = startedNow;
     }
 
     @Override

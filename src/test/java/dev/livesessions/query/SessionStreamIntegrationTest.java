@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +30,7 @@ import java.util.stream.Stream;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The dashboard's live stream: Server-Sent Events pushed from Axon subscription queries, scoped to the caller. */
 @IntegrationTest
@@ -204,6 +206,19 @@ class SessionStreamIntegrationTest {
             }
         }
         assertThat(ended).as("the stream ended within 15 s").isTrue();
+    }
+
+    /** A replay pushes nothing of what it rebuilds: once it ends, the stream ends, so that its dashboard reads anew. */
+    @Test
+    void aStreamEndsOnceAReplayEndsSoThatItsDashboardReadsTheReadModelsAgain() throws Exception {
+        BlockingQueue<Event> events = open(streamerToken, "");
+        next(events, "stats");
+
+        assertThat(admin.post("/api/replays", Map.of()).status()).isEqualTo(202);
+        await().atMost(Duration.ofMinutes(3))
+               .until(() -> !admin.get("/api/replays/progress").body().get("replaying").asBoolean());
+
+        next(events, END);
     }
 
     @Test

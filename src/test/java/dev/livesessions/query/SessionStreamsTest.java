@@ -17,7 +17,7 @@ class SessionStreamsTest {
     private final SimpleQueryBus queryBus = SimpleQueryBus.builder().build();
     private final QueryUpdateEmitter updates = queryBus.queryUpdateEmitter();
     private final SessionStreams streams = new SessionStreams(
-            DefaultQueryGateway.builder().queryBus(queryBus).build(), Clock.systemUTC());
+            DefaultQueryGateway.builder().queryBus(queryBus).build(), null, Clock.systemUTC());
 
     @Test
     void aStreamWhoseFirstStatisticsCannotBeReadLeavesNoSubscriptionBehind() {
