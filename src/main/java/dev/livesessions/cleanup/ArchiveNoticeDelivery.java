@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.livesessions.LiveSessionsProperties;
+import dev.livesessions.cleanup.ArchiveNotices.ArchiveNotice;
 import dev.livesessions.tenant.TenantDirectory;
 import dev.livesessions.tenant.TenantSettings;
 import io.micrometer.core.instrument.Counter;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -44,8 +46,8 @@ class ArchiveNoticeDelivery {
     private static final Logger logger = LoggerFactory.getLogger(ArchiveNoticeDelivery.class);
 
     @Bean
-    OneTimeTask<String> sendArchiveNotice(TenantDirectory tenants, ObjectMapper json, MeterRegistry meters,
-                                          Clock clock, LiveSessionsProperties properties) {
+    OneTimeTask<String> sendArchiveNotice(TenantDirectory tenants, UnpostedNotices unposted, ObjectMapper json,
+                                          MeterRegistry meters, Clock clock, LiveSessionsProperties properties) {
         LiveSessionsProperties.Cleanup cleanup = properties.cleanup();
         Duration timeout = cleanup.noticeTimeout();
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
@@ -62,27 +64,37 @@ class ArchiveNoticeDelivery {
                                 logger.error("Gave up an archive notice after {} attempts: {}",
                                              cleanup.noticeAttempts(), complete.getExecution().taskInstance);
                                 givenUp.increment();
+                                notSent(unposted, read(json, (String) complete.getExecution().taskInstance.getData()),
+                                        UnpostedNotices.Reason.GIVEN_UP);
                             }))
                     .execute((instance, context) -> {
-                        String notice = instance.getData();
-                        String tenantId = tenantOf(json, notice);
-                        TenantSettings tenant = tenants.find(tenantId).orElse(null);
+                        String body = instance.getData();
+                        ArchiveNotice notice = read(json, body);
+                        TenantSettings tenant = tenants.find(notice.tenantId()).orElse(null);
                         if (tenant == null || tenant.notificationUrl() == null || tenant.webhookSecret() == null) {
                             logger.info("Dropped an archive notice: its tenant has no notification URL and secret "
                                         + "any more: {}", instance);
                             dropped.increment();
+                            notSent(unposted, notice, UnpostedNotices.Reason.DROPPED);
                             return;
                         }
-                        post(http, tenant, notice, clock.instant().getEpochSecond(), timeout);
+                        post(http, tenant, body, clock.instant().getEpochSecond(), timeout);
                         delivered.increment();
                     });
     }
 
-    private static String tenantOf(ObjectMapper json, String notice) {
+    private static ArchiveNotice read(ObjectMapper json, String notice) {
         try {
-            return json.readTree(notice).path("tenantId").asText();
+            return json.readValue(notice, ArchiveNotice.class);
         } catch (IOException e) {
             throw new UncheckedIOException("Unreadable archive notice", e);
+        }
+    }
+
+    /** A notice never sent is withdrawn without a message; a withdrawal never sent is just that. */
+    private static void notSent(UnpostedNotices unposted, ArchiveNotice notice, UnpostedNotices.Reason reason) {
+        if (ArchiveNotices.NOTICE.equals(notice.type()) && notice.archiveAt() != null) {
+            unposted.record(notice.sessionId(), Instant.parse(notice.archiveAt()), reason);
         }
     }
 

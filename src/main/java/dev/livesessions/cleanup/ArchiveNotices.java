@@ -3,6 +3,9 @@ package dev.livesessions.cleanup;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import dev.livesessions.api.ArchiveNoticeIssued;
 import dev.livesessions.api.ArchiveNoticeWithdrawn;
@@ -13,6 +16,7 @@ import org.axonframework.messaging.annotation.MessageIdentifier;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * Tells a tenant that one of its sessions is about to be archived, and that an archive it was told of will not happen
@@ -20,12 +24,18 @@ import java.time.Clock;
  * retried on failure), so a slow or failing endpoint never holds up the sessions. It runs in the transaction that
  * issues the notice, so the delivery is scheduled exactly when the notice is stored; being no tracking processor, it
  * never sees a replay, and a new deployment does not announce archives of the past.
+ * <p>
+ * A withdrawal is sent only for a notice that was: a notice never sent ({@link UnpostedNotices}) is withdrawn without
+ * a message, and a notice not sent yet (still to be tried again) is called off instead, so that the tenant hears of
+ * neither. A notice being sent at that very moment is withdrawn with a message.
  */
 @Component
 @ProcessingGroup(ArchiveNotices.PROCESSING_GROUP)
 class ArchiveNotices {
 
     static final String PROCESSING_GROUP = "archive-notices";
+    static final String NOTICE = "session.archive-notice";
+    static final String WITHDRAWAL = "session.archive-notice-withdrawn";
 
     /**
      * The notice as the tenant receives it.
@@ -40,40 +50,67 @@ class ArchiveNotices {
     }
 
     private final TenantDirectory tenants;
+    private final UnpostedNotices unposted;
     private final SchedulerClient scheduler;
     private final OneTimeTask<String> delivery;
     private final ObjectMapper json;
     private final Clock clock;
 
-    ArchiveNotices(TenantDirectory tenants, SchedulerClient scheduler, OneTimeTask<String> sendArchiveNotice,
-                   ObjectMapper json, Clock clock) {
+    ArchiveNotices(TenantDirectory tenants, UnpostedNotices unposted, SchedulerClient scheduler,
+                   OneTimeTask<String> sendArchiveNotice, ObjectMapper json, Clock clock) {
         this.tenants = tenants;
+        this.unposted = unposted;
         this.scheduler = scheduler;
         this.delivery = sendArchiveNotice;
         this.json = json;
         this.clock = clock;
     }
 
+    /** The delivery of the notice of an archive: one per archive, so a redelivered event sends no second notice. */
+    static String noticeOf(String sessionId, Instant archiveAt) {
+        return sessionId + "/" + archiveAt;
+    }
+
     @EventHandler
     void on(ArchiveNoticeIssued event, @MessageIdentifier String eventId) throws JsonProcessingException {
-        send(new ArchiveNotice("session.archive-notice", eventId, event.tenantId(), event.sessionId(),
-                               event.archiveAt().toString(), event.issuedAt().toString()));
+        if (!wanted(event.tenantId())) {
+            unposted.record(event.sessionId(), event.archiveAt(), UnpostedNotices.Reason.NO_URL);
+            return;
+        }
+        schedule(noticeOf(event.sessionId(), event.archiveAt()),
+                 new ArchiveNotice(NOTICE, eventId, event.tenantId(), event.sessionId(), event.archiveAt().toString(),
+                                   event.issuedAt().toString()));
     }
 
     @EventHandler
     void on(ArchiveNoticeWithdrawn event, @MessageIdentifier String eventId) throws JsonProcessingException {
-        send(new ArchiveNotice("session.archive-notice-withdrawn", eventId, event.tenantId(), event.sessionId(),
-                               event.archiveAt().toString(), event.withdrawnAt().toString()));
-    }
-
-    private void send(ArchiveNotice notice) throws JsonProcessingException {
-        boolean wanted = tenants.find(notice.tenantId()).map(tenant -> tenant.notificationUrl() != null)
-                                .orElse(false);
-        if (!wanted) {
+        if (unposted.forget(event.sessionId(), event.archiveAt()) || calledOff(event)
+            || !wanted(event.tenantId())) {
             return;
         }
-        // The event id names the delivery, so a redelivered event does not send a second notice.
-        scheduler.scheduleIfNotExists(delivery.instance(notice.noticeId(), json.writeValueAsString(notice)),
+        // The event id names the delivery, so a redelivered event does not send a second withdrawal.
+        schedule(eventId, new ArchiveNotice(WITHDRAWAL, eventId, event.tenantId(), event.sessionId(),
+                                            event.archiveAt().toString(), event.withdrawnAt().toString()));
+    }
+
+    /** @return whether the notice was still to be sent, and is not now */
+    private boolean calledOff(ArchiveNoticeWithdrawn event) {
+        try {
+            scheduler.cancel(TaskInstanceId.of(delivery.getName(), noticeOf(event.sessionId(), event.archiveAt())));
+            return true;
+        } catch (TaskInstanceNotFoundException sentOrIssuedBeforeV22) {
+            return false;
+        } catch (TaskInstanceCurrentlyExecutingException beingSent) {
+            return false;
+        }
+    }
+
+    private boolean wanted(String tenantId) {
+        return tenants.find(tenantId).map(tenant -> tenant.notificationUrl() != null).orElse(false);
+    }
+
+    private void schedule(String deliveryId, ArchiveNotice notice) throws JsonProcessingException {
+        scheduler.scheduleIfNotExists(delivery.instance(deliveryId, json.writeValueAsString(notice)),
                                       clock.instant());
     }
 }

@@ -199,6 +199,57 @@ class AutomaticArchiveIntegrationTest {
         assertThat(accepted).hasSize(2);
     }
 
+    /**
+     * A tenant that had no notification URL when the notice was issued was never sent it: it gets no withdrawal
+     * either, though it has a URL by then.
+     */
+    @Test
+    void aNoticeNeverSentIsWithdrawnWithoutAMessage() throws Exception {
+        Http http = new Http(port);
+        String tenant = Http.uniqueTenant("unnotified");
+        Map<String, Object> settings = new LinkedHashMap<>(Map.of(
+                "id", tenant, "name", tenant, "sellerPhones", List.of("+33600000000"), "inactivityWindow", "PT1S",
+                "webhookSecret", Http.secretOf(tenant)));
+        assertThat(http.post("/api/tenants", settings).status()).isEqualTo(201);
+        String sessionId = http.message(tenant, "m1", "+33600000000", "live").body().get("sessionId").asText();
+        await().atMost(Duration.ofSeconds(30))
+               .until(() -> http.get("/api/sessions/" + sessionId).body().hasNonNull("archiveNoticeAt"));
+
+        settings.put("notificationUrl", "http://localhost:" + tenantEndpoint.getAddress().getPort() + "/accepting");
+        assertThat(http.put("/api/tenants/" + tenant, settings).status()).isEqualTo(200);
+        Thread.sleep(1_500); // the tenants' settings are cached for a second
+        assertThat(http.put("/api/sessions/" + sessionId + "/auto-cleanup", Map.of("enabled", false)).status())
+                .isEqualTo(200);
+
+        Thread.sleep(3_000);
+        assertThat(accepted).isEmpty();
+        assertThat(jdbc.queryForList("SELECT payload_type FROM domain_event_entry WHERE aggregate_identifier = ?",
+                                     String.class, sessionId)).contains("dev.livesessions.api.ArchiveNoticeWithdrawn");
+    }
+
+    /**
+     * A notice not sent yet (its endpoint refused it, and it waits to be tried again) is called off with its archive:
+     * the tenant hears of neither. Otherwise it would be tried again, and the withdrawal tried after it.
+     */
+    @Test
+    void aNoticeNotSentYetIsCalledOffRatherThanWithdrawn() throws Exception {
+        Http http = new Http(port);
+        String tenant = Http.uniqueTenant("refusing");
+        createTenant(http, tenant, "/refusing");
+        String sessionId = http.message(tenant, "m1", "+33600000000", "live").body().get("sessionId").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() >= 1);
+
+        assertThat(http.put("/api/sessions/" + sessionId + "/auto-cleanup", Map.of("enabled", false)).status())
+                .isEqualTo(200);
+
+        // Tried at most three times in all (were every retry of the notice made before it was called off, it was
+        // given up, and its withdrawal not sent); sent as well, the withdrawal would have been refused three times.
+        Thread.sleep(6_000);
+        assertThat(refused.get()).isBetween(1, 3);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks WHERE task_instance LIKE ?", Long.class,
+                                       sessionId + "/%")).isZero();
+    }
+
     /** A tenant that removed its notification URL after a notice was issued does not get it: the notice is counted. */
     @Test
     void aNoticeDueForATenantWithoutANotificationUrlAnyMoreIsDroppedAndCounted() throws Exception {
