@@ -10,7 +10,8 @@ import java.util.Set;
  * @param tenantId      null for all tenants
  * @param exceptTenants tenants left out of a search over all of them (a run takes those on their own); empty for none
  * @param action   CLOSE: active sessions whose last activity is before {@code idleBefore}; ARCHIVE: active or
- *                 closed sessions with auto-cleanup on whose last activity is before {@code idleBefore}
+ *                 closed sessions with auto-cleanup on whose last activity is before {@code idleBefore}, but for
+ *                 those whose archive was announced for a date still to come
  */
 public record FindCleanupCandidates(String tenantId, Set<String> exceptTenants, CleanupAction action,
                                     Instant idleBefore, String afterSessionId, int limit) {

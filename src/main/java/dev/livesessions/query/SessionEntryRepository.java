@@ -65,7 +65,8 @@ interface SessionEntryRepository extends JpaRepository<SessionEntry, String> {
     @Query("""
             SELECT s.sessionId FROM SessionEntry s
             WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.tenantId NOT IN :except
-              AND s.status IN (ACTIVE, CLOSED) AND s.autoCleanup = true AND s.archiveNoticeAt IS NULL
+              AND s.status IN (ACTIVE, CLOSED) AND s.autoCleanup = true
+              AND (s.archiveNoticeAt IS NULL OR s.archiveAt <= CURRENT_TIMESTAMP)
               AND s.lastActivityAt < :idleBefore AND (s.restoredAt IS NULL OR s.restoredAt < :idleBefore)
               AND (:after IS NULL OR s.sessionId > :after)
             ORDER BY s.sessionId
@@ -76,7 +77,8 @@ interface SessionEntryRepository extends JpaRepository<SessionEntry, String> {
     @Query("""
             SELECT count(s) FROM SessionEntry s
             WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.tenantId NOT IN :except
-              AND s.status IN (ACTIVE, CLOSED) AND s.autoCleanup = true AND s.archiveNoticeAt IS NULL
+              AND s.status IN (ACTIVE, CLOSED) AND s.autoCleanup = true
+              AND (s.archiveNoticeAt IS NULL OR s.archiveAt <= CURRENT_TIMESTAMP)
               AND s.lastActivityAt < :idleBefore AND (s.restoredAt IS NULL OR s.restoredAt < :idleBefore)
             """)
     long countArchivable(String tenantId, Collection<String> except, Instant idleBefore);

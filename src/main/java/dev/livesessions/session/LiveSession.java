@@ -239,7 +239,7 @@ class LiveSession {
     /**
      * A cleanup run archives a session idle long enough, closing it first if it is still active; but an archive the
      * tenant was told of is left to happen on the date announced, by its own deadline: archived earlier, the notice
-     * would have said a date that was not.
+     * would have said a date that was not. Once that date has passed (its deadline lost, say), a run archives it.
      */
     @CommandHandler
     boolean handle(ArchiveIfIdle command, DeadlineManager deadlines, RetentionPolicies retention) {
@@ -247,7 +247,7 @@ class LiveSession {
         if (!archivable || !autoCleanup || idleSince().plus(command.idleFor()).isAfter(command.asOf())) {
             return false;
         }
-        if (archiveAt != null && archiveAt.equals(noticedArchiveAt)) {
+        if (archiveAt != null && archiveAt.equals(noticedArchiveAt) && archiveAt.isAfter(command.asOf())) {
             return false;
         }
         if (lifecycle == Lifecycle.ACTIVE) {

@@ -511,6 +511,18 @@ class LiveSessionTest {
                    .expectResultMessagePayload(false);
         }
 
+        /** Its own deadline lost (a database restored without its scheduled tasks), a run still archives it. */
+        @Test
+        void aCleanupRunArchivesASessionWhoseAnnouncedDateHasPassed() {
+            Instant archiveAt = T0.plus(ARCHIVE_AFTER);
+            Instant asOf = archiveAt.plus(Duration.ofDays(1));
+            fixture.givenCurrentTime(asOf)
+                   .andGiven(closedWithItsArchiveAnnounced(archiveAt))
+                   .when(new ArchiveIfIdle("acme.1", asOf, Duration.ofDays(7)))
+                   .expectEvents(new SessionArchived("acme.1", "acme", asOf, ArchiveTrigger.CLEANUP_RUN))
+                   .expectResultMessagePayload(true);
+        }
+
         @Test
         void aCleanupRunLeavesSessionsWithAutoCleanupOffAlone() {
             SessionTerms keep = new SessionTerms(WINDOW, false, null);
