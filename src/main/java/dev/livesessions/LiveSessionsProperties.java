@@ -72,6 +72,12 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
                           @NotNull @DurationMin(seconds = 1) @DefaultValue("10s") Duration noticeTimeout,
                           @NotNull @DurationMin(minutes = 1) @DefaultValue("10m")
                           Duration runAbandonedAfter) {
+
+        /** Every archive gets its full notice: a notice longer than the delay would hold every archive back to it. */
+        @AssertTrue(message = "archive-notice must not be longer than archive-after (SESSION_DELETE_DAYS)")
+        public boolean isNoticeWithinTheArchiveDelay() {
+            return archiveNotice == null || archiveAfter == null || archiveNotice.compareTo(archiveAfter) <= 0;
+        }
     }
 
     /**

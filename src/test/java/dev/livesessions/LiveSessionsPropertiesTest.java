@@ -52,6 +52,16 @@ class LiveSessionsPropertiesTest {
                .run(context -> assertThat(context).hasNotFailed());
     }
 
+    /** The global archive notice is held to the rule a tenant's is held to by the API. */
+    @Test
+    void anArchiveNoticeLongerThanTheArchiveDelayIsRefused() {
+        service.withPropertyValues("live-sessions.cleanup.archive-notice=48h", "live-sessions.cleanup.archive-after=1d")
+               .run(context -> assertThat(context).getFailure().rootCause()
+                                                  .hasMessageContaining("noticeWithinTheArchiveDelay"));
+        service.withPropertyValues("live-sessions.cleanup.archive-notice=48h", "live-sessions.cleanup.archive-after=2d")
+               .run(context -> assertThat(context).hasNotFailed());
+    }
+
     /** The global code pattern is held to the rules a tenant's is held to by the API. */
     @Test
     void aCodePatternThatDoesNotCompileOrRepeatsARepetitionIsRefused() {

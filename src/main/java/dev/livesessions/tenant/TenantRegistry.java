@@ -129,8 +129,10 @@ class TenantRegistry {
         Duration delay = request.archiveAfterDays() != null ? Duration.ofDays(request.archiveAfterDays())
                                                             : globally.archiveAfter();
         if (givenNotice.compareTo(delay) > 0) {
-            throw badRequest("archiveNotice (" + givenNotice + ") must not be longer than the archive delay ("
-                             + delay + "): sessions would be archived after the notice, not the delay");
+            throw badRequest("archiveNotice (" + givenNotice + (notice == null ? ", the global one" : "")
+                             + ") must not be longer than the archive delay (" + delay
+                             + (request.archiveAfterDays() == null ? ", the global one" : "")
+                             + "): sessions would be archived after the notice, not the delay");
         }
         // A pattern stored before the rule was made is kept as it is when sent back unchanged with an edit.
         if (request.codePattern() != null && !request.codePattern().equals(tenant.fields().codePattern())) {
