@@ -133,6 +133,7 @@ class EventStreamController {
         } catch (StoredEvents.AccessRevoked revoked) {
             if (!response.isCommitted()) {
                 dropTheEvents(response);
+                response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer"); // as every other 401 of the API
                 throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, revoked.getMessage());
             }
             logger.info("The caller was revoked while its events were being written; breaking the answer off");

@@ -22,9 +22,10 @@ import java.util.function.ToLongFunction;
  * Reads events straight from the event store's table, as stored: an audit shows what was written, in the revision it
  * was written in, before any upcaster. Events are read a page at a time, each page by a statement of its own, after
  * the last event of the page before: a long stream never sits in memory, and no connection or transaction is held
- * while the reader (a client downloading an export, however slowly) takes a page. Before each page, the reader's
- * caller is asked whether it may still read: a token revoked or a user disabled while a long export runs gets no
- * further page.
+ * while the reader (a client downloading an export, however slowly) takes a page. Before each page after the first
+ * (and before an export's first, which may have waited for the writers), the reader's caller is asked whether it may
+ * still read: a token revoked, a user disabled or logged out, while a long export runs, gets no further page. (The
+ * request itself was let in just before the first page of a session's events.)
  */
 @Component
 class StoredEvents {
@@ -83,6 +84,9 @@ class StoredEvents {
     void ofTenant(String tenantId, Instant from, Instant to, BooleanSupplier stillAllowed,
                   Consumer<StoredEvent> reader) {
         long last = lastSettledIndex();
+        if (!stillAllowed.getAsBoolean()) {
+            throw new AccessRevoked();
+        }
         String sessions = tenantId + ".%";
         String start = DateTimeUtils.formatInstant(from);
         String end = DateTimeUtils.formatInstant(to);
@@ -126,7 +130,8 @@ class StoredEvents {
 
     /**
      * Runs {@code query} for the page after {@code start}, hands its events to the reader, and goes on after the last
-     * one's {@code key} until a page comes back short, as long as {@code stillAllowed} says yes before each page.
+     * one's {@code key} until a page comes back short, as long as {@code stillAllowed} says yes before each page
+     * after the first.
      */
     private void inPages(String query, LongFunction<Object[]> parametersAfter, long start,
                          ToLongFunction<StoredEvent> key, BooleanSupplier stillAllowed,
@@ -134,7 +139,7 @@ class StoredEvents {
         long after = start;
         List<StoredEvent> page;
         do {
-            if (!stillAllowed.getAsBoolean()) {
+            if (after != start && !stillAllowed.getAsBoolean()) {
                 throw new AccessRevoked();
             }
             page = jdbc.query(query, (row, number) -> read(row), parametersAfter.apply(after));
@@ -165,7 +170,7 @@ class StoredEvents {
         }
     }
 
-    /** The caller of a stream being read was revoked (a token) or disabled (a user) since it began. */
+    /** The caller of a stream being read was revoked (a token), disabled or logged out (a user) since it began. */
     static final class AccessRevoked extends RuntimeException {
         AccessRevoked() {
             super("The caller may no longer read these events", null, false, false);

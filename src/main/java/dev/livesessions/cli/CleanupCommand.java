@@ -92,7 +92,7 @@ class CleanupCommand implements Callable<Integer> {
                 if (stored == null) {
                     throw answerLost;
                 }
-                return followToItsEnd(api, stored, answerLost, drawn, err);
+                return followToItsEnd(api, id, stored, answerLost, drawn, err);
             }
         }
     }
@@ -118,13 +118,12 @@ class CleanupCommand implements Callable<Integer> {
      * Follows the run's progress until it ends, through outages of the service shorter than {@link #GIVE_UP_AFTER},
      * and then reads it whole, with what it did to each session.
      */
-    private static JsonNode followToItsEnd(ApiClient api, JsonNode stored, RuntimeException answerLost,
+    private static JsonNode followToItsEnd(ApiClient api, UUID id, JsonNode stored, RuntimeException answerLost,
                                            boolean drawn, PrintWriter err) throws InterruptedException {
         if (err != null) {
             err.printf("%sThe run's answer was lost (%s); following the run until it ends%n", drawn ? "\n" : "",
                        answerLost.getMessage());
         }
-        UUID id = UUID.fromString(stored.path("id").asText());
         JsonNode run = stored;
         Instant failingSince = null;
         while (true) {

@@ -8,9 +8,9 @@ final class ExitCodes {
     static final int FAILED = 1;
     /** Bad usage: a missing or wrong option (picocli's own code). */
     static final int USAGE = 2;
-    /** The service refused the request (a 4xx or 5xx answer). */
+    /** The service refused the request (a 4xx or 5xx answer of its own, in JSON). */
     static final int REFUSED = 3;
-    /** The service could not be reached. */
+    /** The service could not be reached, or something else answered at its URL (a page, a redirect). */
     static final int UNREACHABLE = 4;
     /** The user did not confirm (a delete whose session id was not typed back). */
     static final int NOT_CONFIRMED = 5;

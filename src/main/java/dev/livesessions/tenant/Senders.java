@@ -103,11 +103,11 @@ public final class Senders {
         }
         if (looksLikePhone(trimmed)) {
             String digits = digitsOf(trimmed);
+            if (digits.length() < SHORTEST_NUMBER && HANDLE.matcher(trimmed).matches()) {
+                return null; // fewer digits than any number, written as a handle may be: the handle @012345
+            }
             if (!trimmed.startsWith("+") && !trimmed.startsWith("00") && trimmed.startsWith("0")) {
                 return "'" + seller + "' is a national phone number; give it in international format (+33 6 ...)";
-            }
-            if (digits.length() < SHORTEST_NUMBER && HANDLE.matcher(trimmed).matches()) {
-                return null; // fewer digits than any number, written as a handle may be: the handle @12345
             }
             if (digits.length() < SHORTEST_NUMBER || digits.length() > 15) {
                 return "'" + seller + "' is not a phone number: international numbers have 7 to 15 digits";

@@ -91,7 +91,7 @@ class SendersTest {
 
     @ParameterizedTest(name = "{0} can be a seller")
     @ValueSource(strings = {"+33 6 12 34 56 78", "0033612345678", "33612345678", "+1 (415) 555-0100", "@Shop.Owner",
-                            "shop_owner", "Boutique-Élise", "123456789012345@lid", "1234", "123456"})
+                            "shop_owner", "Boutique-Élise", "123456789012345@lid", "1234", "123456", "012345"})
     void internationalPhonesAndHandlesCanBeSellers(String seller) {
         assertThat(Senders.problemWith(seller)).isNull();
     }
