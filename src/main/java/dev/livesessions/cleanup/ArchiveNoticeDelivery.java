@@ -55,7 +55,7 @@ class ArchiveNoticeDelivery {
         Counter delivered = meters.counter("live_sessions.notices", "outcome", "delivered");
         Counter givenUp = meters.counter("live_sessions.notices", "outcome", "given_up");
         Counter dropped = meters.counter("live_sessions.notices", "outcome", "dropped");
-        return Tasks.oneTime("send-archive-notice", String.class)
+        return Tasks.oneTime(ArchiveNotices.DELIVERY, String.class)
                     // db-scheduler counts retries after the first attempt, and its backoff grows by 1.5 unless told.
                     .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(
                             cleanup.noticeAttempts() - 1,
@@ -70,6 +70,9 @@ class ArchiveNoticeDelivery {
                     .execute((instance, context) -> {
                         String body = instance.getData();
                         ArchiveNotice notice = read(json, body);
+                        if (ArchiveNotices.WITHDRAWAL.equals(notice.type()) && !settled(unposted, notice)) {
+                            return;
+                        }
                         TenantSettings tenant = tenants.find(notice.tenantId()).orElse(null);
                         if (tenant == null || tenant.notificationUrl() == null || tenant.webhookSecret() == null) {
                             logger.info("Dropped an archive notice: its tenant has no notification URL and secret "
@@ -89,6 +92,25 @@ class ArchiveNoticeDelivery {
         } catch (IOException e) {
             throw new UncheckedIOException("Unreadable archive notice", e);
         }
+    }
+
+    /**
+     * Whether the notice this withdraws has been sent or given up: its withdrawal goes out after it, or not at all.
+     * One still being sent (the withdrawal came as it was posted) holds the withdrawal back, as a failed attempt, to
+     * be tried again.
+     *
+     * @return false when the withdrawal is not to be sent: the notice never was
+     * @throws IllegalStateException when the notice is still being sent
+     */
+    private static boolean settled(UnpostedNotices unposted, ArchiveNotice withdrawal) {
+        Instant archiveAt = Instant.parse(withdrawal.archiveAt());
+        if (unposted.forget(withdrawal.sessionId(), archiveAt)) {
+            return false;
+        }
+        if (unposted.stillToBeSent(withdrawal.sessionId(), archiveAt)) {
+            throw new IllegalStateException("The notice this withdraws is still being sent: " + withdrawal.noticeId());
+        }
+        return true;
     }
 
     /** A notice never sent is withdrawn without a message; a withdrawal never sent is just that. */

@@ -3,9 +3,6 @@ package dev.livesessions.cleanup;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
-import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
-import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
-import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import dev.livesessions.api.ArchiveNoticeIssued;
 import dev.livesessions.api.ArchiveNoticeWithdrawn;
@@ -26,14 +23,17 @@ import java.time.Instant;
  * never sees a replay, and a new deployment does not announce archives of the past.
  * <p>
  * A withdrawal is sent only for a notice that was: a notice never sent ({@link UnpostedNotices}) is withdrawn without
- * a message, and a notice not sent yet (still to be tried again) is called off instead, so that the tenant hears of
- * neither. A notice being sent at that very moment is withdrawn with a message.
+ * a message, and a notice waiting to be tried again is called off instead, so that the tenant hears of neither. The
+ * withdrawal of a notice being sent at that very moment waits until it is sent or given up (see
+ * {@link ArchiveNoticeDelivery}).
  */
 @Component
 @ProcessingGroup(ArchiveNotices.PROCESSING_GROUP)
 class ArchiveNotices {
 
     static final String PROCESSING_GROUP = "archive-notices";
+    /** The db-scheduler task that posts notices and withdrawals. */
+    static final String DELIVERY = "send-archive-notice";
     static final String NOTICE = "session.archive-notice";
     static final String WITHDRAWAL = "session.archive-notice-withdrawn";
 
@@ -84,25 +84,13 @@ class ArchiveNotices {
 
     @EventHandler
     void on(ArchiveNoticeWithdrawn event, @MessageIdentifier String eventId) throws JsonProcessingException {
-        if (unposted.forget(event.sessionId(), event.archiveAt()) || calledOff(event)
-            || !wanted(event.tenantId())) {
+        if (unposted.forget(event.sessionId(), event.archiveAt())
+            || unposted.callOff(event.sessionId(), event.archiveAt()) || !wanted(event.tenantId())) {
             return;
         }
         // The event id names the delivery, so a redelivered event does not send a second withdrawal.
         schedule(eventId, new ArchiveNotice(WITHDRAWAL, eventId, event.tenantId(), event.sessionId(),
                                             event.archiveAt().toString(), event.withdrawnAt().toString()));
-    }
-
-    /** @return whether the notice was still to be sent, and is not now */
-    private boolean calledOff(ArchiveNoticeWithdrawn event) {
-        try {
-            scheduler.cancel(TaskInstanceId.of(delivery.getName(), noticeOf(event.sessionId(), event.archiveAt())));
-            return true;
-        } catch (TaskInstanceNotFoundException sentOrIssuedBeforeV22) {
-            return false;
-        } catch (TaskInstanceCurrentlyExecutingException beingSent) {
-            return false;
-        }
     }
 
     private boolean wanted(String tenantId) {

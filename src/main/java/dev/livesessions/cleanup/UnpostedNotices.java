@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The archive notices a tenant was never sent, so that their withdrawal is not sent either (V22). Notices issued
- * before V22 are not in it: their withdrawals go out as before.
+ * The archive notices a tenant has not been sent, so that their withdrawal is not sent either: those it was never sent
+ * (recorded, V22), and those still to be sent (their delivery still scheduled, under the name
+ * {@link ArchiveNotices#noticeOf}). Notices issued before V22 are delivered under another name and never recorded:
+ * their withdrawals go out as before.
  */
 @Component
 class UnpostedNotices {
@@ -43,6 +45,23 @@ class UnpostedNotices {
                 INSERT INTO archive_notice_unposted (session_id, archive_at, reason, recorded_at)
                 VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """, sessionId, Timestamp.from(archiveAt), reason.name(), Timestamp.from(now));
+    }
+
+    /**
+     * Calls off the delivery of the notice of that archive, in the transaction under way, unless it is being sent.
+     *
+     * @return whether it was still to be sent, and is not now
+     */
+    boolean callOff(String sessionId, Instant archiveAt) {
+        return jdbc.update("DELETE FROM scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked",
+                           ArchiveNotices.DELIVERY, ArchiveNotices.noticeOf(sessionId, archiveAt)) == 1;
+    }
+
+    /** @return whether the notice of that archive is being sent, or waits to be tried again */
+    boolean stillToBeSent(String sessionId, Instant archiveAt) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM scheduled_tasks WHERE task_name = ? AND task_instance = ?)",
+                Boolean.class, ArchiveNotices.DELIVERY, ArchiveNotices.noticeOf(sessionId, archiveAt)));
     }
 
     /** @return whether the notice of that archive was never sent; it is forgotten */

@@ -212,19 +212,19 @@ class AutomaticArchiveIntegrationTest {
                 "webhookSecret", Http.secretOf(tenant)));
         assertThat(http.post("/api/tenants", settings).status()).isEqualTo(201);
         String sessionId = http.message(tenant, "m1", "+33600000000", "live").body().get("sessionId").asText();
-        await().atMost(Duration.ofSeconds(30))
-               .until(() -> http.get("/api/sessions/" + sessionId).body().hasNonNull("archiveNoticeAt"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> neverSent(sessionId) == 1);
 
         settings.put("notificationUrl", "http://localhost:" + tenantEndpoint.getAddress().getPort() + "/accepting");
         assertThat(http.put("/api/tenants/" + tenant, settings).status()).isEqualTo(200);
-        Thread.sleep(1_500); // the tenants' settings are cached for a second
         assertThat(http.put("/api/sessions/" + sessionId + "/auto-cleanup", Map.of("enabled", false)).status())
                 .isEqualTo(200);
 
-        Thread.sleep(3_000);
-        assertThat(accepted).isEmpty();
         assertThat(jdbc.queryForList("SELECT payload_type FROM domain_event_entry WHERE aggregate_identifier = ?",
                                      String.class, sessionId)).contains("dev.livesessions.api.ArchiveNoticeWithdrawn");
+        assertThat(neverSent(sessionId)).isZero();
+        assertThat(deliveriesFor(sessionId)).isZero();
+        Thread.sleep(1_000);
+        assertThat(accepted).isEmpty();
     }
 
     /**
@@ -242,12 +242,24 @@ class AutomaticArchiveIntegrationTest {
         assertThat(http.put("/api/sessions/" + sessionId + "/auto-cleanup", Map.of("enabled", false)).status())
                 .isEqualTo(200);
 
-        // Tried at most three times in all (were every retry of the notice made before it was called off, it was
-        // given up, and its withdrawal not sent); sent as well, the withdrawal would have been refused three times.
-        Thread.sleep(6_000);
+        // Tried at most three times in all (had every try of the notice come before it was called off, it was given
+        // up, and its withdrawal not sent); sent as well, the withdrawal would have been refused three times more.
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveriesFor(sessionId) == 0);
+        Thread.sleep(1_000);
         assertThat(refused.get()).isBetween(1, 3);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks WHERE task_instance LIKE ?", Long.class,
-                                       sessionId + "/%")).isZero();
+    }
+
+    /** The notices and withdrawals of the session waiting to be sent, or being sent. */
+    private long deliveriesFor(String sessionId) {
+        return jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks WHERE task_name = 'send-archive-notice' "
+                                   + "AND position(convert_to(?, 'UTF8') IN task_data) > 0", Long.class,
+                                   "\"" + sessionId + "\"");
+    }
+
+    /** The notices of the session recorded as never sent. */
+    private long neverSent(String sessionId) {
+        return jdbc.queryForObject("SELECT count(*) FROM archive_notice_unposted WHERE session_id = ?", Long.class,
+                                   sessionId);
     }
 
     /** A tenant that removed its notification URL after a notice was issued does not get it: the notice is counted. */
