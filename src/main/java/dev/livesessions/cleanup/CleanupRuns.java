@@ -116,7 +116,7 @@ class CleanupRuns {
         try {
             Instant asOf = clock.instant();
             Duration inactiveFor = Duration.ofHours(run.inactiveHours());
-            process(run, unsaved, CleanupAction.CLOSE, run.tenantId(), Set.of(), asOf.minus(inactiveFor), actor,
+            process(run, unsaved, CleanupAction.CLOSE, run.tenantId(), Set.of(), asOf, asOf.minus(inactiveFor), actor,
                     sessionId -> new CloseIfInactive(sessionId, asOf, inactiveFor));
             if (run.tenantsOwnDelays()) {
                 // Over every tenant, each tenant's sessions are archived after that tenant's own delay.
@@ -155,18 +155,18 @@ class CleanupRuns {
     private void archive(CleanupRun run, List<CleanupRunItem> unsaved, String tenantId, Set<String> exceptTenants,
                          int days, Instant asOf, String actor) {
         Duration idleFor = Duration.ofDays(days);
-        process(run, unsaved, CleanupAction.ARCHIVE, tenantId, exceptTenants, asOf.minus(idleFor), actor,
+        process(run, unsaved, CleanupAction.ARCHIVE, tenantId, exceptTenants, asOf, asOf.minus(idleFor), actor,
                 sessionId -> new ArchiveIfIdle(sessionId, asOf, idleFor));
     }
 
     private void process(CleanupRun run, List<CleanupRunItem> unsaved, CleanupAction action, String tenantId,
-                         Set<String> exceptTenants, Instant idleBefore, String actor,
+                         Set<String> exceptTenants, Instant asOf, Instant idleBefore, String actor,
                          Function<String, Object> command) {
         String after = null;
         boolean first = true;
         while (true) {
             CleanupCandidates batch = queries.query(
-                    new FindCleanupCandidates(tenantId, exceptTenants, action, idleBefore, after,
+                    new FindCleanupCandidates(tenantId, exceptTenants, action, asOf, idleBefore, after,
                                               settings.runBatchSize()),
                     CleanupCandidates.class).join();
             if (first) {

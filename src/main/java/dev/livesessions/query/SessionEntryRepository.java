@@ -66,20 +66,20 @@ interface SessionEntryRepository extends JpaRepository<SessionEntry, String> {
             SELECT s.sessionId FROM SessionEntry s
             WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.tenantId NOT IN :except
               AND s.status IN (ACTIVE, CLOSED) AND s.autoCleanup = true
-              AND (s.archiveNoticeAt IS NULL OR s.archiveAt <= CURRENT_TIMESTAMP)
+              AND (s.archiveNoticeAt IS NULL OR s.archiveAt <= :asOf)
               AND s.lastActivityAt < :idleBefore AND (s.restoredAt IS NULL OR s.restoredAt < :idleBefore)
               AND (:after IS NULL OR s.sessionId > :after)
             ORDER BY s.sessionId
             """)
-    List<String> findArchivable(String tenantId, Collection<String> except, Instant idleBefore, String after,
-                                Pageable limit);
+    List<String> findArchivable(String tenantId, Collection<String> except, Instant asOf, Instant idleBefore,
+                                String after, Pageable limit);
 
     @Query("""
             SELECT count(s) FROM SessionEntry s
             WHERE (:tenantId IS NULL OR s.tenantId = :tenantId) AND s.tenantId NOT IN :except
               AND s.status IN (ACTIVE, CLOSED) AND s.autoCleanup = true
-              AND (s.archiveNoticeAt IS NULL OR s.archiveAt <= CURRENT_TIMESTAMP)
+              AND (s.archiveNoticeAt IS NULL OR s.archiveAt <= :asOf)
               AND s.lastActivityAt < :idleBefore AND (s.restoredAt IS NULL OR s.restoredAt < :idleBefore)
             """)
-    long countArchivable(String tenantId, Collection<String> except, Instant idleBefore);
+    long countArchivable(String tenantId, Collection<String> except, Instant asOf, Instant idleBefore);
 }

@@ -107,9 +107,9 @@ class SessionProjection {
                                             limit),
                     sessions.countIdleActive(query.tenantId(), except, query.idleBefore()));
             case ARCHIVE -> new CleanupCandidates(
-                    sessions.findArchivable(query.tenantId(), except, query.idleBefore(), query.afterSessionId(),
-                                            limit),
-                    sessions.countArchivable(query.tenantId(), except, query.idleBefore()));
+                    sessions.findArchivable(query.tenantId(), except, query.asOf(), query.idleBefore(),
+                                            query.afterSessionId(), limit),
+                    sessions.countArchivable(query.tenantId(), except, query.asOf(), query.idleBefore()));
         };
     }
 
