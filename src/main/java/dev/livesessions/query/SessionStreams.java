@@ -59,6 +59,8 @@ class SessionStreams implements SmartLifecycle {
     private final Clock clock;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService flusher;
+    /** Asks the database whether a replay ended: apart from the flusher, which a slow database must not hold up. */
+    private ScheduledExecutorService replayWatcher;
     private ExecutorService senders;
     /** What the last look at the replays saw: whether one ran, and how many this node had started. */
     private boolean replaying;
@@ -109,8 +111,10 @@ class SessionStreams implements SmartLifecycle {
         flusher = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "session-streams"));
         flusher.scheduleWithFixedDelay(this::flushAll, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(),
                                        TimeUnit.MILLISECONDS);
-        flusher.scheduleWithFixedDelay(this::endStreamsOnceAReplayEnds, REPLAY_CHECKED_EVERY.toMillis(),
-                                       REPLAY_CHECKED_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        replayWatcher = Executors.newSingleThreadScheduledExecutor(
+                runnable -> new Thread(runnable, "session-streams-replays"));
+        replayWatcher.scheduleWithFixedDelay(this::endStreamsOnceAReplayEnds, REPLAY_CHECKED_EVERY.toMillis(),
+                                             REPLAY_CHECKED_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -118,25 +122,25 @@ class SessionStreams implements SmartLifecycle {
      * holds part of them. Once it ends, every stream is ended, and each dashboard, reconnecting, reads them again.
      */
     private void endStreamsOnceAReplayEnds() {
-        long startedNow = maintenance.replaysStarted();
-        boolean replayingNow;
         try {
-            replayingNow = maintenance.replaying();
+            long startedNow = maintenance.replaysStarted();
+            boolean replayingNow = maintenance.replaying();
+            boolean replayedSinceLastLook = replaying || startedNow != replaysStarted;
+            if (replayedSinceLastLook && !replayingNow) {
+                logger.info("A replay ended: ending the dashboards' streams, so that they read the read models again");
+                streams.forEach(stream -> stream.emitter.complete());
+            }
+            replaying = replayingNow;
+            replaysStarted = startedNow;
         } catch (RuntimeException notKnownNow) {
-            logger.debug("Could not tell whether a replay runs", notKnownNow);
-            return;
+            // Looked at again shortly: a scheduled task that throws is never run again.
+            logger.debug("Could not tell whether a replay ended", notKnownNow);
         }
-        boolean replayedSinceLastLook = replaying || startedNow != replaysStarted;
-        if (replayedSinceLastLook && !replayingNow) {
-            logger.info("A replay ended: ending the dashboards' streams, so that they read the read models again");
-            streams.forEach(stream -> stream.emitter.complete());
-        }
-        replaying = replayingNow;
-        replaysStarted = startedNow;
     }
 
     @Override
     public void stop() {
+        replayWatcher.shutdownNow();
         flusher.shutdownNow();
         senders.shutdownNow();
         streams.forEach(stream -> stream.emitter.complete());
