@@ -9,6 +9,7 @@
 -- V19: tenants_own_delays made nullable without a default (2026-12-06), so that runs stored before match either way.
 -- V20: digits alone made a phone number from 7 of them only (2026-12-06); the first V20 left shorter ones without
 --      the '@' every handle now has.
+-- V21: its comment corrected (2026-12-06); what it does is the same.
 DO $$
 BEGIN
     IF to_regclass('"${flyway:defaultSchema}"."${flyway:table}"') IS NULL THEN
@@ -39,5 +40,7 @@ BEGIN
         UPDATE "${flyway:defaultSchema}"."${flyway:table}" SET checksum = -1381963097
         WHERE version = '20' AND checksum = -26978657;
     END IF;
+    UPDATE "${flyway:defaultSchema}"."${flyway:table}" SET checksum = 652775427
+    WHERE version = '21' AND checksum = -1066780966;
 END
 $$;

@@ -55,20 +55,20 @@ class MigrationsIntegrationTest {
         }
     }
 
-    /** V18, V19 and V20 were edited after builds had applied them; a database those builds migrated still starts. */
+    /** V18 to V21 were edited after builds had applied them; a database those builds migrated still starts. */
     @Test
-    void aDatabaseMigratedBeforeV18ToV20WereEditedStillStartsWithTheirSchemaAndRows() {
+    void aDatabaseMigratedBeforeV18ToV21WereEditedStillStartsWithTheirSchemaAndRows() {
         Flyway edited = Flyway.configure().configuration(flyway.getConfiguration())
                               .schemas("migrations_before_edits").load();
         try {
             edited.migrate();
-            // What V18 and V19 made, and the checksums they had, as first written.
+            // What V18 and V19 made, and the checksums V18 to V21 had, as first written.
             jdbc.execute("ALTER TABLE migrations_before_edits.cleanup_run ALTER COLUMN progressed_at DROP DEFAULT, "
                          + "ALTER COLUMN tenants_own_delays SET DEFAULT false, "
                          + "ALTER COLUMN tenants_own_delays SET NOT NULL");
             jdbc.update("UPDATE migrations_before_edits.flyway_schema_history SET checksum = CASE version "
-                        + "WHEN '18' THEN 1075511048 WHEN '19' THEN 2026193509 ELSE -26978657 END "
-                        + "WHERE version IN ('18', '19', '20')");
+                        + "WHEN '18' THEN 1075511048 WHEN '19' THEN 2026193509 WHEN '20' THEN -26978657 "
+                        + "ELSE -1066780966 END WHERE version IN ('18', '19', '20', '21')");
             // A run stored before V19, which the first V19 said asked for one delay for all, and one stored after.
             jdbc.update("INSERT INTO migrations_before_edits.cleanup_run (id, requested_at, progressed_at, actor, "
                         + "inactive_hours, delete_days, dry_run, status, total, processed, closed, archived, "
