@@ -192,20 +192,9 @@ class CliIntegrationTest {
     @Test
     void somethingElseAnsweringAtTheUrlIsReportedAsNotTheService() throws IOException {
         HttpServer notTheService = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-        notTheService.createContext("/page/", exchange -> {
-            byte[] page = "<html>Welcome</html>".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/html");
-            exchange.sendResponseHeaders(200, page.length);
-            exchange.getResponseBody().write(page);
-            exchange.close();
-        });
-        notTheService.createContext("/proxy/", exchange -> {
-            byte[] page = "<html><h1>502 Bad Gateway</h1></html>".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/html");
-            exchange.sendResponseHeaders(502, page.length);
-            exchange.getResponseBody().write(page);
-            exchange.close();
-        });
+        notTheService.createContext("/page/", exchange -> answer(exchange, 200, "text/html", "<html>Welcome</html>"));
+        notTheService.createContext("/proxy/", exchange -> answer(exchange, 502, "text/html",
+                                                                   "<html><h1>502 Bad Gateway</h1></html>"));
         notTheService.createContext("/moved/", exchange -> {
             exchange.getResponseHeaders().add("Location", "https://elsewhere.example/api/stats");
             exchange.sendResponseHeaders(301, -1);
@@ -343,8 +332,13 @@ class CliIntegrationTest {
     }
 
     private static void answer(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        answer(exchange, status, "application/json", json);
+    }
+
+    private static void answer(HttpExchange exchange, int status, String contentType, String text)
+            throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", contentType);
         exchange.sendResponseHeaders(status, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();

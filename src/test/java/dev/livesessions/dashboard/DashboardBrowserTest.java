@@ -2,6 +2,7 @@ package dev.livesessions.dashboard;
 
 import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -257,8 +258,10 @@ class DashboardBrowserTest {
         }
 
         waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline-count"), "5 events"));
-        assertThat(browser.findElements(By.cssSelector("#timeline li")).stream()
-                          .map(item -> item.getAttribute("data-type")).toList())
+        // Read in one go: the timeline may be drawn again meanwhile (a push that arrives late), and the items read
+        // one by one would be gone.
+        assertThat(script("return [...document.querySelectorAll('#timeline li')].map(item => item.dataset.type)"))
+                .asInstanceOf(InstanceOfAssertFactories.LIST)
                 .containsExactly("LiveSessionCreated", "ActivityRecorded", "ActivityRecorded", "ActivityRecorded",
                                  "ActivityRecorded");
         assertThat(severeConsoleMessages()).isEmpty();
