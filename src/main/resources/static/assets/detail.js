@@ -11,6 +11,8 @@ import { SHOWN_AT_FIRST, renderTimeline, resetTimeline, shownEvents, showsAll } 
 let current = null;
 /** The session being opened, as pushed while it loads: the read may be older. */
 let pushedWhileOpening = null;
+/** Whether the session in the panel is being read: if not, and none is shown, its read failed. */
+let opening = false;
 let loadCounter = 0;
 let timelineLoading = false;
 let timelineAgain = false;
@@ -47,6 +49,7 @@ export async function openSession(sessionId) {
   document.getElementById('detail-title').textContent = `Session ${sessionId}`;
   const load = ++loadCounter;
   pushedWhileOpening = null;
+  opening = true;
   if (current?.sessionId !== sessionId) {
     current = null;
     resetTimeline();
@@ -81,6 +84,10 @@ export async function openSession(sessionId) {
       }));
       showError(error, `Loading session ${sessionId}`);
     }
+  } finally {
+    if (load === loadCounter) {
+      opening = false;
+    }
   }
 }
 
@@ -89,6 +96,7 @@ export function closeDetail({ keepFocus = false } = {}) {
   const closedId = state.selectedId;
   state.selectedId = null;
   current = null;
+  opening = false;
   loadCounter++;
   document.getElementById('session-detail').hidden = true;
   markSelected();
@@ -100,25 +108,28 @@ export function closeDetail({ keepFocus = false } = {}) {
   (row?.querySelector('.row-open') || document.getElementById('sessions-heading')).focus();
 }
 
-/** Reads the session in the panel and its new events again, when a live stream opens: it did not follow them before. */
+/**
+ * Reads the session in the panel and its new events again, when a live stream opens: it did not follow them before.
+ * A session whose read failed is read again too.
+ */
 export function reloadDetail() {
   const sessionId = state.selectedId;
-  if (sessionId && current) {
+  if (sessionId && (current || !opening)) {
     refreshSession(sessionId, () => true).catch((error) => showError(error, `Loading session ${sessionId}`));
   }
 }
 
 /**
  * Sessions that changed (live stream): the one in the panel gets its new fields and its timeline again; while it is
- * being opened, it gets them once its read is shown.
+ * being opened, it gets them once its read is shown; if its read failed, the change shows it after all.
  */
 export function applySessionChangesToDetail(sessions) {
   const changed = sessions.find((session) => session.sessionId === state.selectedId);
-  if (changed && current) {
+  if (changed && opening && !current) {
+    pushedWhileOpening = changed;
+  } else if (changed) {
     renderSession(changed);
     reloadTimeline();
-  } else if (changed) {
-    pushedWhileOpening = changed;
   }
 }
 

@@ -267,6 +267,33 @@ class DashboardBrowserTest {
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
+    /** A session that could not be read when clicked (a moment's outage) is shown once it changes. */
+    @Test
+    void aSessionThatCouldNotBeOpenedIsShownOnceItChanges() {
+        keepSessionsOpenForAnHour();
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        logIn(tenant + "-streamer");
+        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
+        // The session's first read fails (session ids need no escaping in a URL).
+        script("""
+                const fetchNow = window.fetch;
+                window.fetch = (input, init) => {
+                  if (String(input) === '/api/sessions/%s') {
+                    window.fetch = fetchNow;
+                    return Promise.resolve(new Response('{"title":"Service Unavailable"}',
+                        { status: 503, headers: { 'Content-Type': 'application/problem+json' } }));
+                  }
+                  return fetchNow(input, init);
+                };""".formatted(sessionId));
+        click(By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"));
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-fields"), "could not be loaded"));
+
+        admin.message(tenant, "c1", "+33622222222", "A1");
+
+        waitFor(ExpectedConditions.attributeToBe(By.id("session-detail"), "data-status", "ACTIVE"));
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline-count"), "3 events"));
+    }
+
     /** The live stream follows the tenant filter: a session of a tenant the filter leaves out would go stale. */
     @Test
     void theDetailOfASessionClosesWhenTheTenantFilterLeavesItsTenantOut() {
