@@ -73,6 +73,16 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
                           @NotNull @DurationMin(minutes = 1) @DefaultValue("10m")
                           Duration runAbandonedAfter) {
 
+        /** The archive delay of a tenant with {@code ownDays} of its own, or without (null). */
+        public Duration delayFor(Integer ownDays) {
+            return ownDays != null ? Duration.ofDays(ownDays) : archiveAfter;
+        }
+
+        /** The archive notice of a tenant with its {@code own}, or without (null). */
+        public Duration noticeFor(Duration own) {
+            return own != null ? own : archiveNotice;
+        }
+
         /** Every archive gets its full notice: a notice longer than the delay would hold every archive back to it. */
         @AssertTrue(message = "archive-notice must not be longer than archive-after (SESSION_DELETE_DAYS)")
         public boolean isNoticeWithinTheArchiveDelay() {

@@ -177,13 +177,12 @@ public class TenantDirectory {
                                                       : properties.defaultInactivityWindow(),
                     codePatternOf(tenant.id(), fields.codePattern()),
                     tenant.webhookSecret(),
-                    fields.archiveAfterDays() != null ? Duration.ofDays(fields.archiveAfterDays())
-                                                      : cleanup.archiveAfter(),
+                    cleanup.delayFor(fields.archiveAfterDays()),
                     fields.autoCleanupDefault() != null ? fields.autoCleanupDefault() : cleanup.autoCleanupDefault(),
                     fields.notificationUrl(),
                     fields.maxLifespan() != null ? fields.maxLifespan() : properties.maxLifespan(),
                     fields.automaticArchiving() != null ? fields.automaticArchiving() : cleanup.enabled(),
-                    fields.archiveNotice() != null ? fields.archiveNotice() : cleanup.archiveNotice());
+                    cleanup.noticeFor(fields.archiveNotice()));
         });
     }
 }

@@ -125,9 +125,8 @@ class TenantRegistry {
             throw badRequest("archiveNotice must be between PT0S and P30D");
         }
         // An archive always gets its full notice: a notice longer than the delay would delay every archive to it.
-        Duration givenNotice = notice != null ? notice : globally.archiveNotice();
-        Duration delay = request.archiveAfterDays() != null ? Duration.ofDays(request.archiveAfterDays())
-                                                            : globally.archiveAfter();
+        Duration givenNotice = globally.noticeFor(notice);
+        Duration delay = globally.delayFor(request.archiveAfterDays());
         if (givenNotice.compareTo(delay) > 0) {
             throw badRequest("archiveNotice (" + givenNotice + (notice == null ? ", the global one" : "")
                              + ") must not be longer than the archive delay (" + delay
