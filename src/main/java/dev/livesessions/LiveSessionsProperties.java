@@ -57,8 +57,9 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      * @param noticeRetryDelay   first delay before a notice the tenant's endpoint refused is sent again (doubling)
      * @param noticeAttempts     how often a notice is tried before it is given up
      * @param noticeTimeout      how long one delivery of a notice may take, from connecting to the end of the answer;
-     *                           an endpoint still busy then has failed that attempt (deliveries share the deadline
-     *                           scheduler's threads with the sessions' closures)
+     *                           an endpoint still busy then has failed that attempt
+     * @param noticeThreads      threads that post notices, on each node; apart from the threads of the deadlines, so
+     *                           that endpoints that hang hold up no closure
      * @param runAbandonedAfter  a cleanup run still running that saved no progress for this long is shown as
      *                           abandoned: its node stopped (a batch takes seconds)
      */
@@ -70,6 +71,7 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
                           @NotNull @DefaultValue("30s") Duration noticeRetryDelay,
                           @Min(1) @Max(50) @DefaultValue("12") int noticeAttempts,
                           @NotNull @DurationMin(seconds = 1) @DefaultValue("10s") Duration noticeTimeout,
+                          @Min(1) @Max(64) @DefaultValue("4") int noticeThreads,
                           @NotNull @DurationMin(minutes = 1) @DefaultValue("10m")
                           Duration runAbandonedAfter) {
 

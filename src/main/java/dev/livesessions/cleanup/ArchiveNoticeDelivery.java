@@ -1,6 +1,8 @@
 package dev.livesessions.cleanup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
@@ -12,11 +14,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.stereotype.Component;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,16 +44,69 @@ import java.util.concurrent.TimeoutException;
  * ({@code X-Live-Sessions-Signature: tenant=<id>,t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">} with the
  * tenant's webhook secret). Anything but a 2xx is retried with a doubling delay, then given up and counted. A notice
  * whose tenant has no notification URL or secret any more by the time it is due (or is gone) is dropped, and counted.
+ * <p>
+ * The notices wait in a db-scheduler of their own (ADR 38): its own table, {@value #TABLE}, and its own threads
+ * ({@code notice-threads}), with the deadline scheduler's polling and heartbeat settings. A tenant endpoint may hold a
+ * delivery for {@code notice-timeout}; on the deadlines' threads, a few such endpoints would hold up every tenant's
+ * closures.
  */
-@Configuration(proxyBeanMethods = false)
-class ArchiveNoticeDelivery {
+@Component
+class ArchiveNoticeDelivery implements SmartLifecycle {
+
+    /** The table of the notices waiting to be posted, or to be tried again. */
+    static final String TABLE = "archive_notice_deliveries";
 
     private static final Logger logger = LoggerFactory.getLogger(ArchiveNoticeDelivery.class);
 
-    @Bean
-    OneTimeTask<String> sendArchiveNotice(TenantDirectory tenants, UnpostedNotices unposted, ObjectMapper json,
-                                          MeterRegistry meters, Clock clock, LiveSessionsProperties properties) {
-        LiveSessionsProperties.Cleanup cleanup = properties.cleanup();
+    private final OneTimeTask<String> task;
+    private final Scheduler scheduler;
+    private volatile boolean running;
+
+    ArchiveNoticeDelivery(TenantDirectory tenants, UnpostedNotices unposted, ObjectMapper json, MeterRegistry meters,
+                          Clock clock, LiveSessionsProperties properties, DataSource dataSource,
+                          DbSchedulerProperties deadlines) {
+        this.task = task(tenants, unposted, json, meters, clock, properties.cleanup());
+        // Transaction-aware, as the deadlines' scheduler is: a notice is scheduled in the transaction of its event.
+        this.scheduler = Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), List.of(task))
+                                  .tableName(TABLE)
+                                  .threads(properties.cleanup().noticeThreads())
+                                  .pollingInterval(deadlines.getPollingInterval())
+                                  .pollUsingLockAndFetch(deadlines.getPollingStrategyLowerLimitFractionOfThreads(),
+                                                         deadlines.getPollingStrategyUpperLimitFractionOfThreads())
+                                  .heartbeatInterval(deadlines.getHeartbeatInterval())
+                                  .missedHeartbeatsLimit(deadlines.getMissedHeartbeatsLimit())
+                                  .shutdownMaxWait(deadlines.getShutdownMaxWait())
+                                  .build();
+    }
+
+    /**
+     * Schedules a notice or withdrawal to be posted at {@code at}, in the transaction under way, unless a delivery of
+     * that id is scheduled already.
+     */
+    void schedule(String deliveryId, String notice, Instant at) {
+        scheduler.scheduleIfNotExists(task.instance(deliveryId, notice), at);
+    }
+
+    @Override
+    public void start() {
+        scheduler.start();
+        running = true;
+    }
+
+    /** Waits for the notices being posted, at most as long as the deadlines' scheduler waits for its deadlines. */
+    @Override
+    public void stop() {
+        running = false;
+        scheduler.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private static OneTimeTask<String> task(TenantDirectory tenants, UnpostedNotices unposted, ObjectMapper json,
+                                            MeterRegistry meters, Clock clock, LiveSessionsProperties.Cleanup cleanup) {
         Duration timeout = cleanup.noticeTimeout();
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
         // Every outcome exists from the start at zero, so that the first notice given up is an increase alerts see.

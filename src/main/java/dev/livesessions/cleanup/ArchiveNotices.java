@@ -2,8 +2,6 @@ package dev.livesessions.cleanup;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.kagkarlsson.scheduler.SchedulerClient;
-import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import dev.livesessions.api.ArchiveNoticeIssued;
 import dev.livesessions.api.ArchiveNoticeWithdrawn;
 import dev.livesessions.tenant.TenantDirectory;
@@ -51,17 +49,15 @@ class ArchiveNotices {
 
     private final TenantDirectory tenants;
     private final UnpostedNotices unposted;
-    private final SchedulerClient scheduler;
-    private final OneTimeTask<String> delivery;
+    private final ArchiveNoticeDelivery delivery;
     private final ObjectMapper json;
     private final Clock clock;
 
-    ArchiveNotices(TenantDirectory tenants, UnpostedNotices unposted, SchedulerClient scheduler,
-                   OneTimeTask<String> sendArchiveNotice, ObjectMapper json, Clock clock) {
+    ArchiveNotices(TenantDirectory tenants, UnpostedNotices unposted, ArchiveNoticeDelivery delivery, ObjectMapper json,
+                   Clock clock) {
         this.tenants = tenants;
         this.unposted = unposted;
-        this.scheduler = scheduler;
-        this.delivery = sendArchiveNotice;
+        this.delivery = delivery;
         this.json = json;
         this.clock = clock;
     }
@@ -98,7 +94,6 @@ class ArchiveNotices {
     }
 
     private void schedule(String deliveryId, ArchiveNotice notice) throws JsonProcessingException {
-        scheduler.scheduleIfNotExists(delivery.instance(deliveryId, json.writeValueAsString(notice)),
-                                      clock.instant());
+        delivery.schedule(deliveryId, json.writeValueAsString(notice), clock.instant());
     }
 }

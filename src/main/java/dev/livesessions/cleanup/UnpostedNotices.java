@@ -53,14 +53,16 @@ class UnpostedNotices {
      * @return whether it was still to be sent, and is not now
      */
     boolean callOff(String sessionId, Instant archiveAt) {
-        return jdbc.update("DELETE FROM scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked",
+        return jdbc.update("DELETE FROM " + ArchiveNoticeDelivery.TABLE
+                           + " WHERE task_name = ? AND task_instance = ? AND NOT picked",
                            ArchiveNotices.DELIVERY, ArchiveNotices.noticeOf(sessionId, archiveAt)) == 1;
     }
 
     /** @return whether the notice of that archive is being sent, or waits to be tried again */
     boolean stillToBeSent(String sessionId, Instant archiveAt) {
         return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM scheduled_tasks WHERE task_name = ? AND task_instance = ?)",
+                "SELECT EXISTS (SELECT 1 FROM " + ArchiveNoticeDelivery.TABLE
+                + " WHERE task_name = ? AND task_instance = ?)",
                 Boolean.class, ArchiveNotices.DELIVERY, ArchiveNotices.noticeOf(sessionId, archiveAt)));
     }
 

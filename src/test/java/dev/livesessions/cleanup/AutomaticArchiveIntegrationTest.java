@@ -3,8 +3,6 @@ package dev.livesessions.cleanup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import com.github.kagkarlsson.scheduler.SchedulerClient;
-import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import dev.livesessions.Http;
 import dev.livesessions.TestDatabase;
 import io.micrometer.core.instrument.Counter;
@@ -59,9 +57,7 @@ class AutomaticArchiveIntegrationTest {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    SchedulerClient scheduler;
-    @Autowired
-    OneTimeTask<String> sendArchiveNotice;
+    ArchiveNoticeDelivery delivery;
     @Autowired
     MeterRegistry meters;
 
@@ -251,7 +247,8 @@ class AutomaticArchiveIntegrationTest {
 
     /** The notices and withdrawals of the session waiting to be sent, or being sent. */
     private long deliveriesFor(String sessionId) {
-        return jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks WHERE task_name = 'send-archive-notice' "
+        return jdbc.queryForObject("SELECT count(*) FROM " + ArchiveNoticeDelivery.TABLE
+                                   + " WHERE task_name = 'send-archive-notice' "
                                    + "AND position(convert_to(?, 'UTF8') IN task_data) > 0", Long.class,
                                    "\"" + sessionId + "\"");
     }
@@ -270,12 +267,13 @@ class AutomaticArchiveIntegrationTest {
         Counter dropped = meters.counter("live_sessions.notices", "outcome", "dropped");
         double droppedBefore = dropped.count();
 
-        scheduler.schedule(sendArchiveNotice.instance("notice-of-unreachable", JSON.writeValueAsString(Map.of(
-                "type", "session.archive-notice", "tenantId", "unreachable", "sessionId", "unreachable.1"))),
-                           Instant.now());
+        delivery.schedule("notice-of-unreachable", JSON.writeValueAsString(Map.of(
+                "type", "session.archive-notice", "tenantId", "unreachable", "sessionId", "unreachable.1")),
+                          Instant.now());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> dropped.count() == droppedBefore + 1);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks WHERE task_instance = ?", Long.class,
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM " + ArchiveNoticeDelivery.TABLE
+                                       + " WHERE task_instance = ?", Long.class,
                                        "notice-of-unreachable")).isZero();
     }
 

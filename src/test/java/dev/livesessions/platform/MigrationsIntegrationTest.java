@@ -153,6 +153,33 @@ class MigrationsIntegrationTest {
         }
     }
 
+    /** Notices waiting in the deadlines' table before V23 wait in a table of their own after it; deadlines stay. */
+    @Test
+    void noticesWaitingBeforeV23MoveToTheirOwnTable() {
+        Flyway before = Flyway.configure().configuration(flyway.getConfiguration())
+                              .schemas("notices_before_v23").target("22").load();
+        try {
+            before.migrate();
+            for (String[] task : List.of(new String[] {"send-archive-notice", "shop.1/2026-01-31T10:00:00Z"},
+                                         new String[] {"AxonDeadline", "shop.2-close"})) {
+                jdbc.update("INSERT INTO notices_before_v23.scheduled_tasks (task_name, task_instance, task_data, "
+                            + "execution_time, picked, consecutive_failures, version) VALUES (?, ?, ?, now(), false, "
+                            + "2, 1)", task[0], task[1], new byte[] {1, 2, 3});
+            }
+
+            Flyway.configure().configuration(flyway.getConfiguration()).schemas("notices_before_v23").load()
+                  .migrate();
+
+            assertThat(jdbc.queryForList("SELECT task_name || ' ' || task_instance || ' ' || consecutive_failures "
+                                         + "FROM notices_before_v23.archive_notice_deliveries", String.class))
+                    .containsExactly("send-archive-notice shop.1/2026-01-31T10:00:00Z 2");
+            assertThat(jdbc.queryForList("SELECT task_name FROM notices_before_v23.scheduled_tasks", String.class))
+                    .containsExactly("AxonDeadline");
+        } finally {
+            jdbc.execute("DROP SCHEMA IF EXISTS notices_before_v23 CASCADE");
+        }
+    }
+
     private int checksumOfV1() {
         return checksumOfV1("flyway_schema_history");
     }

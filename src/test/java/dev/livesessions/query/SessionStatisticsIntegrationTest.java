@@ -69,7 +69,8 @@ class SessionStatisticsIntegrationTest {
                 new LiveSessionsProperties.Cleanup(cleanup.enabled(), delay, cleanup.autoCleanupDefault(),
                                                    cleanup.archiveNotice(), cleanup.runBatchSize(),
                                                    cleanup.noticeRetryDelay(), cleanup.noticeAttempts(),
-                                                   cleanup.noticeTimeout(), cleanup.runAbandonedAfter()),
+                                                   cleanup.noticeTimeout(), cleanup.noticeThreads(),
+                                                   cleanup.runAbandonedAfter()),
                 properties.signals(), properties.recorder(), properties.tenants(), properties.webhooks(),
                 properties.whatsapp(), properties.security(), properties.embeddedDatabase());
     }
