@@ -3,6 +3,7 @@ package dev.livesessions.cleanup;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
+import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
@@ -113,18 +114,24 @@ class ArchiveNoticeDelivery implements SmartLifecycle {
         Counter delivered = meters.counter("live_sessions.notices", "outcome", "delivered");
         Counter givenUp = meters.counter("live_sessions.notices", "outcome", "given_up");
         Counter dropped = meters.counter("live_sessions.notices", "outcome", "dropped");
+        // db-scheduler's backoff grows by 1.5 unless told.
+        FailureHandler<String> retry = new FailureHandler.ExponentialBackoffFailureHandler<>(
+                cleanup.noticeRetryDelay(), 2.0);
         return Tasks.oneTime(ArchiveNotices.DELIVERY, String.class)
-                    // db-scheduler counts retries after the first attempt, and its backoff grows by 1.5 unless told.
-                    .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(
-                            cleanup.noticeAttempts() - 1,
-                            new FailureHandler.ExponentialBackoffFailureHandler<>(cleanup.noticeRetryDelay(), 2.0),
-                            (complete, operations) -> {
-                                logger.error("Gave up an archive notice after {} attempts: {}",
-                                             cleanup.noticeAttempts(), complete.getExecution().taskInstance);
-                                givenUp.increment();
-                                notSent(unposted, read(json, (String) complete.getExecution().taskInstance.getData()),
-                                        UnpostedNotices.Reason.GIVEN_UP);
-                            }))
+                    .onFailure((complete, operations) -> {
+                        Execution execution = complete.getExecution();
+                        if (execution.consecutiveFailures + 1 < cleanup.noticeAttempts()) {
+                            retry.onFailure(complete, operations);
+                            return;
+                        }
+                        logger.error("Gave up an archive notice after {} attempts: {}", cleanup.noticeAttempts(),
+                                     execution.taskInstance);
+                        givenUp.increment();
+                        // Recorded before the delivery goes: a withdrawal that found neither would be posted.
+                        notSent(unposted, read(json, (String) execution.taskInstance.getData()),
+                                UnpostedNotices.Reason.GIVEN_UP);
+                        operations.stop();
+                    })
                     .execute((instance, context) -> {
                         String body = instance.getData();
                         ArchiveNotice notice = read(json, body);

@@ -143,20 +143,45 @@ class AutomaticArchiveIntegrationTest {
                                                                    timestamp + "." + delivered.body()));
     }
 
+    /**
+     * A notice given up is recorded as never sent before its delivery is removed: a withdrawal coming in between
+     * would find neither, and be posted. A trigger notes, as the delivery row goes, whether the record was there.
+     */
     @Test
     void aNoticeTheEndpointKeepsRefusingIsTriedAsManyTimesAsSetThenGivenUp() throws Exception {
-        Http http = new Http(port);
-        createTenant(http, "refusing", "/refusing");
+        jdbc.execute("CREATE TABLE notice_removals (session_id text, recorded_first boolean)");
+        jdbc.execute("""
+                CREATE FUNCTION note_notice_removal() RETURNS trigger AS $$
+                BEGIN
+                    INSERT INTO notice_removals SELECT split_part(OLD.task_instance, '/', 1),
+                        EXISTS (SELECT 1 FROM archive_notice_unposted
+                                WHERE session_id = split_part(OLD.task_instance, '/', 1));
+                    RETURN OLD;
+                END $$ LANGUAGE plpgsql""");
+        jdbc.execute("CREATE TRIGGER note_notice_removal BEFORE DELETE ON " + ArchiveNoticeDelivery.TABLE
+                     + " FOR EACH ROW WHEN (OLD.task_instance LIKE 'refusing.%') "
+                     + "EXECUTE FUNCTION note_notice_removal()");
+        try {
+            Http http = new Http(port);
+            createTenant(http, "refusing", "/refusing");
 
-        http.message("refusing", "m1", "+33600000000", "live");
+            String sessionId = http.message("refusing", "m1", "+33600000000", "live").body().get("sessionId")
+                                   .asText();
 
-        // Tried at once, then 1 s and 2 s after each failure; a fourth try would come 4 s after the third.
-        await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() == 3);
-        Thread.sleep(5_000);
-        assertThat(refused.get()).isEqualTo(3);
+            // Tried at once, then 1 s and 2 s after each failure; a fourth try would come 4 s after the third.
+            await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() == 3);
+            Thread.sleep(5_000);
+            assertThat(refused.get()).isEqualTo(3);
+            assertThat(jdbc.queryForList("SELECT session_id || ' ' || recorded_first FROM notice_removals",
+                                         String.class)).containsExactly(sessionId + " true");
+        } finally {
+            jdbc.execute("DROP TRIGGER note_notice_removal ON " + ArchiveNoticeDelivery.TABLE);
+            jdbc.execute("DROP FUNCTION note_notice_removal()");
+            jdbc.execute("DROP TABLE notice_removals");
+        }
     }
 
-    /** Deliveries run on the deadline scheduler's threads: one must not keep a thread for as long as its endpoint. */
+    /** One delivery must not keep a thread for as long as its endpoint keeps answering. */
     @Test
     void aNoticeWhoseEndpointNeverFinishesAnsweringFailsAtTheTimeoutAndIsTriedAgain() {
         Http http = new Http(port);
