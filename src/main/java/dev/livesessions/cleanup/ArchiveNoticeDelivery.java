@@ -2,6 +2,7 @@ package dev.livesessions.cleanup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
@@ -13,11 +14,13 @@ import dev.livesessions.tenant.TenantDirectory;
 import dev.livesessions.tenant.TenantSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -61,23 +64,27 @@ class ArchiveNoticeDelivery implements SmartLifecycle {
 
     private final OneTimeTask<String> task;
     private final Scheduler scheduler;
+    private boolean started;
     private volatile boolean running;
 
     ArchiveNoticeDelivery(TenantDirectory tenants, UnpostedNotices unposted, ObjectMapper json, MeterRegistry meters,
-                          Clock clock, LiveSessionsProperties properties, DataSource dataSource,
-                          DbSchedulerProperties deadlines) {
-        this.task = task(tenants, unposted, json, meters, clock, properties.cleanup());
+                          Clock clock, LiveSessionsProperties properties, TransactionTemplate transactions,
+                          DataSource dataSource, DbSchedulerProperties deadlines) {
+        this.task = task(tenants, unposted, json, meters, clock, properties.cleanup(), transactions);
         // Transaction-aware, as the deadlines' scheduler is: a notice is scheduled in the transaction of its event.
-        this.scheduler = Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), List.of(task))
-                                  .tableName(TABLE)
-                                  .threads(properties.cleanup().noticeThreads())
-                                  .pollingInterval(deadlines.getPollingInterval())
-                                  .pollUsingLockAndFetch(deadlines.getPollingStrategyLowerLimitFractionOfThreads(),
-                                                         deadlines.getPollingStrategyUpperLimitFractionOfThreads())
-                                  .heartbeatInterval(deadlines.getHeartbeatInterval())
-                                  .missedHeartbeatsLimit(deadlines.getMissedHeartbeatsLimit())
-                                  .shutdownMaxWait(deadlines.getShutdownMaxWait())
-                                  .build();
+        SchedulerBuilder builder = Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), List.of(task))
+                                            .tableName(TABLE)
+                                            .threads(properties.cleanup().noticeThreads())
+                                            .pollingInterval(deadlines.getPollingInterval())
+                                            .heartbeatInterval(deadlines.getHeartbeatInterval())
+                                            .missedHeartbeatsLimit(deadlines.getMissedHeartbeatsLimit())
+                                            .shutdownMaxWait(deadlines.getShutdownMaxWait());
+        double fewest = deadlines.getPollingStrategyLowerLimitFractionOfThreads();
+        double most = deadlines.getPollingStrategyUpperLimitFractionOfThreads();
+        this.scheduler = switch (deadlines.getPollingStrategy()) {
+            case LOCK_AND_FETCH -> builder.pollUsingLockAndFetch(fewest, most).build();
+            case FETCH -> builder.pollUsingFetchAndLockOnExecute(fewest, most).build();
+        };
     }
 
     /**
@@ -88,17 +95,23 @@ class ArchiveNoticeDelivery implements SmartLifecycle {
         scheduler.scheduleIfNotExists(task.instance(deliveryId, notice), at);
     }
 
+    /** Starts posting notices, or takes it up again after a stop (a db-scheduler that stopped cannot start again). */
     @Override
-    public void start() {
-        scheduler.start();
+    public synchronized void start() {
+        if (started) {
+            scheduler.resume();
+        } else {
+            scheduler.start();
+            started = true;
+        }
         running = true;
     }
 
-    /** Waits for the notices being posted, at most as long as the deadlines' scheduler waits for its deadlines. */
+    /** Takes no more notices; those being posted go on, and the context's close waits for them. */
     @Override
     public void stop() {
         running = false;
-        scheduler.stop();
+        scheduler.pause();
     }
 
     @Override
@@ -106,8 +119,15 @@ class ArchiveNoticeDelivery implements SmartLifecycle {
         return running;
     }
 
+    /** Waits for the notices being posted, at most as long as the deadlines' scheduler waits for its deadlines. */
+    @PreDestroy
+    void close() {
+        scheduler.stop();
+    }
+
     private static OneTimeTask<String> task(TenantDirectory tenants, UnpostedNotices unposted, ObjectMapper json,
-                                            MeterRegistry meters, Clock clock, LiveSessionsProperties.Cleanup cleanup) {
+                                            MeterRegistry meters, Clock clock, LiveSessionsProperties.Cleanup cleanup,
+                                            TransactionTemplate transactions) {
         Duration timeout = cleanup.noticeTimeout();
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
         // Every outcome exists from the start at zero, so that the first notice given up is an increase alerts see.
@@ -127,10 +147,13 @@ class ArchiveNoticeDelivery implements SmartLifecycle {
                         logger.error("Gave up an archive notice after {} attempts: {}", cleanup.noticeAttempts(),
                                      execution.taskInstance);
                         givenUp.increment();
-                        // Recorded before the delivery goes: a withdrawal that found neither would be posted.
-                        notSent(unposted, read(json, (String) execution.taskInstance.getData()),
-                                UnpostedNotices.Reason.GIVEN_UP);
-                        operations.stop();
+                        // Recorded as the delivery goes, in one transaction: a withdrawal that found neither would
+                        // be posted, and a delivery that stayed would be tried again.
+                        transactions.executeWithoutResult(done -> {
+                            notSent(unposted, read(json, (String) execution.taskInstance.getData()),
+                                    UnpostedNotices.Reason.GIVEN_UP);
+                            operations.stop();
+                        });
                     })
                     .execute((instance, context) -> {
                         String body = instance.getData();

@@ -2,6 +2,8 @@ package dev.livesessions.cleanup;
 
 import dev.livesessions.Http;
 import dev.livesessions.TestDatabase;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Tenant endpoints that hang hold up no session's closure: the notices to them wait on threads of their own, not on
- * the deadlines' (ADR 38).
+ * the deadlines' (ADR 38), which the service's stops and starts pause and take up again.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
                 properties = {"live-sessions.cleanup.notice-timeout=30s", "live-sessions.cleanup.notice-attempts=1",
@@ -42,6 +44,8 @@ class ArchiveNoticesBesideClosuresIntegrationTest {
     JdbcTemplate jdbc;
     @Autowired
     ArchiveNoticeDelivery delivery;
+    @Autowired
+    MeterRegistry meters;
 
     /** Takes connections (the kernel's backlog does) and never answers on them. */
     private ServerSocket hangingEndpoint;
@@ -54,6 +58,22 @@ class ArchiveNoticesBesideClosuresIntegrationTest {
     @AfterEach
     void closeTheHangingEndpoint() throws IOException {
         hangingEndpoint.close();
+    }
+
+    /** A stop pauses the deliveries, and a start takes them up again (a db-scheduler that stopped cannot start). */
+    @Test
+    void noticesArePostedAgainOnceTheServiceStartsAfterAStop() {
+        Counter dropped = meters.counter("live_sessions.notices", "outcome", "dropped");
+        double droppedBefore = dropped.count();
+
+        delivery.stop();
+        delivery.start();
+        delivery.schedule("after-a-stop", Http.write(Map.of(
+                "type", ArchiveNotices.NOTICE, "tenantId", "no-such-tenant", "sessionId", "no-such-tenant.1")),
+                          Instant.now());
+
+        // A tenant that is gone cannot be told: the notice is dropped, which shows it was taken.
+        await().atMost(Duration.ofSeconds(10)).until(() -> dropped.count() == droppedBefore + 1);
     }
 
     @Test
