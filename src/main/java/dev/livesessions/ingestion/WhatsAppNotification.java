@@ -32,15 +32,25 @@ record WhatsAppNotification(@NotBlank String object,
     }
 
     /**
-     * @param from      the sender's WhatsApp id (its phone number, digits only)
-     * @param id        the message id ({@code wamid...}): a redelivery carries the same one
-     * @param timestamp unix seconds, as a string
-     * @param type      text, interactive, button, image, ...: the ones with text are read, the others ignored
+     * @param from       the sender's phone number, digits only; left out for a user who hides it behind a username
+     * @param fromUserId the sender's business-scoped user id ({@code FR.1502576394655843}), which Meta sends with the
+     *                   number, or instead of it
+     * @param id         the message id ({@code wamid...}): a redelivery carries the same one
+     * @param timestamp  unix seconds, as a string
+     * @param type       text, interactive, button, image, ...: the ones with text are read, the others ignored
      */
-    record Message(@NotBlank String from, @NotBlank String id,
+    record Message(String from, @JsonProperty("from_user_id") String fromUserId, @NotBlank String id,
                    @Pattern(regexp = "[0-9]{1,12}", message = "must be unix seconds") String timestamp,
                    @NotBlank String type, Text text, Interactive interactive, Button button, Media image,
                    Media video, Media document) {
+
+        /** The phone number, else the business-scoped user id; null when there is neither. */
+        String sender() {
+            if (from != null && !from.isBlank()) {
+                return from;
+            }
+            return fromUserId == null || fromUserId.isBlank() ? null : fromUserId;
+        }
     }
 
     record Text(String body) {

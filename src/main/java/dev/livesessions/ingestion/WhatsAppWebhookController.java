@@ -144,13 +144,17 @@ class WhatsAppWebhookController {
                 ignored += ignore("unsupported_type", 1);
                 continue;
             }
+            if (message.sender() == null) {
+                ignored += ignore("no_sender", 1);
+                continue;
+            }
             Instant sentAt = message.timestamp() == null ? null
                     : Instant.ofEpochSecond(Long.parseLong(message.timestamp()));
             if (sentAt != null && sentAt.isBefore(expiredBefore)) {
                 ignored += ignore("expired", 1);
                 continue;
             }
-            InboundMessage inbound = new InboundMessage(message.id(), tenant.tenantId(), message.from(),
+            InboundMessage inbound = new InboundMessage(message.id(), tenant.tenantId(), message.sender(),
                                                         beginningOf(text), sentAt, correlationId);
             json.validate(inbound);
             deliveries.add(new Delivery(tenant, inbound));

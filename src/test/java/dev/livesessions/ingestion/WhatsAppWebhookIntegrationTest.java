@@ -241,6 +241,36 @@ class WhatsAppWebhookIntegrationTest {
     }
 
     /**
+     * A user who hides their number behind a username comes with a business-scoped user id only: that is the sender.
+     * A message with neither is ignored and counted, and does not cost the notification its other messages.
+     */
+    @Test
+    void aSenderKnownOnlyByItsUserIdIsTheSenderAndOneWithNoIdAtAllIsIgnored() {
+        String batch = "wamid.usernames-" + UUID.randomUUID() + "-";
+        String userId = "FR." + "1502576394655843".repeat(8);
+        long now = Instant.now().getEpochSecond();
+        String body = """
+                {"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"field": "messages",\
+                "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550783881",\
+                "phone_number_id": "%s"}, "messages": [\
+                {"from": "33700000001", "from_user_id": "FR.111", "id": "%sA", "timestamp": "%d", "type": "text",\
+                "text": {"body": "A12"}},\
+                {"from_user_id": "%s", "id": "%sB", "timestamp": "%d", "type": "text", "text": {"body": "B7"}},\
+                {"id": "%sC", "timestamp": "%d", "type": "text", "text": {"body": "C3"}}]}}]}]}"""
+                .formatted(SHOP_A_NUMBER, batch, now, userId, batch, now, batch, now);
+        double before = ignored("no_sender");
+
+        Http.Response response = http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(response.body().get("liveSignals").asInt()).isEqualTo(2);
+        assertThat(ignored("no_sender")).isEqualTo(before + 1);
+        assertThat(activitiesOf(batch + "A")).containsExactly(SHOP_A + ":CLIENT:A12");
+        assertThat(activitiesOf(batch + "B")).containsExactly(SHOP_A + ":CLIENT:B7");
+        assertThat(activitiesOf(batch + "C")).isEmpty();
+    }
+
+    /**
      * Meta retries for 7 days, as long as message ids are remembered: a message sent longer ago comes only in a
      * notification captured and sent again, when its id may be forgotten. It is acknowledged and ignored.
      */
