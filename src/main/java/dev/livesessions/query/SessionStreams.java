@@ -178,8 +178,14 @@ class SessionStreams implements SmartLifecycle {
             this.subscription = subscription;
         }
 
+        /**
+         * Keeps the newest view of each session until the next flush. Two threads may send views of one session in
+         * either order (a retry of parked events and the batch after it), so an older view does not replace a newer.
+         */
         synchronized void changed(SessionView session) {
-            changed.put(session.sessionId(), session);
+            changed.merge(session.sessionId(), session,
+                          (waiting, arriving) -> arriving.lastEventSequence() >= waiting.lastEventSequence() ? arriving
+                                                                                                             : waiting);
         }
 
         /** Flushes on a sender thread, unless the last flush is still being sent. */
