@@ -29,6 +29,11 @@ class LiveSignalClassifier {
             Pattern.compile("^[\\p{P}\\p{S}\\s\\p{Z}]+|[\\p{P}\\p{S}\\s\\p{Z}]+$");
     private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
     private static final Pattern FORMAT_CHARACTERS = Pattern.compile("\\p{Cf}");
+    /**
+     * Characters that are letters or symbols to Unicode but show nothing, which messaging apps' users send as a blank
+     * message: the Hangul fillers and the blank Braille pattern.
+     */
+    private static final String BLANK_LETTERS = "\u115F\u1160\u3164\uFFA0\u2800";
 
     private final Set<String> stopKeywords;
 
@@ -89,7 +94,8 @@ class LiveSignalClassifier {
 
     /**
      * The text without what cannot be seen at its ends: spaces of every kind (the no-break ones that French puts
-     * before "!" too) and invisible format characters (a zero-width space, a byte-order mark).
+     * before "!" too), invisible format and control characters (a zero-width space, a byte-order mark, a NUL),
+     * variation selectors, and the blank letters.
      */
     private static String trim(String text) {
         if (text == null) {
@@ -107,7 +113,9 @@ class LiveSignalClassifier {
     }
 
     private static boolean invisible(char c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT;
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT
+               || Character.getType(c) == Character.CONTROL || BLANK_LETTERS.indexOf(c) >= 0
+               || c >= '\uFE00' && c <= '\uFE0F';
     }
 
     /**

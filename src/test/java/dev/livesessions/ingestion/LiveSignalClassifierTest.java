@@ -76,7 +76,8 @@ class LiveSignalClassifierTest {
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"", "   ", "\n\t", "\u00A0", "\u200B", "\u202F \uFEFF"})
+    @ValueSource(strings = {"", "   ", "\n\t", "\u00A0", "\u200B", "\u202F \uFEFF", "\u3164", "\u115F\u1160",
+                            "\uFFA0", "\u2800", "\u0000", "\u0007 \u001B", "\uFE0F"})
     void anEmptyMessageIsNot(String text) {
         assertThat(classifier.classify(tenant, SELLER, text)).isEqualTo(Classification.EMPTY);
     }
