@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -109,6 +110,30 @@ class InboundMessageIntegrationTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM inbound_message WHERE tenant_id = ?", Long.class,
                                        tenant)).isZero();
         assertThat(http.get("/api/sessions?tenantId=" + tenant).body().get("totalElements").asLong()).isZero();
+    }
+
+    /** A time in milliseconds read as seconds lands in the year 55840: refused, not stored in the audit for good. */
+    @Test
+    void aTimestampThatCannotBeWhenTheMessageWasSentIsRefusedAndNothingIsStored() throws Exception {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("messageId", "m-ms");
+        message.put("tenantId", tenant);
+        message.put("sender", CLIENT);
+        message.put("text", "A12");
+        List<Object> refused = List.of(1_700_000_000_123L, 1e300, "1969-07-20T20:17:40Z");
+        for (Object timestamp : refused) {
+            message.put("timestamp", timestamp);
+            Http.Response response = http.signed(tenant, JSON.writeValueAsString(message));
+            assertThat(response.status()).as(String.valueOf(timestamp)).isEqualTo(400);
+            assertThat(response.text()).contains("timestamp must be unix seconds or ISO-8601");
+        }
+        message.put("timestamp", 1_700_000_000L);
+        assertThat(http.signed(tenant, JSON.writeValueAsString(message)).status()).isEqualTo(200);
+
+        assertThat(jdbc.queryForList("SELECT convert_from(payload, 'UTF8')::json ->> 'sentAt' FROM domain_event_entry "
+                                     + "WHERE aggregate_identifier LIKE ? AND payload_type = ?", String.class,
+                                     tenant + ".%", "dev.livesessions.api.ActivityRecorded"))
+                .containsExactly("2023-11-14T22:13:20Z");
     }
 
     @Test
