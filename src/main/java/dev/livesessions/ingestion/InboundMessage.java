@@ -39,7 +39,11 @@ record InboundMessage(@NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, me
      */
     @AssertTrue(message = "timestamp must be unix seconds or ISO-8601, from 2000 to tomorrow")
     boolean isTimestampPlausible() {
-        return timestamp == null || !timestamp.isBefore(EARLIEST_TIMESTAMP)
-               && !timestamp.isAfter(Instant.now().plus(Duration.ofDays(1)));
+        return timestamp == null || plausible(timestamp, Instant.now());
+    }
+
+    /** Whether a message can have been sent {@code at}, seen {@code now}: from 2000 to a day ahead (clocks differ). */
+    static boolean plausible(Instant at, Instant now) {
+        return !at.isBefore(EARLIEST_TIMESTAMP) && !at.isAfter(now.plus(Duration.ofDays(1)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.livesessions.ingestion;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.livesessions.tenant.TenantSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -44,12 +45,20 @@ record WhatsAppNotification(@NotBlank String object,
                    @NotBlank String type, Text text, Interactive interactive, Button button, Media image,
                    Media video, Media document) {
 
-        /** The phone number, else the business-scoped user id; null when there is neither. */
-        String sender() {
+        /**
+         * Who sent it, as the tenant knows them: the user id when the tenant registered it as a seller's, else the
+         * phone number, else the user id; null when there is neither. Meta sends the user id with the number, or
+         * instead of it once the user hides the number: a seller registered by either is recognised.
+         */
+        String senderAsKnownTo(TenantSettings tenant) {
+            boolean hasUserId = fromUserId != null && !fromUserId.isBlank();
+            if (hasUserId && tenant.isSeller(fromUserId)) {
+                return fromUserId;
+            }
             if (from != null && !from.isBlank()) {
                 return from;
             }
-            return fromUserId == null || fromUserId.isBlank() ? null : fromUserId;
+            return hasUserId ? fromUserId : null;
         }
     }
 

@@ -144,7 +144,8 @@ class WhatsAppWebhookController {
                 ignored += ignore("unsupported_type", 1);
                 continue;
             }
-            if (message.sender() == null) {
+            String sender = message.senderAsKnownTo(tenant);
+            if (sender == null) {
                 ignored += ignore("no_sender", 1);
                 continue;
             }
@@ -154,8 +155,12 @@ class WhatsAppWebhookController {
                 ignored += ignore("expired", 1);
                 continue;
             }
-            InboundMessage inbound = new InboundMessage(message.id(), tenant.tenantId(), message.sender(),
-                                                        beginningOf(text), sentAt, correlationId);
+            if (sentAt != null && !InboundMessage.plausible(sentAt, clock.instant())) {
+                // Not when it was sent; the message still counts, as received now.
+                sentAt = null;
+            }
+            InboundMessage inbound = new InboundMessage(message.id(), tenant.tenantId(), sender, beginningOf(text),
+                                                        sentAt, correlationId);
             json.validate(inbound);
             deliveries.add(new Delivery(tenant, inbound));
         }

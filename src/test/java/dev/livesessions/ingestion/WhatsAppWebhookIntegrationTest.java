@@ -271,6 +271,37 @@ class WhatsAppWebhookIntegrationTest {
     }
 
     /**
+     * A seller the tenant registered by user id is recognised whether Meta sends the number with it or not; a
+     * message dated days ahead counts as received now, rather than costing the notification its other messages.
+     */
+    @Test
+    void aSellerRegisteredByUserIdIsRecognisedWithOrWithoutTheNumber() {
+        http.ensureWhatsAppTenant("wa-shop-c", "106540352242944", "FR.4242424242");
+        String batch = "wamid.seller-by-user-id-" + UUID.randomUUID() + "-";
+        long now = Instant.now().getEpochSecond();
+        long inAWeek = now + Duration.ofDays(7).toSeconds();
+        String body = """
+                {"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"field": "messages",\
+                "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550783882",\
+                "phone_number_id": "106540352242944"}, "messages": [\
+                {"from": "33700000009", "from_user_id": "FR.4242424242", "id": "%sA", "timestamp": "%d", "type": "text",\
+                "text": {"body": "New in: red dress"}},\
+                {"from_user_id": "FR.4242424242", "id": "%sB", "timestamp": "%d", "type": "text",\
+                "text": {"body": "Blue scarf"}}]}}]}]}""".formatted(batch, now, batch, inAWeek);
+
+        Http.Response response = http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(activitiesOf(batch + "A")).containsExactly("wa-shop-c:SELLER:null");
+        assertThat(activitiesOf(batch + "B")).containsExactly("wa-shop-c:SELLER:null");
+        Instant sentAt = Instant.parse(jdbc.queryForObject(
+                "SELECT convert_from(payload, 'UTF8')::json ->> 'sentAt' FROM domain_event_entry WHERE payload_type = "
+                + "'dev.livesessions.api.ActivityRecorded' AND convert_from(payload, 'UTF8')::json ->> 'messageId' = ?",
+                String.class, batch + "B"));
+        assertThat(sentAt).isBefore(Instant.ofEpochSecond(now).plus(Duration.ofMinutes(5)));
+    }
+
+    /**
      * Meta retries for 7 days, as long as message ids are remembered: a message sent longer ago comes only in a
      * notification captured and sent again, when its id may be forgotten. It is acknowledged and ignored.
      */
