@@ -2,8 +2,11 @@ package dev.livesessions.cleanup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Scheduler;
-import com.github.kagkarlsson.scheduler.SchedulerBuilder;
+import com.github.kagkarlsson.scheduler.SystemClock;
+import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerConfigurationSupport;
+import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
+import com.github.kagkarlsson.scheduler.stats.StatsRegistry;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
@@ -17,8 +20,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.BeanUtils;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -50,7 +53,7 @@ import java.util.concurrent.TimeoutException;
  * whose tenant has no notification URL or secret any more by the time it is due (or is gone) is dropped, and counted.
  * <p>
  * The notices wait in a db-scheduler of their own (ADR 38): its own table, {@value #TABLE}, and its own threads
- * ({@code notice-threads}), with the deadline scheduler's polling and heartbeat settings. A tenant endpoint may hold a
+ * ({@code notice-threads}), with every other setting of the deadlines' scheduler. A tenant endpoint may hold a
  * delivery for {@code notice-timeout}; on the deadlines' threads, a few such endpoints would hold up every tenant's
  * closures.
  */
@@ -69,22 +72,17 @@ class ArchiveNoticeDelivery implements SmartLifecycle {
 
     ArchiveNoticeDelivery(TenantDirectory tenants, UnpostedNotices unposted, ObjectMapper json, MeterRegistry meters,
                           Clock clock, LiveSessionsProperties properties, TransactionTemplate transactions,
-                          DataSource dataSource, DbSchedulerProperties deadlines) {
+                          DataSource dataSource, DbSchedulerProperties deadlines, DbSchedulerCustomizer customizer) {
         this.task = task(tenants, unposted, json, meters, clock, properties.cleanup(), transactions);
-        // Transaction-aware, as the deadlines' scheduler is: a notice is scheduled in the transaction of its event.
-        SchedulerBuilder builder = Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), List.of(task))
-                                            .tableName(TABLE)
-                                            .threads(properties.cleanup().noticeThreads())
-                                            .pollingInterval(deadlines.getPollingInterval())
-                                            .heartbeatInterval(deadlines.getHeartbeatInterval())
-                                            .missedHeartbeatsLimit(deadlines.getMissedHeartbeatsLimit())
-                                            .shutdownMaxWait(deadlines.getShutdownMaxWait());
-        double fewest = deadlines.getPollingStrategyLowerLimitFractionOfThreads();
-        double most = deadlines.getPollingStrategyUpperLimitFractionOfThreads();
-        this.scheduler = switch (deadlines.getPollingStrategy()) {
-            case LOCK_AND_FETCH -> builder.pollUsingLockAndFetch(fewest, most).build();
-            case FETCH -> builder.pollUsingFetchAndLockOnExecute(fewest, most).build();
-        };
+        // Built as the starter builds the deadlines' scheduler, with their settings but for the table and the threads;
+        // its data source is transaction-aware, so a notice is scheduled in the transaction of its event.
+        DbSchedulerProperties notices = new DbSchedulerProperties();
+        BeanUtils.copyProperties(deadlines, notices);
+        notices.setTableName(TABLE);
+        notices.setThreads(properties.cleanup().noticeThreads());
+        this.scheduler = DbSchedulerConfigurationSupport.buildScheduler(
+                notices, customizer, StatsRegistry.NOOP, new SystemClock(), dataSource, List.of(task), List.of(),
+                List.of());
     }
 
     /**
