@@ -249,15 +249,12 @@ class WhatsAppWebhookIntegrationTest {
         String batch = "wamid.usernames-" + UUID.randomUUID() + "-";
         String userId = "FR." + "1502576394655843".repeat(8);
         long now = Instant.now().getEpochSecond();
-        String body = """
-                {"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"field": "messages",\
-                "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550783881",\
-                "phone_number_id": "%s"}, "messages": [\
+        String body = notification(SHOP_A_NUMBER, """
                 {"from": "33700000001", "from_user_id": "FR.111", "id": "%sA", "timestamp": "%d", "type": "text",\
                 "text": {"body": "A12"}},\
                 {"from_user_id": "%s", "id": "%sB", "timestamp": "%d", "type": "text", "text": {"body": "B7"}},\
-                {"id": "%sC", "timestamp": "%d", "type": "text", "text": {"body": "C3"}}]}}]}]}"""
-                .formatted(SHOP_A_NUMBER, batch, now, userId, batch, now, batch, now);
+                {"id": "%sC", "timestamp": "%d", "type": "text", "text": {"body": "C3"}}"""
+                .formatted(batch, now, userId, batch, now, batch, now));
         double before = ignored("no_sender");
 
         Http.Response response = http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
@@ -280,14 +277,11 @@ class WhatsAppWebhookIntegrationTest {
         String batch = "wamid.seller-by-user-id-" + UUID.randomUUID() + "-";
         long now = Instant.now().getEpochSecond();
         long inAWeek = now + Duration.ofDays(7).toSeconds();
-        String body = """
-                {"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"field": "messages",\
-                "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550783882",\
-                "phone_number_id": "106540352242944"}, "messages": [\
+        String body = notification("106540352242944", """
                 {"from": "33700000009", "from_user_id": "FR.4242424242", "id": "%sA", "timestamp": "%d", "type": "text",\
                 "text": {"body": "New in: red dress"}},\
                 {"from_user_id": "FR.4242424242", "id": "%sB", "timestamp": "%d", "type": "text",\
-                "text": {"body": "Blue scarf"}}]}}]}]}""".formatted(batch, now, batch, inAWeek);
+                "text": {"body": "Blue scarf"}}""".formatted(batch, now, batch, inAWeek));
 
         Http.Response response = http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
 
@@ -438,6 +432,14 @@ class WhatsAppWebhookIntegrationTest {
         assertThat(List.of(tooLarge, notJson)).extracting(Http.Response::contentType)
                                               .containsOnly("application/problem+json");
         assertThat(liveSignalEvents()).isEqualTo(events);
+    }
+
+    /** A notification of {@code messages} (JSON objects, comma-separated) to the number {@code phoneNumberId}. */
+    private static String notification(String phoneNumberId, String messages) {
+        return """
+                {"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"field": "messages",\
+                "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550783881",\
+                "phone_number_id": "%s"}, "messages": [%s]}}]}]}""".formatted(phoneNumberId, messages);
     }
 
     private Http.Response post(String file) {
