@@ -1,11 +1,9 @@
 package dev.livesessions.ingestion;
 
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-import java.time.Duration;
 import java.time.Instant;
 
 import static dev.livesessions.PrintableText.NOT_PRINTABLE;
@@ -25,25 +23,9 @@ record InboundMessage(@NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, me
                       @NotBlank @Size(max = 40) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String tenantId,
                       @NotBlank @Size(max = 140) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String sender,
                       @Size(max = LONGEST_TEXT) String text,
-                      Instant timestamp,
+                      @PlausibleTimestamp Instant timestamp,
                       @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String correlationId) {
 
     /** In UTF-16 units, as Java counts. */
     static final int LONGEST_TEXT = 4096;
-
-    private static final Instant EARLIEST_TIMESTAMP = Instant.parse("2000-01-01T00:00:00Z");
-
-    /**
-     * A time in milliseconds read as seconds (JavaScript's {@code Date.now()}) lands tens of thousands of years ahead,
-     * and a float as big as a double goes back to 1970: stored, either would sit in the session's audit for good.
-     */
-    @AssertTrue(message = "timestamp must be unix seconds or ISO-8601, from 2000 to tomorrow")
-    boolean isTimestampPlausible() {
-        return timestamp == null || plausible(timestamp, Instant.now());
-    }
-
-    /** Whether a message can have been sent {@code at}, seen {@code now}: from 2000 to a day ahead (clocks differ). */
-    static boolean plausible(Instant at, Instant now) {
-        return !at.isBefore(EARLIEST_TIMESTAMP) && !at.isAfter(now.plus(Duration.ofDays(1)));
-    }
 }

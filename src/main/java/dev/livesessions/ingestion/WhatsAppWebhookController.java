@@ -155,7 +155,7 @@ class WhatsAppWebhookController {
                 ignored += ignore("expired", 1);
                 continue;
             }
-            if (sentAt != null && !InboundMessage.plausible(sentAt, clock.instant())) {
+            if (sentAt != null && !PlausibleTimestampCheck.plausible(sentAt, clock.instant())) {
                 // Not when it was sent; the message still counts, as received now.
                 sentAt = null;
             }

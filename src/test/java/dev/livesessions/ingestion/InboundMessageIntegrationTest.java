@@ -125,7 +125,7 @@ class InboundMessageIntegrationTest {
             message.put("timestamp", timestamp);
             Http.Response response = http.signed(tenant, JSON.writeValueAsString(message));
             assertThat(response.status()).as(String.valueOf(timestamp)).isEqualTo(400);
-            assertThat(response.text()).contains("timestamp must be unix seconds or ISO-8601");
+            assertThat(response.text()).contains("\"timestamp: must be unix seconds or ISO-8601");
         }
         message.put("timestamp", 1_700_000_000L);
         assertThat(http.signed(tenant, JSON.writeValueAsString(message)).status()).isEqualTo(200);
