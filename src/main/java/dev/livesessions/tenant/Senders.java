@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * {@code @lid}: they are no phone number. Anything else is a handle, compared trimmed, lower-case, and spelt with a
  * leading {@code @} whether it came with one or not: a client whose handle is {@code @33612345678} is not the seller
  * whose number is {@code +33 6 12 34 56 78}. Digits alone are a phone number from 7 of them, the fewest an
- * international number has: {@code 1234} is the handle {@code @1234}.
+ * international number has: {@code 1234} is the handle {@code @1234}. WhatsApp's business-scoped user ids
+ * ({@code FR.1502576394655843}) are handles too, of up to 131 characters.
  */
 public final class Senders {
 
@@ -27,6 +28,12 @@ public final class Senders {
     /** The national trunk prefix some write in international numbers ({@code +44 (0)20 ...}); it is not dialled. */
     private static final Pattern TRUNK_PREFIX = Pattern.compile("\\(\\s*0\\s*\\)");
     private static final Pattern HANDLE = Pattern.compile("@?[\\p{L}\\p{N}_.-]{1,64}");
+    /**
+     * WhatsApp's business-scoped user id, which its Cloud API sends with every message, and instead of the number of a
+     * user who hides it behind a username: a two-letter country code, a dot, and up to 128 letters and digits
+     * ({@code FR.1502576394655843}). It is compared as a handle, so it may run longer than one.
+     */
+    private static final Pattern WHATSAPP_USER_ID = Pattern.compile("@?[A-Za-z]{2}\\.[A-Za-z0-9]{1,128}");
     /**
      * How WhatsApp bridges write a number: Twilio's {@code whatsapp:} prefix, WhatsApp Web's {@code @c.us}, and the
      * {@code @s.whatsapp.net} of its protocol, with the device after a colon for a linked one.
@@ -93,8 +100,8 @@ public final class Senders {
     /**
      * Why a seller as registered could never match a sender, or null when it can: a phone number must be in
      * international format (providers report {@code 33612345678}, never the national {@code 06 12 34 56 78}) with 7
-     * to 15 digits, a WhatsApp linked id is digits then {@code @lid}, and a handle is letters, digits, dots, dashes
-     * and underscores. Digits alone, fewer than a number has, are the handle {@link #normalize} reads in them.
+     * to 15 digits, a WhatsApp linked id is digits then {@code @lid}, a handle is up to 64 letters, digits, dots,
+     * dashes and underscores, and a WhatsApp user id is a country code, a dot, and up to 128 letters and digits. Digits alone, fewer than a number has, are the handle {@link #normalize} reads in them.
      */
     static String problemWith(String seller) {
         String trimmed = seller.strip();
@@ -114,8 +121,9 @@ public final class Senders {
             }
             return null;
         }
-        return HANDLE.matcher(trimmed).matches() ? null
-                : "'" + seller + "' is neither a phone number nor a handle (letters, digits, '.', '-', '_')";
+        return HANDLE.matcher(trimmed).matches() || WHATSAPP_USER_ID.matcher(trimmed).matches() ? null
+                : "'" + seller + "' is neither a phone number, a handle (up to 64 letters, digits, '.', '-', '_'), "
+                  + "nor a WhatsApp user id";
     }
 
     private static boolean looksLikePhone(String value) {

@@ -38,7 +38,7 @@ record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must
                      String id,
                      @NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String name,
                      @NotNull @Size(max = 200)
-                     List<@NotBlank @Size(max = 100) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String>
+                     List<@NotBlank @Size(max = 140) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String>
                              sellerPhones,
                      Duration inactivityWindow,
                      @Size(min = 1, max = 200, message = "must be 1 to 200 characters; leave it out for the global pattern")

@@ -91,7 +91,8 @@ class SendersTest {
 
     @ParameterizedTest(name = "{0} can be a seller")
     @ValueSource(strings = {"+33 6 12 34 56 78", "0033612345678", "33612345678", "+1 (415) 555-0100", "@Shop.Owner",
-                            "shop_owner", "Boutique-Élise", "123456789012345@lid", "1234", "123456", "012345"})
+                            "shop_owner", "Boutique-Élise", "123456789012345@lid", "1234", "123456", "012345",
+                            "FR.1502576394655843", "US.13491208655302741918"})
     void internationalPhonesAndHandlesCanBeSellers(String seller) {
         assertThat(Senders.problemWith(seller)).isNull();
     }
@@ -101,6 +102,14 @@ class SendersTest {
                             "@"})
     void nationalNumbersImpossibleNumbersAndOddHandlesCannot(String seller) {
         assertThat(Senders.problemWith(seller)).isNotBlank();
+    }
+
+    /** Meta's user ids run to 131 characters; a handle of any other shape stops at 64. */
+    @Test
+    void aWhatsAppUserIdMayRunLongerThanAHandle() {
+        assertThat(Senders.problemWith("FR." + "4242QfZ0".repeat(16))).isNull();
+        assertThat(Senders.problemWith("FR." + "4".repeat(129))).isNotBlank();
+        assertThat(Senders.problemWith("shop." + "owner".repeat(12))).isNotBlank();
     }
 
     private static TenantSettings tenantWhoseSellerIs(String seller) {
