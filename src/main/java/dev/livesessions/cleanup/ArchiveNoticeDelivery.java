@@ -6,7 +6,8 @@ import com.github.kagkarlsson.scheduler.SystemClock;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerConfigurationSupport;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
-import com.github.kagkarlsson.scheduler.stats.StatsRegistry;
+import com.github.kagkarlsson.scheduler.boot.actuator.DbSchedulerHealthIndicator;
+import com.github.kagkarlsson.scheduler.stats.MicrometerStatsRegistry;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
@@ -21,6 +22,8 @@ import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.BeanUtils;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -55,10 +58,11 @@ import java.util.concurrent.TimeoutException;
  * The notices wait in a db-scheduler of their own (ADR 38): its own table, {@value #TABLE}, and its own threads
  * ({@code notice-threads}), with every other setting of the deadlines' scheduler. A tenant endpoint may hold a
  * delivery for {@code notice-timeout}; on the deadlines' threads, a few such endpoints would hold up every tenant's
- * closures.
+ * closures. Its state is the health component {@code archiveNotices}, and its task has db-scheduler's meters
+ * ({@code dbscheduler_task_*{task="send-archive-notice"}}), as the deadlines' scheduler has.
  */
-@Component
-class ArchiveNoticeDelivery implements SmartLifecycle {
+@Component("archiveNoticesHealthIndicator")
+class ArchiveNoticeDelivery implements SmartLifecycle, HealthIndicator {
 
     /** The table of the notices waiting to be posted, or to be tried again. */
     static final String TABLE = "archive_notice_deliveries";
@@ -67,6 +71,7 @@ class ArchiveNoticeDelivery implements SmartLifecycle {
 
     private final OneTimeTask<String> task;
     private final Scheduler scheduler;
+    private final HealthIndicator health;
     private boolean started;
     private volatile boolean running;
 
@@ -81,8 +86,14 @@ class ArchiveNoticeDelivery implements SmartLifecycle {
         notices.setTableName(TABLE);
         notices.setThreads(properties.cleanup().noticeThreads());
         this.scheduler = DbSchedulerConfigurationSupport.buildScheduler(
-                notices, customizer, StatsRegistry.NOOP, new SystemClock(), dataSource, List.of(task), List.of(),
-                List.of());
+                notices, customizer, new MicrometerStatsRegistry(meters, List.of(task)), new SystemClock(), dataSource,
+                List.of(task), List.of(), List.of());
+        this.health = new DbSchedulerHealthIndicator(scheduler);
+    }
+
+    @Override
+    public Health health() {
+        return health.health();
     }
 
     /**

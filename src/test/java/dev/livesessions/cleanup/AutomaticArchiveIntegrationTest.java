@@ -121,6 +121,8 @@ class AutomaticArchiveIntegrationTest {
     void anIdleSessionIsAnnouncedThenArchivedAndTheNoticeIsRetriedUntilDelivered() throws Exception {
         Http http = new Http(port);
         createTenant(http, "archiving", "/notices");
+        double postedBefore = noticeExecutions("ok");
+        double failedBefore = noticeExecutions("failed");
 
         String sessionId = http.message("archiving", "m1", "+33600000000", "live").body().get("sessionId").asText();
 
@@ -141,6 +143,14 @@ class AutomaticArchiveIntegrationTest {
         assertThat(delivered.signature()).isEqualTo("tenant=archiving,t=" + timestamp + ",v1="
                                                     + Http.hmacHex(Http.secretOf("archiving"),
                                                                    timestamp + "." + delivered.body()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> noticeExecutions("ok") > postedBefore);
+        assertThat(noticeExecutions("failed")).isGreaterThan(failedBefore);
+    }
+
+    /** db-scheduler's count of the notices' executions that ended so: {@code ok} or {@code failed}. */
+    private double noticeExecutions(String result) {
+        return meters.get("dbscheduler_task_completions").tags("task", ArchiveNotices.DELIVERY, "result", result)
+                     .counter().count();
     }
 
     /**

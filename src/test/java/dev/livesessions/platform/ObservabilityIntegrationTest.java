@@ -47,11 +47,11 @@ class ObservabilityIntegrationTest {
     }
 
     @Test
-    void healthCoversTheDatabaseTheProcessorsTheReadModelsAndTheDeadlineScheduler() {
+    void healthCoversTheDatabaseTheProcessorsTheReadModelsAndBothSchedulers() {
         JsonNode health = http.get("/actuator/health").body();
 
         assertThat(health.get("status").asText()).isEqualTo("UP");
-        for (String component : new String[] {"db", "dbScheduler", "eventProcessors", "readModels"}) {
+        for (String component : new String[] {"db", "dbScheduler", "archiveNotices", "eventProcessors", "readModels"}) {
             assertThat(health.at("/components/" + component + "/status").asText()).as(component).isEqualTo("UP");
         }
         assertThat(health.at("/components/eventProcessors/details/read-models/running").asBoolean()).isTrue();
