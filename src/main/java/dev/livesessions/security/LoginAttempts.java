@@ -91,7 +91,12 @@ class LoginAttempts {
         };
     }
 
+    /**
+     * The username as the login looks it up: Spring Security trims it, which takes off control characters as well as
+     * spaces. A key of other trimming would let {@code %01admin} past the limit and have {@code admin}'s password
+     * checked. The key is lower-case, so that guesses in any case count against the one account.
+     */
     private static String key(String username) {
-        return username.strip().toLowerCase(Locale.ROOT);
+        return username.trim().toLowerCase(Locale.ROOT);
     }
 }
