@@ -27,6 +27,7 @@ public final class Senders {
     private static final Pattern NOT_A_DIGIT = Pattern.compile("\\D");
     /** The national trunk prefix some write in international numbers ({@code +44 (0)20 ...}); it is not dialled. */
     private static final Pattern TRUNK_PREFIX = Pattern.compile("\\(\\s*0\\s*\\)");
+    private static final Pattern LEADING_BRACKETS = Pattern.compile("^[(\\s]+");
     private static final Pattern HANDLE = Pattern.compile("@?[\\p{L}\\p{N}_.-]{1,64}");
     /**
      * WhatsApp's business-scoped user id, which its Cloud API sends with every message, and instead of the number of a
@@ -113,7 +114,7 @@ public final class Senders {
             if (digits.length() < SHORTEST_NUMBER && HANDLE.matcher(trimmed).matches()) {
                 return null; // fewer digits than any number, written as a handle may be: the handle @012345
             }
-            if (!trimmed.startsWith("+") && !trimmed.startsWith("00") && trimmed.startsWith("0")) {
+            if (isNational(trimmed)) {
                 return "'" + seller + "' is a national phone number; give it in international format (+33 6 ...)";
             }
             if (digits.length() < SHORTEST_NUMBER || digits.length() > 15) {
@@ -124,6 +125,15 @@ public final class Senders {
         return HANDLE.matcher(trimmed).matches() || WHATSAPP_USER_ID.matcher(trimmed).matches() ? null
                 : "'" + seller + "' is neither a phone number, a handle (up to 64 letters, digits, '.', '-', '_'), "
                   + "nor a WhatsApp user id";
+    }
+
+    /**
+     * Written without the {@code +} or {@code 00} of an international number, before or inside an opening bracket, and
+     * beginning with a trunk 0, as {@code 06 12 34 56 78}, {@code (020) 7946 0000} and {@code (0)6 12 34 56 78} do.
+     */
+    private static boolean isNational(String number) {
+        String lead = LEADING_BRACKETS.matcher(number).replaceFirst("");
+        return !lead.startsWith("+") && !lead.startsWith("00") && lead.startsWith("0");
     }
 
     private static boolean looksLikePhone(String value) {

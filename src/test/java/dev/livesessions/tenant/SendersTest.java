@@ -90,16 +90,17 @@ class SendersTest {
     }
 
     @ParameterizedTest(name = "{0} can be a seller")
-    @ValueSource(strings = {"+33 6 12 34 56 78", "0033612345678", "33612345678", "+1 (415) 555-0100", "@Shop.Owner",
-                            "shop_owner", "Boutique-Élise", "123456789012345@lid", "1234", "123456", "012345",
-                            "FR.1502576394655843", "US.13491208655302741918"})
+    @ValueSource(strings = {"+33 6 12 34 56 78", "0033612345678", "33612345678", "+1 (415) 555-0100",
+                            "(0044) 20 7946 0000", "+44 (0)20 7946 0000", "@Shop.Owner", "shop_owner", "Boutique-Élise",
+                            "123456789012345@lid", "1234", "123456", "012345", "FR.1502576394655843",
+                            "US.13491208655302741918"})
     void internationalPhonesAndHandlesCanBeSellers(String seller) {
         assertThat(Senders.problemWith(seller)).isNull();
     }
 
     @ParameterizedTest(name = "{0} cannot be a seller")
-    @ValueSource(strings = {"06 12 34 56 78", "+33 6", "+123456", "12 34 56", "+1234567890123456", "shop owner", "a/b",
-                            "@"})
+    @ValueSource(strings = {"06 12 34 56 78", "(020) 7946 0000", "(0)6 12 34 56 78", "( 06) 12 34 56 78", "+33 6",
+                            "+123456", "12 34 56", "+1234567890123456", "shop owner", "a/b", "@"})
     void nationalNumbersImpossibleNumbersAndOddHandlesCannot(String seller) {
         assertThat(Senders.problemWith(seller)).isNotBlank();
     }
