@@ -139,6 +139,9 @@ class TenantRegistry {
                 throw badRequest("codePattern " + problem);
             });
         }
+        if (request.name().isBlank()) { // spaces @NotBlank lets pass, such as U+2003, which the name is stripped of
+            throw badRequest("name must not be blank");
+        }
         if (request.notificationUrl() != null && !isHttpUrl(request.notificationUrl())) {
             throw badRequest("notificationUrl must be an absolute http or https URL");
         }
