@@ -194,14 +194,15 @@ class ArchiveNoticeDelivery implements SmartLifecycle, HealthIndicator {
     /**
      * Whether the notice this withdraws has been sent or given up: its withdrawal goes out after it, or not at all.
      * One still being sent (the withdrawal came as it was posted) holds the withdrawal back, as a failed attempt, to
-     * be tried again.
+     * be tried again. One that failed meanwhile and waits to be tried again is called off, as the withdrawal would
+     * have called it off had it come then: the tenant hears of neither.
      *
      * @return false when the withdrawal is not to be sent: the notice never was
      * @throws IllegalStateException when the notice is still being sent
      */
     private static boolean settled(UnpostedNotices unposted, ArchiveNotice withdrawal) {
         Instant archiveAt = Instant.parse(withdrawal.archiveAt());
-        if (unposted.forget(withdrawal.sessionId(), archiveAt)) {
+        if (unposted.forget(withdrawal.sessionId(), archiveAt) || unposted.callOff(withdrawal.sessionId(), archiveAt)) {
             return false;
         }
         if (unposted.stillToBeSent(withdrawal.sessionId(), archiveAt)) {

@@ -69,6 +69,7 @@ class AutomaticArchiveIntegrationTest {
     private volatile boolean endpointStopped;
     private ExecutorService endpointThreads;
     private final List<String> accepted = new CopyOnWriteArrayList<>();
+    private final List<String> slowThenAccepted = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startTheTenantsEndpoint() throws IOException {
@@ -105,6 +106,19 @@ class AutomaticArchiveIntegrationTest {
         tenantEndpoint.createContext("/accepting", exchange -> {
             accepted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        // Takes 1.5 s to refuse its first request, then accepts every one.
+        tenantEndpoint.createContext("/slow-then-accepting", exchange -> {
+            slowThenAccepted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            if (slowThenAccepted.size() == 1) {
+                try {
+                    Thread.sleep(1_500);
+                } catch (InterruptedException gone) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            exchange.sendResponseHeaders(slowThenAccepted.size() == 1 ? 500 : 204, -1);
             exchange.close();
         });
         tenantEndpoint.start();
@@ -278,6 +292,29 @@ class AutomaticArchiveIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> deliveriesFor(sessionId) == 0);
         Thread.sleep(1_000);
         assertThat(refused.get()).isBetween(1, 3);
+    }
+
+    /**
+     * A notice called off as it was being posted, then refused, waits to be tried again: the withdrawal, held back
+     * while it was posted, calls it off then. Otherwise the notice was tried again, reached the tenant after its
+     * archive had been called off, and the withdrawal, failing all the while, came last or was given up.
+     */
+    @Test
+    void aNoticeRefusedAfterItsArchiveWasCalledOffIsNotTriedAgain() throws Exception {
+        Http http = new Http(port);
+        String tenant = Http.uniqueTenant("slow");
+        createTenant(http, tenant, "/slow-then-accepting");
+        String sessionId = http.message(tenant, "m1", "+33600000000", "live").body().get("sessionId").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slowThenAccepted.isEmpty());
+
+        assertThat(http.put("/api/sessions/" + sessionId + "/auto-cleanup", Map.of("enabled", false)).status())
+                .isEqualTo(200);
+
+        // Refused 1.5 s after it came, the notice would be tried again a second later.
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveriesFor(sessionId) == 0);
+        Thread.sleep(3_000);
+        assertThat(slowThenAccepted).hasSize(1);
+        assertThat(JSON.readTree(slowThenAccepted.get(0)).get("type").asText()).isEqualTo("session.archive-notice");
     }
 
     /** The notices and withdrawals of the session waiting to be sent, or being sent. */
