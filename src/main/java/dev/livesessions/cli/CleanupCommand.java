@@ -168,14 +168,15 @@ class CleanupCommand implements Callable<Integer> {
     }
 
     /** @return whether a progress bar was drawn */
-    private static boolean draw(JsonNode progress, PrintWriter err) {
+    static boolean draw(JsonNode progress, PrintWriter err) {
         if (progress == null || err == null) {
             return false;
         }
         long total = progress.path("total").asLong();
         long processed = progress.path("processed").asLong();
         int width = 30;
-        int filled = total == 0 ? 0 : (int) (width * processed / total);
+        // A run counts each phase's sessions as it begins: more may come its way (auto-cleanup turned on meanwhile).
+        int filled = total == 0 ? 0 : (int) (width * Math.min(processed, total) / total);
         err.printf("\r[%s%s] %d/%d", "#".repeat(filled), ".".repeat(width - filled), processed, total);
         err.flush();
         return true;
