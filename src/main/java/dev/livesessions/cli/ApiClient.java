@@ -111,8 +111,10 @@ class ApiClient {
         boolean aPage = body == null && !response.body().isBlank();
         if (response.statusCode() >= 400 && !aPage) {
             String detail = body != null && body.hasNonNull("detail") ? body.get("detail").asText() : response.body();
-            throw new ApiException("The service answered " + response.statusCode() + ": " + detail,
-                                   ExitCodes.REFUSED, response.statusCode());
+            // A 400 says what the command was given is invalid (a status no session has, a size of 0): bad usage.
+            int exitCode = response.statusCode() == 400 ? ExitCodes.USAGE : ExitCodes.REFUSED;
+            throw new ApiException("The service answered " + response.statusCode() + ": " + detail, exitCode,
+                                   response.statusCode());
         }
         if (response.statusCode() >= 300 || aPage) {
             String where = response.headers().firstValue("Location").map(location -> ", to " + location).orElse("");

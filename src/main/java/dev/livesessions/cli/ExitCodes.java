@@ -6,9 +6,9 @@ final class ExitCodes {
     static final int OK = 0;
     /** The work ran and failed: a cleanup run that did not succeed. */
     static final int FAILED = 1;
-    /** Bad usage: a missing or wrong option (picocli's own code). */
+    /** Bad usage: a missing or wrong option (picocli's own code), or a value the service found invalid (400). */
     static final int USAGE = 2;
-    /** The service refused the request (a 4xx or 5xx answer of its own, in JSON). */
+    /** The service refused the request (a 4xx but 400, or a 5xx answer of its own, in JSON). */
     static final int REFUSED = 3;
     /** The service could not be reached, or something else answered at its URL (a page, a redirect). */
     static final int UNREACHABLE = 4;

@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
                         SessionActions.AutoCleanup.class, ReplayCommand.class},
          exitCodeListHeading = "%nExit codes:%n",
          exitCodeList = {"0:done", "1:a cleanup run failed or was abandoned, a verification found differences, or a "
-                              + "replay stopped, made no progress or parked events", "2:bad usage",
-                         "3:the service refused the request",
+                              + "replay stopped, made no progress or parked events",
+                         "2:bad usage, or a value the service found invalid", "3:the service refused the request",
                          "4:the service could not be reached, or something else answered at --url",
                          "5:not confirmed (delete)", "6:a verification compared nothing (every tenant changed)"})
 public class LiveSessionsCli {

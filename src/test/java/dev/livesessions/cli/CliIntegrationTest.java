@@ -173,6 +173,10 @@ class CliIntegrationTest {
         assertThat(noScheme.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(noScheme.err()).contains("see --url");
         assertThat(cli("deactivate", "not an id").exitCode()).isEqualTo(ExitCodes.USAGE);
+        // Values only the service can judge: it answers 400.
+        assertThat(cli("sessions", "--status", "LIVE").exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli("sessions", "--size", "0").exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli("cleanup", "--dry-run", "--inactive-hours", "-1").exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
     /** A token read from a file with Windows line endings ends with a carriage return; one with a space is a typo. */
