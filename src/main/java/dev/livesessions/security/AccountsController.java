@@ -53,6 +53,7 @@ class AccountsController {
         return caller;
     }
 
+    /** Makes a user, or makes again one that was disabled, with the password, role and tenant given now. */
     @PostMapping("/api/users")
     ResponseEntity<UserAccounts.UserView> createUser(@Valid @RequestBody NewUser user, Caller caller) {
         checkTenant(user.role(), user.tenantId());
@@ -70,10 +71,10 @@ class AccountsController {
         return users.all();
     }
 
-    /** Disables the user: refused at the next login (a session already open lasts until it ends). */
+    /** Disables the user: logged out at their next request, and refused at the next login. */
     @DeleteMapping("/api/users/{username}")
-    ResponseEntity<Void> disableUser(@PathVariable String username) {
-        if (!users.disable(username)) {
+    ResponseEntity<Void> disableUser(@PathVariable String username, Caller caller) {
+        if (!users.disable(username, caller.name())) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No user '" + username + "'");
         }
         return ResponseEntity.noContent().build();
@@ -94,8 +95,8 @@ class AccountsController {
 
     /** Revokes the token: refused from the next request on, on every node. */
     @DeleteMapping("/api/tokens/{id}")
-    ResponseEntity<Void> revokeToken(@PathVariable UUID id) {
-        if (!tokens.revoke(id)) {
+    ResponseEntity<Void> revokeToken(@PathVariable UUID id, Caller caller) {
+        if (!tokens.revoke(id, caller.name())) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No token " + id + " to revoke");
         }
         return ResponseEntity.noContent().build();

@@ -25,7 +25,7 @@ class ApiTokens {
 
     /** A token as listed: never its value. */
     record TokenView(UUID id, String name, Role role, String tenantId, Instant createdAt, String createdBy,
-                     Instant revokedAt) {
+                     Instant revokedAt, String revokedBy) {
     }
 
     /** A token just made, with its value: the only time anyone sees it. */
@@ -79,18 +79,19 @@ class ApiTokens {
 
     List<TokenView> all() {
         return jdbc.query("""
-                SELECT id, name, role, tenant_id, created_at, created_by, revoked_at FROM api_token
+                SELECT id, name, role, tenant_id, created_at, created_by, revoked_at, revoked_by FROM api_token
                 ORDER BY created_at
                 """, (row, i) -> new TokenView(row.getObject(1, UUID.class), row.getString(2),
                                                Role.valueOf(row.getString(3)), row.getString(4),
                                                row.getTimestamp(5).toInstant(), row.getString(6),
-                                               row.getTimestamp(7) == null ? null : row.getTimestamp(7).toInstant()));
+                                               row.getTimestamp(7) == null ? null : row.getTimestamp(7).toInstant(),
+                                               row.getString(8)));
     }
 
     /** @return false when there is no such token, or it was revoked before */
-    boolean revoke(UUID id) {
-        return jdbc.update("UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                           Timestamp.from(clock.instant()), id) == 1;
+    boolean revoke(UUID id, String revokedBy) {
+        return jdbc.update("UPDATE api_token SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
+                           Timestamp.from(clock.instant()), revokedBy, id) == 1;
     }
 
     boolean any() {

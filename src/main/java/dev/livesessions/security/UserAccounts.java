@@ -22,11 +22,16 @@ class UserAccounts implements UserDetailsService {
 
     /** A user as listed: never the password hash. */
     record UserView(String username, Role role, String tenantId, boolean enabled, Instant createdAt,
-                    String createdBy) {
+                    String createdBy, Instant disabledAt, String disabledBy) {
     }
 
-    /** A logged-in user, as Spring Security keeps it in the session: only an enabled account ever logs in. */
-    record Account(String username, String passwordHash, Role role, String tenantId) implements UserDetails {
+    /**
+     * A logged-in user, as Spring Security keeps it in the session: only an enabled account ever logs in.
+     *
+     * @param createdAt when the account was made, or made again after it was disabled
+     */
+    record Account(String username, String passwordHash, Role role, String tenantId, Instant createdAt)
+            implements UserDetails {
 
         Caller caller() {
             return new Caller("user:" + username, role, tenantId);
@@ -63,12 +68,15 @@ class UserAccounts implements UserDetailsService {
         this.clock = clock;
     }
 
-    /** @return whether the user may still do what they logged in for: enabled, with the same role and tenant */
+    /**
+     * @return whether the user may still do what they logged in for: enabled, with the same role and tenant, and the
+     * same account, not one made again under that username after it was disabled
+     */
     boolean stillAsLoggedIn(Account account) {
-        return jdbc.query("SELECT role, tenant_id FROM user_account WHERE username = ? AND enabled",
+        return jdbc.query("SELECT role, tenant_id FROM user_account WHERE username = ? AND enabled AND created_at = ?",
                           (row, i) -> account.role().name().equals(row.getString(1))
                                       && Objects.equals(account.tenantId(), row.getString(2)),
-                          account.username())
+                          account.username(), Timestamp.from(account.createdAt()))
                    .stream().findFirst().orElse(false);
     }
 
@@ -80,20 +88,29 @@ class UserAccounts implements UserDetailsService {
      */
     @Override
     public UserDetails loadUserByUsername(String username) {
-        return jdbc.query("SELECT username, password_hash, role, tenant_id FROM user_account "
+        return jdbc.query("SELECT username, password_hash, role, tenant_id, created_at FROM user_account "
                           + "WHERE username = ? AND enabled",
                           (row, i) -> new Account(row.getString(1), row.getString(2), Role.valueOf(row.getString(3)),
-                                                  row.getString(4)),
+                                                  row.getString(4), row.getTimestamp(5).toInstant()),
                           username)
                    .stream().findFirst()
                    .orElseThrow(() -> new UsernameNotFoundException("No user " + username));
     }
 
-    /** @return false when the username is taken */
+    /**
+     * Makes the user, or makes again a user that was disabled: with the password, role and tenant given now.
+     *
+     * @return false when the username is taken by a user who is enabled
+     */
     boolean create(String username, String password, Role role, String tenantId, String createdBy) {
         return jdbc.update("""
                 INSERT INTO user_account (username, password_hash, role, tenant_id, enabled, created_at, created_by)
-                VALUES (?, ?, ?, ?, true, ?, ?) ON CONFLICT DO NOTHING
+                VALUES (?, ?, ?, ?, true, ?, ?)
+                ON CONFLICT (username) DO UPDATE
+                    SET password_hash = excluded.password_hash, role = excluded.role, tenant_id = excluded.tenant_id,
+                        enabled = true, created_at = excluded.created_at, created_by = excluded.created_by,
+                        disabled_at = NULL, disabled_by = NULL
+                    WHERE NOT user_account.enabled
                 """, username, passwords.encode(password), role.name(), tenantId, Timestamp.from(clock.instant()),
                 createdBy) == 1;
     }
@@ -104,21 +121,35 @@ class UserAccounts implements UserDetailsService {
                 INSERT INTO user_account (username, password_hash, role, tenant_id, enabled, created_at, created_by)
                 VALUES (?, ?, 'ADMIN', NULL, true, ?, 'configuration')
                 ON CONFLICT (username) DO UPDATE
-                    SET password_hash = excluded.password_hash, role = 'ADMIN', tenant_id = NULL, enabled = true
+                    SET password_hash = excluded.password_hash, role = 'ADMIN', tenant_id = NULL, enabled = true,
+                        disabled_at = NULL, disabled_by = NULL
                 """, username, passwords.encode(password), Timestamp.from(clock.instant()));
     }
 
     List<UserView> all() {
-        return jdbc.query("SELECT username, role, tenant_id, enabled, created_at, created_by FROM user_account "
-                          + "ORDER BY username",
+        return jdbc.query("SELECT username, role, tenant_id, enabled, created_at, created_by, disabled_at, "
+                          + "disabled_by FROM user_account ORDER BY username",
                           (row, i) -> new UserView(row.getString(1), Role.valueOf(row.getString(2)),
                                                    row.getString(3), row.getBoolean(4),
-                                                   row.getTimestamp(5).toInstant(), row.getString(6)));
+                                                   row.getTimestamp(5).toInstant(), row.getString(6),
+                                                   instantOf(row.getTimestamp(7)), row.getString(8)));
     }
 
-    /** @return false when there is no such user */
-    boolean disable(String username) {
-        return jdbc.update("UPDATE user_account SET enabled = false WHERE username = ?", username) == 1;
+    /**
+     * Disables the user, recording who did and when; a user disabled before stays as it was.
+     *
+     * @return false when there is no such user
+     */
+    boolean disable(String username, String disabledBy) {
+        return jdbc.update("UPDATE user_account SET enabled = false, disabled_at = ?, disabled_by = ? "
+                           + "WHERE username = ? AND enabled", Timestamp.from(clock.instant()), disabledBy,
+                           username) == 1
+               || Boolean.TRUE.equals(jdbc.queryForObject(
+                       "SELECT EXISTS (SELECT 1 FROM user_account WHERE username = ?)", Boolean.class, username));
+    }
+
+    private static Instant instantOf(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 
     boolean any() {

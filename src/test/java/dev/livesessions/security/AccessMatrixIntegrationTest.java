@@ -1,5 +1,6 @@
 package dev.livesessions.security;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,6 +166,60 @@ class AccessMatrixIntegrationTest {
                                                         .DELETE()).status()).isEqualTo(204);
 
         assertThat(browser.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    }
+
+    /**
+     * A user disabled by mistake is made again under the same username, with a new password; the login from before
+     * the disable stays out, though it made no request in between. Who disabled the user is listed until then.
+     */
+    @Test
+    void aDisabledUserIsMadeAgainAndTheirLoginFromBeforeStaysOut() throws Exception {
+        Http admin = callers.get("admin");
+        String username = aStreamerOfTenantA();
+        HttpClient before = loggedIn(username);
+        assertThat(admin.send(HttpRequest.newBuilder(URI.create(url("/api/users/" + username))).DELETE()).status())
+                .isEqualTo(204);
+        JsonNode disabled = userListed(username);
+        assertThat(disabled.get("enabled").asBoolean()).isFalse();
+        assertThat(disabled.get("disabledBy").asText()).isEqualTo(disabled.get("createdBy").asText());
+        assertThat(disabled.get("disabledAt").isNull()).isFalse();
+
+        Http.Response madeAgain = admin.post("/api/users", Map.of("username", username,
+                                                                  "password", "another-long-password",
+                                                                  "role", "STREAMER", "tenantId", a));
+
+        assertThat(madeAgain.status()).isEqualTo(201);
+        assertThat(madeAgain.body().get("enabled").asBoolean()).isTrue();
+        assertThat(madeAgain.body().get("disabledBy").isNull()).isTrue();
+        HttpRequest me = HttpRequest.newBuilder(URI.create(url("/api/me"))).build();
+        assertThat(before.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        HttpClient browser = onTheLoginPage();
+        assertThat(logIn(browser, username, "a-long-enough-password")).endsWith("/login.html?error");
+        assertThat(logIn(browser, username, "another-long-password")).endsWith("/");
+        assertThat(admin.post("/api/users", Map.of("username", username, "password", "a-third-long-password",
+                                                   "role", "STREAMER", "tenantId", a)).status()).isEqualTo(409);
+    }
+
+    @Test
+    void aRevokedTokenIsListedWithWhoRevokedIt() {
+        Http admin = callers.get("admin");
+        Http.Response made = admin.post("/api/tokens", Map.of("name", "to revoke", "role", "VIEWER", "tenantId", a));
+        String id = made.body().get("id").asText();
+
+        assertThat(admin.send(HttpRequest.newBuilder(URI.create(url("/api/tokens/" + id))).DELETE()).status())
+                .isEqualTo(204);
+
+        JsonNode revoked = StreamSupport.stream(admin.get("/api/tokens").body().spliterator(), false)
+                                        .filter(token -> token.get("id").asText().equals(id))
+                                        .findFirst().orElseThrow();
+        assertThat(revoked.get("revokedAt").isNull()).isFalse();
+        assertThat(revoked.get("revokedBy").asText()).isEqualTo(revoked.get("createdBy").asText());
+    }
+
+    private JsonNode userListed(String username) {
+        return StreamSupport.stream(callers.get("admin").get("/api/users").body().spliterator(), false)
+                            .filter(user -> user.get("username").asText().equals(username))
+                            .findFirst().orElseThrow();
     }
 
     /** Logging out in one tab ends the live stream the same login opened in another, as its next request would be. */
