@@ -16,6 +16,9 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +38,8 @@ class EmbeddedPostgresConfiguration {
     private static final Logger logger = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
     /** The file zonky locks in the data directory while its PostgreSQL runs. */
     private static final String LOCK_FILE = "epg-lock";
+    /** How far the start a pid file records may be from its process's, as the system reports it, for the same start. */
+    private static final Duration SAME_START = Duration.ofSeconds(5);
 
     /**
      * The data directories of the servers this JVM runs. A second start on one of them is refused without a look at
@@ -117,16 +122,29 @@ class EmbeddedPostgresConfiguration {
 
     /**
      * A service killed without shutting down (kill -9) leaves its PostgreSQL running on the data directory, and a new
-     * server could not start there. Its postmaster.pid names it; it is asked to shut down (SIGTERM) and awaited.
+     * server could not start there. Its postmaster.pid names it; it is asked to shut down (SIGTERM) and awaited. The
+     * file says when that server started, on its third line: after a reboot, its pid may be another PostgreSQL's (the
+     * machine's own server, or one of its backends), which started later, and is left alone. A file that cannot be
+     * read is left to PostgreSQL, which says what is wrong with it.
      */
-    private static void stopServerLeftBehind(Path dataDirectory) throws IOException {
+    static void stopServerLeftBehind(Path dataDirectory) throws IOException {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return;
         }
-        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
-        Optional<ProcessHandle> leftover = ProcessHandle.of(pid).filter(process -> process.info().command()
-                .map(command -> command.endsWith("postgres")).orElse(false));
+        List<String> lines = Files.readAllLines(pidFile);
+        if (lines.size() < 3 || !lines.get(0).strip().matches("\\d{1,10}")
+            || !lines.get(2).strip().matches("\\d{1,19}")) {
+            return;
+        }
+        long pid = Long.parseLong(lines.get(0).strip());
+        Instant startedAt = Instant.ofEpochSecond(Long.parseLong(lines.get(2).strip()));
+        Optional<ProcessHandle> leftover = ProcessHandle.of(pid)
+                .filter(process -> process.info().command()
+                        .map(command -> command.endsWith("postgres") || command.endsWith("postgres.exe")).orElse(false))
+                .filter(process -> process.info().startInstant()
+                        .map(start -> Duration.between(startedAt, start).abs().compareTo(SAME_START) <= 0)
+                        .orElse(false));
         if (leftover.isPresent()) {
             logger.warn("Stopping the embedded PostgreSQL (pid {}) left running on {} by an earlier run", pid,
                         dataDirectory);

@@ -3,6 +3,8 @@ package dev.livesessions.platform;
 import dev.livesessions.LiveSessionsApplication;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -14,6 +16,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +45,31 @@ class EmbeddedDatabaseRecoveryTest {
             // zonky starts PostgreSQL without fsync; the service's embedded one must make commits durable.
             assertThat(jdbc.queryForObject("SHOW fsync", String.class)).isEqualTo("on");
             assertThat(jdbc.queryForObject("SHOW synchronous_commit", String.class)).isEqualTo("on");
+        }
+    }
+
+    /**
+     * After a reboot, the pid in a pid file left behind may be another PostgreSQL's: the machine's own server, or one
+     * of its backends. The file says when its server started, long before that process.
+     */
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void aProcessNamedLikePostgresThatStartedAfterThePidFileIsLeftAlone(@TempDir Path bin) throws Exception {
+        Path postgres = Files.copy(Path.of("/bin/sleep"), bin.resolve("postgres"));
+        Process anotherServer = new ProcessBuilder(postgres.toString(), "60").start();
+        long beforeTheReboot = Instant.now().minus(Duration.ofHours(1)).getEpochSecond();
+        try {
+            Files.writeString(dataDirectory.resolve("postmaster.pid"),
+                              anotherServer.pid() + "\n" + dataDirectory + "\n" + beforeTheReboot + "\n5432\n");
+
+            EmbeddedPostgresConfiguration.stopServerLeftBehind(dataDirectory);
+
+            assertThat(anotherServer.waitFor(2, TimeUnit.SECONDS)).as("stopped").isFalse();
+            Files.writeString(dataDirectory.resolve("postmaster.pid"), "");
+            EmbeddedPostgresConfiguration.stopServerLeftBehind(dataDirectory);
+            assertThat(anotherServer.isAlive()).isTrue();
+        } finally {
+            anotherServer.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
 
