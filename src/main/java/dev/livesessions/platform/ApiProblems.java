@@ -25,6 +25,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -119,9 +120,20 @@ class ApiProblems extends ResponseEntityExceptionHandler {
                                                 "Someone else changed it meanwhile; read it and try again.");
     }
 
+    /**
+     * A constraint of the data (a key taken meanwhile) is a conflict, which reading and trying again may settle. A
+     * value the database cannot take at all (SQLSTATE class 22: a NUL character, text too long, a number out of range)
+     * is the request's fault, which no retry mends.
+     */
     @ExceptionHandler(DataIntegrityViolationException.class)
     ProblemDetail conflict(DataIntegrityViolationException exception) {
-        logger.info("Write refused by a database constraint: {}", exception.getMostSpecificCause().getMessage());
+        Throwable cause = exception.getMostSpecificCause();
+        if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+            logger.info("Request refused by the database as bad data: {}", cause.getMessage());
+            return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The request holds a value the database "
+                    + "cannot take (a NUL character, text too long, a number out of range)");
+        }
+        logger.info("Write refused by a database constraint: {}", cause.getMessage());
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
                                                 "The change conflicts with the current data; read it and try again.");
     }
