@@ -21,6 +21,9 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import static dev.livesessions.PrintableText.NOT_PRINTABLE;
+import static dev.livesessions.PrintableText.PRINTABLE;
+
 /** Who is calling, and (for admins) the dashboard's users and the API tokens. */
 @RestController
 class AccountsController {
@@ -30,12 +33,12 @@ class AccountsController {
                    String username,
                    @NotNull @Size(min = 12) @BcryptPassword String password,
                    @NotNull Role role,
-                   String tenantId) {
+                   @Size(max = 40) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String tenantId) {
     }
 
     record NewTokenRequest(@NotBlank @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*") String name,
                            @NotNull Role role,
-                           String tenantId) {
+                           @Size(max = 40) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String tenantId) {
     }
 
     private final UserAccounts users;

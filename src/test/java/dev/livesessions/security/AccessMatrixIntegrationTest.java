@@ -200,6 +200,17 @@ class AccessMatrixIntegrationTest {
                                                    "role", "STREAMER", "tenantId", a)).status()).isEqualTo(409);
     }
 
+    /** A tenant id the database could not even compare (a NUL in it) is bad input, not a conflict to retry. */
+    @Test
+    void aTenantIdWithANulCharacterIsRefusedAsInvalid() {
+        Http admin = callers.get("admin");
+        assertThat(admin.post("/api/users", Map.of("username", uniqueTenant("nul"), "password", "a-long-enough-password",
+                                                   "role", "STREAMER", "tenantId", a + "\u0000")).status())
+                .isEqualTo(400);
+        assertThat(admin.post("/api/tokens", Map.of("name", "nul", "role", "VIEWER", "tenantId", a + "\u0000"))
+                        .status()).isEqualTo(400);
+    }
+
     @Test
     void aRevokedTokenIsListedWithWhoRevokedIt() {
         Http admin = callers.get("admin");
