@@ -104,6 +104,7 @@ export function showsAll() {
  * were asked for, only the latest are kept: the pushes of a hot live would otherwise pile them up.
  */
 export function renderTimeline(events) {
+  const before = lastEvents;
   lastEvents = showAll ? (events || []) : (events || []).slice(-SHOWN_AT_FIRST);
   const list = document.getElementById('timeline');
   // Sequence numbers count a session's events from 0: the first one shown says how many are left out.
@@ -111,11 +112,28 @@ export function renderTimeline(events) {
   const total = lastEvents.length === 0 ? 0 : lastEvents[lastEvents.length - 1].sequence + 1;
   // The list keeps the event's place in the stream even when the oldest are left out.
   list.start = first + 1;
-  list.replaceChildren(...lastEvents.map(eventItem));
+  const kept = continues(before, lastEvents, list) ? before.length : 0;
+  const items = document.createDocumentFragment();
+  lastEvents.slice(kept).forEach((event) => items.append(eventItem(event)));
+  if (kept > 0) {
+    list.append(items);
+  } else {
+    list.replaceChildren(items);
+  }
   document.getElementById('timeline-more').hidden = first === 0;
   document.getElementById('timeline-count').textContent = total === 0 ? 'No events'
     : `${formatNumber(total)} event${total === 1 ? '' : 's'}`
       + (first > 0 ? `, the latest ${formatNumber(lastEvents.length)} shown` : '');
+}
+
+/**
+ * Whether the events to show begin with the very ones the list shows: the new ones are then added after them, rather
+ * than every item drawn again, which the whole stream of a hot live, pushed several times a second, cannot afford.
+ */
+function continues(shown, events, list) {
+  return shown.length > 0 && events.length >= shown.length && list.children.length === shown.length
+    && events[0].eventId === shown[0].eventId
+    && events[shown.length - 1].eventId === shown[shown.length - 1].eventId;
 }
 
 /** The button that shows every event: readAll reads the whole stream and renders it. */

@@ -337,8 +337,14 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("timeline-more")).isDisplayed()).isFalse();
         assertThat(eventReads()).anyMatch(read -> read.endsWith("afterSequence=-1"));
 
+        script("document.querySelector('#timeline li').dataset.drawn = 'before'");
+
         admin.message(tenant, "c230", "+33622222222", "A230");
         waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#timeline li"), 232));
+        // The new event is added after the others, which are not drawn again.
+        assertThat(script("return document.querySelector('#timeline li').dataset.drawn")).isEqualTo("before");
+        assertThat(script("return document.querySelector('#timeline li:last-child').dataset.type"))
+                .isEqualTo("ActivityRecorded");
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
