@@ -11,7 +11,7 @@ import { closeStream, openStream } from './live.js';
 import { setUpNotices, showError } from './notices.js';
 import { applySessionChanges, clearSessions, loadSessions, setUpSessions } from './sessions.js';
 import { isAdmin, state } from './state.js';
-import { loadStats, renderStats, setUpStats } from './stats.js';
+import { loadStats, receiveStats, setUpStats } from './stats.js';
 import { setUpTimeline } from './timeline.js';
 
 /** Relative hints ("2 min ago") drift; refreshing them this often keeps them honest. */
@@ -41,7 +41,7 @@ async function start() {
     await loadTenants();
   }
   follow({
-    stats: renderStats,
+    stats: receiveStats,
     sessions: (sessions) => {
       applySessionChanges(sessions);
       applySessionChangesToDetail(sessions);

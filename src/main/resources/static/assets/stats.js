@@ -57,6 +57,17 @@ export async function loadStats() {
   }
 }
 
+/**
+ * Shows statistics the live stream pushed. A load under way is dropped: it may have read them before the change
+ * this push carries, and would show them as they were; a change after the push is pushed too.
+ */
+export function receiveStats(stats) {
+  if (stats && (stats.tenantId || null) === shownTenant()) {
+    loadCounter += 1;
+  }
+  renderStats(stats);
+}
+
 /** Shows a SessionStats; stats of another tenant than the one shown (a late answer) are ignored. */
 export function renderStats(stats) {
   if (!stats || (stats.tenantId || null) !== shownTenant()) {

@@ -209,6 +209,32 @@ class DashboardBrowserTest {
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
+    /** Statistics read before a change can reach the page after the change's were pushed: the pushed ones stay. */
+    @Test
+    void statisticsReadBeforeAPushedChangeDoNotReplaceIt() throws InterruptedException {
+        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                const fetchNow = window.fetch;
+                window.fetch = async (input, init) => {
+                  const answer = await fetchNow(input, init);
+                  if (String(input).startsWith('/api/stats/')) {
+                    window.statsRead = true;
+                    await new Promise((done) => setTimeout(done, 3000));
+                  }
+                  return answer;
+                };"""));
+        logIn(tenant + "-streamer");
+        waitFor(driver -> Boolean.TRUE.equals(script("return window.statsRead === true")));
+
+        admin.message(tenant, "m1", SELLER, "live");
+
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#stats [data-stat='activeSessions'] .value"), "1"));
+        // Past the moment the statistics read before the message are shown, had they been.
+        Thread.sleep(3_500);
+        assertThat(text("#stats [data-stat='activeSessions'] .value")).isEqualTo("1");
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
     /**
      * A list of sessions read before a change can reach the page after the change was pushed: the session must stay
      * as the change left it, not go back to what the list says.
