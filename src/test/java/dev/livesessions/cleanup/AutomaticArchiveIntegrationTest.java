@@ -230,8 +230,7 @@ class AutomaticArchiveIntegrationTest {
         Instant archiveAt = Instant.parse(notice.get("archiveAt").asText());
         assertThat(Instant.now()).as("the notice came in time to turn auto-cleanup off before the archive")
                                  .isBefore(archiveAt.minusSeconds(1));
-        assertThat(http.put("/api/sessions/" + sessionId + "/auto-cleanup", Map.of("enabled", false)).status())
-                .isEqualTo(200);
+        turnAutoCleanupOff(http, sessionId);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() == 2);
         JsonNode withdrawn = JSON.readTree(accepted.get(1));
@@ -261,8 +260,7 @@ class AutomaticArchiveIntegrationTest {
 
         settings.put("notificationUrl", "http://localhost:" + tenantEndpoint.getAddress().getPort() + "/accepting");
         assertThat(http.put("/api/tenants/" + tenant, settings).status()).isEqualTo(200);
-        assertThat(http.put("/api/sessions/" + sessionId + "/auto-cleanup", Map.of("enabled", false)).status())
-                .isEqualTo(200);
+        turnAutoCleanupOff(http, sessionId);
 
         assertThat(jdbc.queryForList("SELECT payload_type FROM domain_event_entry WHERE aggregate_identifier = ?",
                                      String.class, sessionId)).contains("dev.livesessions.api.ArchiveNoticeWithdrawn");
@@ -279,13 +277,10 @@ class AutomaticArchiveIntegrationTest {
     @Test
     void aNoticeNotSentYetIsCalledOffRatherThanWithdrawn() throws Exception {
         Http http = new Http(port);
-        String tenant = Http.uniqueTenant("refusing");
-        createTenant(http, tenant, "/refusing");
-        String sessionId = http.message(tenant, "m1", "+33600000000", "live").body().get("sessionId").asText();
+        String sessionId = aSessionOfANewTenant(http, "refusing", "/refusing");
         await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() >= 1);
 
-        assertThat(http.put("/api/sessions/" + sessionId + "/auto-cleanup", Map.of("enabled", false)).status())
-                .isEqualTo(200);
+        turnAutoCleanupOff(http, sessionId);
 
         // Tried at most three times in all (had every try of the notice come before it was called off, it was given
         // up, and its withdrawal not sent); sent as well, the withdrawal would have been refused three times more.
@@ -302,13 +297,10 @@ class AutomaticArchiveIntegrationTest {
     @Test
     void aNoticeRefusedAfterItsArchiveWasCalledOffIsNotTriedAgain() throws Exception {
         Http http = new Http(port);
-        String tenant = Http.uniqueTenant("slow");
-        createTenant(http, tenant, "/slow-then-accepting");
-        String sessionId = http.message(tenant, "m1", "+33600000000", "live").body().get("sessionId").asText();
+        String sessionId = aSessionOfANewTenant(http, "slow", "/slow-then-accepting");
         await().atMost(Duration.ofSeconds(30)).until(() -> !slowThenAccepted.isEmpty());
 
-        assertThat(http.put("/api/sessions/" + sessionId + "/auto-cleanup", Map.of("enabled", false)).status())
-                .isEqualTo(200);
+        turnAutoCleanupOff(http, sessionId);
 
         // Refused 1.5 s after it came, the notice would be tried again a second later.
         await().atMost(Duration.ofSeconds(30)).until(() -> deliveriesFor(sessionId) == 0);
@@ -347,6 +339,18 @@ class AutomaticArchiveIntegrationTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM " + ArchiveNoticeDelivery.TABLE
                                        + " WHERE task_instance = ?", Long.class,
                                        "notice-of-unreachable")).isZero();
+    }
+
+    /** @return the session a new tenant opens, whose notices go to that path of the tenant's endpoint */
+    private String aSessionOfANewTenant(Http http, String name, String noticePath) {
+        String tenant = Http.uniqueTenant(name);
+        createTenant(http, tenant, noticePath);
+        return http.message(tenant, "m1", "+33600000000", "live").body().get("sessionId").asText();
+    }
+
+    private static void turnAutoCleanupOff(Http http, String sessionId) {
+        assertThat(http.put("/api/sessions/" + sessionId + "/auto-cleanup", Map.of("enabled", false)).status())
+                .isEqualTo(200);
     }
 
     private void createTenant(Http http, String id, String noticePath) {
