@@ -98,7 +98,8 @@ class UserAccounts implements UserDetailsService {
     }
 
     /**
-     * Makes the user, or makes again a user that was disabled: with the password, role and tenant given now.
+     * Makes the user, or makes again a user that was disabled: with the password, role and tenant given now. Its last
+     * disable stays listed, so that the name's earlier holder can be told apart in what it did.
      *
      * @return false when the username is taken by a user who is enabled
      */
@@ -108,21 +109,26 @@ class UserAccounts implements UserDetailsService {
                 VALUES (?, ?, ?, ?, true, ?, ?)
                 ON CONFLICT (username) DO UPDATE
                     SET password_hash = excluded.password_hash, role = excluded.role, tenant_id = excluded.tenant_id,
-                        enabled = true, created_at = excluded.created_at, created_by = excluded.created_by,
-                        disabled_at = NULL, disabled_by = NULL
+                        enabled = true, created_at = excluded.created_at, created_by = excluded.created_by
                     WHERE NOT user_account.enabled
                 """, username, passwords.encode(password), role.name(), tenantId, Timestamp.from(clock.instant()),
                 createdBy) == 1;
     }
 
-    /** The configured admin: created, or given the configured password and the admin role again. */
+    /**
+     * The configured admin: created, or given the configured password and the admin role again; made again, when it
+     * was disabled, so that a login from before the disable stays out.
+     */
     void ensureAdmin(String username, String password) {
         jdbc.update("""
                 INSERT INTO user_account (username, password_hash, role, tenant_id, enabled, created_at, created_by)
                 VALUES (?, ?, 'ADMIN', NULL, true, ?, 'configuration')
                 ON CONFLICT (username) DO UPDATE
                     SET password_hash = excluded.password_hash, role = 'ADMIN', tenant_id = NULL, enabled = true,
-                        disabled_at = NULL, disabled_by = NULL
+                        created_at = CASE WHEN user_account.enabled THEN user_account.created_at
+                                          ELSE excluded.created_at END,
+                        created_by = CASE WHEN user_account.enabled THEN user_account.created_by
+                                          ELSE excluded.created_by END
                 """, username, passwords.encode(password), Timestamp.from(clock.instant()));
     }
 

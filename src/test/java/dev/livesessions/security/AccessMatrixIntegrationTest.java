@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,8 @@ class AccessMatrixIntegrationTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    UserAccounts accounts;
 
     private String a;
     private String b;
@@ -190,7 +193,9 @@ class AccessMatrixIntegrationTest {
 
         assertThat(madeAgain.status()).isEqualTo(201);
         assertThat(madeAgain.body().get("enabled").asBoolean()).isTrue();
-        assertThat(madeAgain.body().get("disabledBy").isNull()).isTrue();
+        assertThat(madeAgain.body().get("disabledAt")).isEqualTo(disabled.get("disabledAt"));
+        assertThat(Instant.parse(madeAgain.body().get("createdAt").asText()))
+                .isAfter(Instant.parse(disabled.get("disabledAt").asText()));
         HttpRequest me = HttpRequest.newBuilder(URI.create(url("/api/me"))).build();
         assertThat(before.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         HttpClient browser = onTheLoginPage();
@@ -200,15 +205,38 @@ class AccessMatrixIntegrationTest {
                                                    "role", "STREAMER", "tenantId", a)).status()).isEqualTo(409);
     }
 
-    /** A tenant id the database could not even compare (a NUL in it) is bad input, not a conflict to retry. */
+    /** The configured admin, disabled, is enabled again at the next start: a login from before the disable stays out. */
+    @Test
+    void theConfiguredAdminEnabledAgainAtAStartIsMadeAgain() throws Exception {
+        String username = uniqueTenant("configured");
+        accounts.ensureAdmin(username, "a-long-enough-password");
+        HttpClient before = loggedIn(username);
+        assertThat(callers.get("admin").send(HttpRequest.newBuilder(URI.create(url("/api/users/" + username)))
+                                                        .DELETE()).status()).isEqualTo(204);
+
+        accounts.ensureAdmin(username, "a-long-enough-password");
+
+        HttpRequest me = HttpRequest.newBuilder(URI.create(url("/api/me"))).build();
+        assertThat(before.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        HttpClient after = loggedIn(username);
+        accounts.ensureAdmin(username, "a-long-enough-password"); // a start while it is enabled
+        assertThat(after.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+
+    /** A tenant id with a NUL in it is refused, and said to be at fault, before the database sees it. */
     @Test
     void aTenantIdWithANulCharacterIsRefusedAsInvalid() {
         Http admin = callers.get("admin");
-        assertThat(admin.post("/api/users", Map.of("username", uniqueTenant("nul"), "password", "a-long-enough-password",
-                                                   "role", "STREAMER", "tenantId", a + "\u0000")).status())
-                .isEqualTo(400);
-        assertThat(admin.post("/api/tokens", Map.of("name", "nul", "role", "VIEWER", "tenantId", a + "\u0000"))
-                        .status()).isEqualTo(400);
+        Http.Response user = admin.post("/api/users", Map.of("username", uniqueTenant("nul"), "password",
+                                                             "a-long-enough-password", "role", "STREAMER",
+                                                             "tenantId", a + "\u0000"));
+        Http.Response token = admin.post("/api/tokens", Map.of("name", "nul", "role", "VIEWER",
+                                                               "tenantId", a + "\u0000"));
+
+        for (Http.Response refused : List.of(user, token)) {
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.body().get("errors").get(0).asText()).startsWith("tenantId: ");
+        }
     }
 
     @Test
