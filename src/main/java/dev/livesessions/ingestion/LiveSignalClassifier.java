@@ -1,5 +1,6 @@
 package dev.livesessions.ingestion;
 
+import dev.livesessions.InvisibleText;
 import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.tenant.TenantSettings;
 import org.springframework.stereotype.Component;
@@ -29,11 +30,6 @@ class LiveSignalClassifier {
             Pattern.compile("^[\\p{P}\\p{S}\\s\\p{Z}]+|[\\p{P}\\p{S}\\s\\p{Z}]+$");
     private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
     private static final Pattern FORMAT_CHARACTERS = Pattern.compile("\\p{Cf}");
-    /**
-     * Characters that are letters or symbols to Unicode but show nothing, which messaging apps' users send as a blank
-     * message: the Hangul fillers and the blank Braille pattern.
-     */
-    private static final String BLANK_LETTERS = "\u115F\u1160\u3164\uFFA0\u2800";
 
     private final Set<String> stopKeywords;
 
@@ -44,7 +40,7 @@ class LiveSignalClassifier {
     }
 
     Classification classify(TenantSettings tenant, String sender, String text) {
-        String trimmed = trim(text);
+        String trimmed = InvisibleText.trim(text);
         if (trimmed.isEmpty()) {
             return Classification.EMPTY;
         }
@@ -65,7 +61,7 @@ class LiveSignalClassifier {
      * zero-width space or a direction mark between a Latin letter and another script's digits ("A\u200E١٢").
      */
     String productCode(TenantSettings tenant, String text) {
-        String visible = FORMAT_CHARACTERS.matcher(trim(text)).replaceAll("");
+        String visible = FORMAT_CHARACTERS.matcher(InvisibleText.trim(text)).replaceAll("");
         if (visible.isEmpty() || visible.length() > LONGEST_CODE) {
             return null;
         }
@@ -90,32 +86,6 @@ class LiveSignalClassifier {
             }
         });
         return ascii.toString();
-    }
-
-    /**
-     * The text without what cannot be seen at its ends: spaces of every kind (the no-break ones that French puts
-     * before "!" too), invisible format and control characters (a zero-width space, a byte-order mark, a NUL),
-     * variation selectors, and the blank letters.
-     */
-    private static String trim(String text) {
-        if (text == null) {
-            return "";
-        }
-        int start = 0;
-        int end = text.length();
-        while (start < end && invisible(text.charAt(start))) {
-            start++;
-        }
-        while (end > start && invisible(text.charAt(end - 1))) {
-            end--;
-        }
-        return text.substring(start, end);
-    }
-
-    private static boolean invisible(char c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT
-               || Character.getType(c) == Character.CONTROL || BLANK_LETTERS.indexOf(c) >= 0
-               || c >= '\uFE00' && c <= '\uFE0F';
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.livesessions.tenant;
 
+import dev.livesessions.InvisibleText;
 import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.NestedRepetition;
 import org.springframework.http.HttpStatus;
@@ -139,8 +140,9 @@ class TenantRegistry {
                 throw badRequest("codePattern " + problem);
             });
         }
-        if (request.name().isBlank()) { // spaces @NotBlank lets pass, such as U+2003, which the name is stripped of
-            throw badRequest("name must not be blank");
+        String name = InvisibleText.trim(request.name());
+        if (name.isEmpty()) {
+            throw badRequest("name must show something: spaces and invisible characters alone are blank");
         }
         if (request.notificationUrl() != null && !isHttpUrl(request.notificationUrl())) {
             throw badRequest("notificationUrl must be an absolute http or https URL");
@@ -153,7 +155,7 @@ class TenantRegistry {
             }
             sellers.add(Senders.normalize(phone));
         }
-        TenantFields fields = new TenantFields(request.name().strip(), sellers, window, request.codePattern(),
+        TenantFields fields = new TenantFields(name, sellers, window, request.codePattern(),
                                                request.whatsappPhoneNumberId(), request.archiveAfterDays(),
                                                request.autoCleanupDefault(), request.notificationUrl(), lifespan,
                                                request.automaticArchiving(), notice);

@@ -209,6 +209,7 @@ class TenantApiIntegrationTest {
         assertThat(status(tenant(null, Map.of()))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("name", "")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("name", "\u2003\u3000")))).isEqualTo(400);
+        assertThat(status(tenant(id, Map.of("name", "\u00A0\u202F\u200B\u3164")))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("sellerPhones", List.of("(020) 7946 0000"))))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("sellerPhones", List.of("   "))))).isEqualTo(400);
         assertThat(status(tenant(id, Map.of("sellerPhones", List.of("06 12 34 56 78"))))).isEqualTo(400);
