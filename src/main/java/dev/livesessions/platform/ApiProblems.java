@@ -129,7 +129,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     ProblemDetail conflict(DataIntegrityViolationException exception) {
         Throwable cause = exception.getMostSpecificCause();
         if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
-            logger.info("Request refused by the database as bad data: {}", cause.getMessage());
+            logger.warn("Request refused by the database as bad data: {}", cause.getMessage());
             return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The request holds a value the database "
                     + "cannot take (a NUL character, text too long, a number out of range)");
         }
