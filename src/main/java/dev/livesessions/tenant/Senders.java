@@ -136,6 +136,14 @@ public final class Senders {
         return !lead.startsWith("+") && !lead.startsWith("00") && lead.startsWith("0");
     }
 
+    /**
+     * Whether a seller as stored is a national number: digits that begin with a trunk 0, which no provider reports.
+     * Such a seller was stored before national numbers were refused, and is never recognised.
+     */
+    static boolean isNationalNumber(String stored) {
+        return stored.startsWith("0") && stored.chars().allMatch(character -> character >= '0' && character <= '9');
+    }
+
     private static boolean looksLikePhone(String value) {
         return PHONE.matcher(value).matches() && value.chars().filter(Character::isDigit).count() >= 5;
     }

@@ -4,7 +4,10 @@ import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
 import dev.livesessions.LiveSessionsProperties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -22,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * change this test logs is news to it.
  */
 @IntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 class TenantDirectoryIntegrationTest {
 
     @LocalServerPort
@@ -32,6 +36,19 @@ class TenantDirectoryIntegrationTest {
     LiveSessionsProperties properties;
     @Autowired
     JdbcTemplate jdbc;
+
+    /** A national number stored before such numbers were refused is never a sender's: the log says so. */
+    @Test
+    void aSellerStoredAsANationalNumberIsReportedWhenItsTenantIsRead(CapturedOutput output) {
+        Http http = new Http(port);
+        String id = uniqueTenant("national");
+        http.createTenant(id, null, "+33 6 12 34 56 78");
+        jdbc.update("UPDATE tenant_seller SET sender = '0612345678' WHERE tenant_id = ?", id);
+
+        new TenantDirectory(tenants, properties, jdbc, Clock.systemUTC()).find(id);
+
+        assertThat(output).contains("Tenant " + id + " has the seller 0612345678, a national number");
+    }
 
     /** A provider posting for a tenant that is not here costs one query, not one per message. */
     @Test
