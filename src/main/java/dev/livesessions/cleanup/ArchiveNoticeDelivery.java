@@ -6,7 +6,6 @@ import com.github.kagkarlsson.scheduler.SystemClock;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerConfigurationSupport;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
-import com.github.kagkarlsson.scheduler.boot.actuator.DbSchedulerHealthIndicator;
 import com.github.kagkarlsson.scheduler.stats.MicrometerStatsRegistry;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
@@ -22,8 +21,6 @@ import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.BeanUtils;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -61,8 +58,8 @@ import java.util.concurrent.TimeoutException;
  * closures. Its state is the health component {@code archiveNotices}, and its task has db-scheduler's meters
  * ({@code dbscheduler_task_*{task="send-archive-notice"}}), as the deadlines' scheduler has.
  */
-@Component("archiveNoticesHealthIndicator")
-class ArchiveNoticeDelivery implements SmartLifecycle, HealthIndicator {
+@Component
+class ArchiveNoticeDelivery implements SmartLifecycle {
 
     /** The table of the notices waiting to be posted, or to be tried again. */
     static final String TABLE = "archive_notice_deliveries";
@@ -71,7 +68,6 @@ class ArchiveNoticeDelivery implements SmartLifecycle, HealthIndicator {
 
     private final OneTimeTask<String> task;
     private final Scheduler scheduler;
-    private final HealthIndicator health;
     private boolean started;
     private volatile boolean running;
 
@@ -88,12 +84,11 @@ class ArchiveNoticeDelivery implements SmartLifecycle, HealthIndicator {
         this.scheduler = DbSchedulerConfigurationSupport.buildScheduler(
                 notices, customizer, new MicrometerStatsRegistry(meters, List.of(task)), new SystemClock(), dataSource,
                 List.of(task), List.of(), List.of());
-        this.health = new DbSchedulerHealthIndicator(scheduler);
     }
 
-    @Override
-    public Health health() {
-        return health.health();
+    /** The scheduler the notices wait in: its state is their health. */
+    Scheduler scheduler() {
+        return scheduler;
     }
 
     /**

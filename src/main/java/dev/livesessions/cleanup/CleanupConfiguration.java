@@ -1,9 +1,12 @@
 package dev.livesessions.cleanup;
 
+import com.github.kagkarlsson.scheduler.boot.actuator.DbSchedulerHealthIndicator;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.monitoring.NoOpMessageMonitor;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -28,5 +31,14 @@ class CleanupConfiguration {
     void noMetricsOnTheNotices(EventProcessingConfigurer processing) {
         processing.registerMessageMonitorFactory(ArchiveNotices.PROCESSING_GROUP,
                                                  (configuration, type, name) -> NoOpMessageMonitor.instance());
+    }
+
+    /**
+     * The state of the notices' own scheduler (ADR 38), as the db-scheduler starter reports its own: the health
+     * component archiveNotices.
+     */
+    @Bean
+    HealthIndicator archiveNoticesHealthIndicator(ArchiveNoticeDelivery delivery) {
+        return new DbSchedulerHealthIndicator(delivery.scheduler());
     }
 }

@@ -18,6 +18,6 @@ class PlausibleTimestampCheck implements ConstraintValidator<PlausibleTimestamp,
 
     @Override
     public boolean isValid(Instant timestamp, ConstraintValidatorContext context) {
-        return timestamp == null || plausible(timestamp, Instant.now());
+        return timestamp == null || plausible(timestamp, context.getClockProvider().getClock().instant());
     }
 }

@@ -147,11 +147,12 @@ class UserAccounts implements UserDetailsService {
      * @return false when there is no such user
      */
     boolean disable(String username, String disabledBy) {
-        return jdbc.update("UPDATE user_account SET enabled = false, disabled_at = ?, disabled_by = ? "
-                           + "WHERE username = ? AND enabled", Timestamp.from(clock.instant()), disabledBy,
-                           username) == 1
-               || Boolean.TRUE.equals(jdbc.queryForObject(
-                       "SELECT EXISTS (SELECT 1 FROM user_account WHERE username = ?)", Boolean.class, username));
+        return jdbc.update("""
+                UPDATE user_account SET enabled = false,
+                                        disabled_at = CASE WHEN enabled THEN ? ELSE disabled_at END,
+                                        disabled_by = CASE WHEN enabled THEN ? ELSE disabled_by END
+                WHERE username = ?
+                """, Timestamp.from(clock.instant()), disabledBy, username) == 1;
     }
 
     private static Instant instantOf(Timestamp timestamp) {

@@ -80,7 +80,7 @@ public final class Senders {
      * @param number a sender as {@link #normalize} gives it: a handle or a linked id has no other spelling
      */
     public static String otherSpelling(String number) {
-        if (!number.chars().allMatch(character -> character >= '0' && character <= '9')) {
+        if (!allDigits(number)) {
             return number;
         }
         if (number.length() == 13 && number.startsWith("521")) {
@@ -102,7 +102,8 @@ public final class Senders {
      * Why a seller as registered could never match a sender, or null when it can: a phone number must be in
      * international format (providers report {@code 33612345678}, never the national {@code 06 12 34 56 78}) with 7
      * to 15 digits, a WhatsApp linked id is digits then {@code @lid}, a handle is up to 64 letters, digits, dots,
-     * dashes and underscores, and a WhatsApp user id is a country code, a dot, and up to 128 letters and digits. Digits alone, fewer than a number has, are the handle {@link #normalize} reads in them.
+     * dashes and underscores, and a WhatsApp user id is a country code, a dot, and up to 128 letters and digits.
+     * Digits alone, fewer than a number has, are the handle {@link #normalize} reads in them.
      */
     static String problemWith(String seller) {
         String trimmed = seller.strip();
@@ -140,8 +141,12 @@ public final class Senders {
      * Whether a seller as stored is a national number: digits that begin with a trunk 0, which no provider reports.
      * Such a seller was stored before national numbers were refused, and is never recognised.
      */
-    static boolean isNationalNumber(String stored) {
-        return stored.startsWith("0") && stored.chars().allMatch(character -> character >= '0' && character <= '9');
+    static boolean isStoredNationalNumber(String stored) {
+        return stored.startsWith("0") && allDigits(stored);
+    }
+
+    private static boolean allDigits(String text) {
+        return text.chars().allMatch(character -> character >= '0' && character <= '9');
     }
 
     private static boolean looksLikePhone(String value) {

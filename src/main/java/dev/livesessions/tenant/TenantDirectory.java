@@ -169,7 +169,7 @@ public class TenantDirectory {
     private Optional<TenantSettings> load(String tenantId) {
         return tenants.findById(tenantId).map(tenant -> {
             TenantFields fields = tenant.fields();
-            fields.sellerPhones().stream().filter(Senders::isNationalNumber).forEach(seller -> logger.warn(
+            fields.sellerPhones().stream().filter(Senders::isStoredNationalNumber).forEach(seller -> logger.warn(
                     "Tenant {} has the seller {}, a national number, which no provider reports: that seller's "
                     + "messages are not recognised until the number is given in international format", tenant.id(),
                     seller));

@@ -107,10 +107,10 @@ class SendersTest {
 
     @Test
     void onlyDigitsBeginningWithATrunkZeroAreANationalNumberAsStored() {
-        assertThat(Senders.isNationalNumber("0612345678")).isTrue();
-        assertThat(Senders.isNationalNumber("33612345678")).isFalse();
-        assertThat(Senders.isNationalNumber("@012345")).isFalse();
-        assertThat(Senders.isNationalNumber("0123456789012@lid")).isFalse();
+        assertThat(Senders.isStoredNationalNumber("0612345678")).isTrue();
+        assertThat(Senders.isStoredNationalNumber("33612345678")).isFalse();
+        assertThat(Senders.isStoredNationalNumber("@012345")).isFalse();
+        assertThat(Senders.isStoredNationalNumber("0123456789012@lid")).isFalse();
     }
 
     /** Meta's user ids run to 131 characters; a handle of any other shape stops at 64. */
