@@ -212,6 +212,7 @@ class DashboardBrowserTest {
     /** Statistics read before a change can reach the page after the change's were pushed: the pushed ones stay. */
     @Test
     void statisticsReadBeforeAPushedChangeDoNotReplaceIt() throws InterruptedException {
+        keepSessionsOpenForAnHour();
         ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
                 const fetchNow = window.fetch;
                 window.fetch = async (input, init) => {
