@@ -76,6 +76,10 @@ class SessionStreams implements SmartLifecycle {
      * Opens a stream of the sessions of {@code tenantId}, or of all tenants when it is null. It ends once
      * {@code stillAllowed} says no (a revoked token, a disabled user), asked every few seconds. A stream whose first
      * statistics cannot be read is not opened: its subscription is closed, and the request fails.
+     * <p>
+     * Those first statistics are not sent: the stream's first flush, at most {@link #FLUSH_EVERY} later, reads them
+     * again and sends them. Sent from here they could follow fresher ones that a flush, running as soon as the stream
+     * is known, had sent meanwhile, and put a dashboard back to before a change.
      */
     SseEmitter open(String tenantId, BooleanSupplier stillAllowed) {
         return open(tenantId, stillAllowed, new SseEmitter(STREAM_LASTS.toMillis()));
@@ -86,9 +90,8 @@ class SessionStreams implements SmartLifecycle {
         SubscriptionQueryResult<SessionStats, SessionView> subscription = queries.subscriptionQuery(
                 new WatchSessions(tenantId), ResponseTypes.instanceOf(SessionStats.class),
                 ResponseTypes.instanceOf(SessionView.class));
-        SessionStats stats;
         try {
-            stats = subscription.initialResult().block();
+            subscription.initialResult().block();
         } catch (RuntimeException statisticsNotRead) {
             subscription.close();
             throw statisticsNotRead;
@@ -99,7 +102,6 @@ class SessionStreams implements SmartLifecycle {
         emitter.onTimeout(stream::close);
         emitter.onError(error -> stream.close());
         subscription.updates().subscribe(stream::changed);
-        stream.send("stats", stats, clock.instant());
         return emitter;
     }
 
@@ -166,6 +168,7 @@ class SessionStreams implements SmartLifecycle {
         private final SubscriptionQueryResult<SessionStats, SessionView> subscription;
         private final Map<String, SessionView> changed = new LinkedHashMap<>();
         private final AtomicBoolean sending = new AtomicBoolean();
+        /** Never at first: the stream's first flush sends statistics. */
         private volatile Instant statsSentAt = Instant.MIN;
         private Instant allowedCheckedAt;
 

@@ -1,5 +1,6 @@
 package dev.livesessions.query;
 
+import dev.livesessions.api.FindStats;
 import dev.livesessions.api.SessionStats;
 import dev.livesessions.api.SessionStatus;
 import dev.livesessions.api.SessionView;
@@ -8,6 +9,7 @@ import org.axonframework.queryhandling.DefaultQueryGateway;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.axonframework.queryhandling.SimpleQueryBus;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.time.Clock;
@@ -41,20 +43,36 @@ class SessionStreamsTest {
     }
 
     /**
+     * Statistics read as a stream opened, sent after those a flush had read since, would put a dashboard back to
+     * before a change: a stream sends only statistics its flushes read.
+     */
+    @Test
+    void theStatisticsAStreamSendsAreThoseReadWhenSent() {
+        queryBus.subscribe(WatchSessions.class.getName(), SessionStats.class, query -> statsWithSessions(0));
+        queryBus.subscribe(FindStats.class.getName(), SessionStats.class, query -> statsWithSessions(1));
+        List<Object> sent = new CopyOnWriteArrayList<>();
+        streams.open("audit-tenant", () -> true, recordingInto(sent));
+
+        streams.start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> !sent.isEmpty());
+        } finally {
+            streams.stop();
+        }
+
+        assertThat(sent).map(stats -> ((SessionStats) stats).totalSessions()).containsOnly(1L);
+    }
+
+    /**
      * A retry of parked events and the batch after it push their views of a session from two threads, in either
      * order: of two views waiting for the same flush, the stream sends the newer.
      */
     @Test
     void ofTwoViewsOfASessionWaitingForOneFlushTheNewerIsSent() {
-        queryBus.subscribe(WatchSessions.class.getName(), SessionStats.class, query -> null);
+        queryBus.subscribe(WatchSessions.class.getName(), SessionStats.class, query -> statsWithSessions(0));
+        queryBus.subscribe(FindStats.class.getName(), SessionStats.class, query -> statsWithSessions(0));
         List<Object> sent = new CopyOnWriteArrayList<>();
-        SseEmitter emitter = new SseEmitter() {
-            @Override
-            public void send(SseEventBuilder event) {
-                event.build().forEach(part -> sent.add(part.getData()));
-            }
-        };
-        streams.open("audit-tenant", () -> true, emitter);
+        streams.open("audit-tenant", () -> true, recordingInto(sent));
 
         updates.emit(WatchSessions.class, watch -> true, viewAt(7));
         updates.emit(WatchSessions.class, watch -> true, viewAt(6));
@@ -69,6 +87,21 @@ class SessionStreamsTest {
         sent.stream().filter(List.class::isInstance).flatMap(views -> ((List<?>) views).stream())
             .forEach(view -> sequences.add(((SessionView) view).lastEventSequence()));
         assertThat(sequences).containsExactly(7L);
+    }
+
+    /** An emitter that keeps the data of each event sent. */
+    private static SseEmitter recordingInto(List<Object> sent) {
+        return new SseEmitter() {
+            @Override
+            public void send(SseEventBuilder event) {
+                event.build().stream().map(DataWithMediaType::getData).filter(data -> !(data instanceof String))
+                     .forEach(sent::add);
+            }
+        };
+    }
+
+    private static SessionStats statsWithSessions(long total) {
+        return new SessionStats("audit-tenant", total, total, 0, 0, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO);
     }
 
     private static SessionView viewAt(long sequence) {
