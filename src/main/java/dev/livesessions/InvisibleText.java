@@ -2,9 +2,9 @@ package dev.livesessions;
 
 /**
  * What cannot be seen in a text: spaces of every kind (the no-break ones that French puts before "!" too), invisible
- * format and control characters (a zero-width space, a byte-order mark, a NUL), variation selectors, and the
- * characters that are letters or symbols to Unicode but show nothing, which messaging apps' users send as a blank
- * message (the Hangul fillers and the blank Braille pattern).
+ * format and control characters (a zero-width space, a byte-order mark, a NUL, the tag characters), variation
+ * selectors, and the characters that are letters or symbols to Unicode but show nothing, which messaging apps' users
+ * send as a blank message (the Hangul fillers and the blank Braille pattern).
  */
 public final class InvisibleText {
 
@@ -20,18 +20,20 @@ public final class InvisibleText {
         }
         int start = 0;
         int end = text.length();
-        while (start < end && invisible(text.charAt(start))) {
-            start++;
+        // By code point: the tag characters and the variation selectors past U+FFFF are pairs of chars.
+        while (start < end && invisible(text.codePointAt(start))) {
+            start += Character.charCount(text.codePointAt(start));
         }
-        while (end > start && invisible(text.charAt(end - 1))) {
-            end--;
+        while (end > start && invisible(text.codePointBefore(end))) {
+            end -= Character.charCount(text.codePointBefore(end));
         }
         return text.substring(start, end);
     }
 
-    private static boolean invisible(char c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT
-               || Character.getType(c) == Character.CONTROL || BLANK_LETTERS.indexOf(c) >= 0
-               || c >= '\uFE00' && c <= '\uFE0F';
+    private static boolean invisible(int c) {
+        int type = Character.getType(c);
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || type == Character.FORMAT
+               || type == Character.CONTROL || BLANK_LETTERS.indexOf(c) >= 0 || c >= 0xFE00 && c <= 0xFE0F
+               || c >= 0xE0100 && c <= 0xE01EF;
     }
 }
