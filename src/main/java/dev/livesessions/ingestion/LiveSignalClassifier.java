@@ -17,17 +17,12 @@ class LiveSignalClassifier {
 
     /** Product codes are short; longer texts are never matched, which also bounds a tenant pattern's cost. */
     private static final int LONGEST_CODE = 32;
-    /** STOP and its variants are short too: longer texts are not compared with them. */
-    private static final int LONGEST_STOP = 40;
     /**
      * A code pattern that reads a short text more often than this is pathological (a sensible one reads each
      * character a few times): the text is not a code.
      */
     private static final int MOST_READS = 100_000;
     private static final Pattern ACCENTS = Pattern.compile("\\p{M}");
-    /** Any script's punctuation and symbols around a word ("Stop…", "«STOP»", "🛑 stop"), not only ASCII's. */
-    private static final Pattern SURROUNDING_PUNCTUATION =
-            Pattern.compile("^[\\p{P}\\p{S}\\s\\p{Z}]+|[\\p{P}\\p{S}\\s\\p{Z}]+$");
     private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
     private static final Pattern FORMAT_CHARACTERS = Pattern.compile("\\p{Cf}");
 
@@ -44,7 +39,7 @@ class LiveSignalClassifier {
         if (trimmed.isEmpty()) {
             return Classification.EMPTY;
         }
-        if (trimmed.length() <= LONGEST_STOP && stopKeywords.contains(comparable(trimmed))) {
+        if (stopKeywords.contains(comparable(trimmed))) {
             return Classification.STOP;
         }
         if (tenant.isSeller(sender)) {
@@ -90,12 +85,40 @@ class LiveSignalClassifier {
 
     /**
      * Upper case, accents, full-width forms, invisible characters and the punctuation around it removed, spaces
-     * collapsed: "Arrêt !" and "«ＳＴＯＰ»" read as "ARRET" and "STOP".
+     * collapsed: "Arrêt !" and "«ＳＴＯＰ»" read as "ARRET" and "STOP". Each step takes time in proportion to the
+     * text, so a message of any length is compared: "STOP" padded with forty "!" is still STOP.
      */
     private static String comparable(String text) {
         String visible = FORMAT_CHARACTERS.matcher(text).replaceAll("");
         String withoutAccents = ACCENTS.matcher(Normalizer.normalize(visible, Normalizer.Form.NFKD)).replaceAll("");
-        String withoutPunctuation = SURROUNDING_PUNCTUATION.matcher(withoutAccents).replaceAll("");
-        return SPACES.matcher(withoutPunctuation).replaceAll(" ").strip().toUpperCase(Locale.ROOT);
+        return SPACES.matcher(withoutSurroundings(withoutAccents)).replaceAll(" ").strip().toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * The text without the punctuation, symbols and spaces of any script around its words ("Stop…", "«STOP»",
+     * "🛑 stop"). Scanned from each end rather than matched by a pattern anchored at the end, which would read a long
+     * run of punctuation once from each of its characters.
+     */
+    private static String withoutSurroundings(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && surrounding(text.codePointAt(start))) {
+            start += Character.charCount(text.codePointAt(start));
+        }
+        while (end > start && surrounding(text.codePointBefore(end))) {
+            end -= Character.charCount(text.codePointBefore(end));
+        }
+        return text.substring(start, end);
+    }
+
+    /** Punctuation ({@code \p{P}}), a symbol ({@code \p{S}}) or a space. */
+    private static boolean surrounding(int c) {
+        return switch (Character.getType(c)) {
+            case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
+                 Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
+                 Character.OTHER_PUNCTUATION, Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL,
+                 Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL -> true;
+            default -> Character.isWhitespace(c) || Character.isSpaceChar(c);
+        };
     }
 }

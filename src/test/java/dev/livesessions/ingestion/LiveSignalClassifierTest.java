@@ -68,7 +68,11 @@ class LiveSignalClassifierTest {
     @ValueSource(strings = {"STOP", "stop", " Stop. ", "STOP ALL", "stop  all!", "Arrêt", "ARRET !", "unsubscribe",
             "Arrêt\u202F!", "STOP\u00A0", "\uFEFFstop", "stop\u00A0all", "sto\u200Bp", "Stop\u2026", "STOP\uFF01",
             "Stop\u3002", "stop \u203C", "Stop\u00BB", "STOP \uD83D\uDED1", "\u00ABSTOP\u00BB", "\u00A1Stop!", "(stop)",
-            "\"STOP\"", "\uD83D\uDED1 STOP", "\uFF33\uFF34\uFF2F\uFF30", "...stop"})
+            "\"STOP\"", "\uD83D\uDED1 STOP", "\uFF33\uFF34\uFF2F\uFF30", "...stop",
+            "STOP!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+            "STOP \uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1"
+            + "\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1"
+            + "\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1"})
     void stopAndItsVariantsAreNeverLiveSignalsEvenFromASeller(String text) {
         assertThat(classifier.classify(tenant, SELLER, text)).isEqualTo(Classification.STOP);
         assertThat(classifier.classify(tenant, CLIENT, text)).isEqualTo(Classification.STOP);
@@ -77,7 +81,8 @@ class LiveSignalClassifierTest {
     @ParameterizedTest
     @NullSource
     @ValueSource(strings = {"", "   ", "\n\t", "\u00A0", "\u200B", "\u202F \uFEFF", "\u3164", "\u115F\u1160",
-                            "\uFFA0", "\u2800", "\u0000", "\u0007 \u001B", "\uFE0F"})
+                            "\uFFA0", "\u2800", "\u0000", "\u0007 \u001B", "\uFE0F", "\uDB40\uDC20", "\uDB40\uDD00",
+                            "\uD834\uDD73 \uDB40\uDC7F"})
     void anEmptyMessageIsNot(String text) {
         assertThat(classifier.classify(tenant, SELLER, text)).isEqualTo(Classification.EMPTY);
     }
