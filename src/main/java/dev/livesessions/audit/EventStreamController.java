@@ -90,12 +90,13 @@ class EventStreamController {
         if (tenants.find(tenantId).isEmpty()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No tenant '" + tenantId + "'");
         }
-        Instant start = from == null ? BEGINNING : toTheMillisecond(from);
-        Instant end = to == null ? END_OF_TIME : toTheMillisecond(to);
-        if (start.isBefore(BEGINNING) || end.isAfter(END_OF_TIME)) {
+        // Checked before rounding, which the last instant Java knows cannot take.
+        if (from != null && from.isBefore(BEGINNING) || to != null && to.isAfter(END_OF_TIME)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'from' and 'to' must lie between " + BEGINNING
                                                                       + " and " + END_OF_TIME);
         }
+        Instant start = from == null ? BEGINNING : toTheMillisecond(from);
+        Instant end = to == null ? END_OF_TIME : toTheMillisecond(to);
         if (!start.isBefore(end)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'from' must be before 'to'");
         }
