@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import jakarta.validation.Validator;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -32,6 +34,7 @@ class WebhookJson {
         this.validator = validator;
         this.mapper = JsonMapper.builder()
                                 .addModule(new JavaTimeModule())
+                                .addModule(new SimpleModule().addDeserializer(Instant.class, new UnixSecondsInRange()))
                                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
