@@ -1,6 +1,7 @@
 package dev.livesessions.query;
 
 import dev.livesessions.api.LiveSessionEvent;
+import dev.livesessions.api.SessionIds;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
@@ -42,6 +43,17 @@ class DatabaseReadModelStore implements ReadModelStore {
     private static final String READ_SESSIONS =
             "SELECT * FROM live_session WHERE session_id = ANY ((SELECT ?)::text[])";
     private static final String READ_STATS = "SELECT * FROM tenant_stats WHERE tenant_id = ANY ((SELECT ?)::text[])";
+    /** The first key of the read models' tenant locks; the second is a hash of the tenant id. */
+    private static final int TENANT_LOCKS = 0x524D5431;
+    /**
+     * Locks tenants until the transaction ends, in the order of their keys, so that two transactions locking several
+     * never wait for each other in a circle (two tenants whose ids hash alike share a lock).
+     */
+    private static final String LOCK_TENANTS = """
+            SELECT pg_advisory_xact_lock(%d, tenant_key)
+            FROM (SELECT DISTINCT hashtext(tenant_id) AS tenant_key FROM unnest((SELECT ?)::text[]) AS tenant_id
+                  ORDER BY tenant_key) AS tenant_keys
+            """.formatted(TENANT_LOCKS);
     private static final String ANY_EVENT_PARKED =
             "SELECT EXISTS (SELECT 1 FROM dead_letter_entry WHERE processing_group = '" + ReadModels.PROCESSING_GROUP
             + "')";
@@ -85,8 +97,10 @@ class DatabaseReadModelStore implements ReadModelStore {
      * While events are parked, a retry (on a request thread) may apply a tenant's parked events between the moment a
      * batch read that tenant's rows and the moment it applies the tenant's next event, which the tenant's sequence no
      * longer holds back: the batch would then write back rows that miss what the retry applied. So a retry, and any
-     * batch that starts while events are parked, lock the rows they read: whichever reads second waits for the other
-     * to commit, and reads what it wrote. Without parked events, nothing is locked.
+     * batch that starts while events are parked, lock their tenants before they read any row, then the rows they read:
+     * whichever comes second waits for the other to commit, and reads what it wrote, even rows the other added (a
+     * session whose opening was parked, a tenant's first statistics), which no row lock could have held back. Without
+     * parked events, nothing is locked.
      */
     private BatchRows rowsOfTheBatch() {
         if (!CurrentUnitOfWork.isStarted()) {
@@ -111,6 +125,7 @@ class DatabaseReadModelStore implements ReadModelStore {
     /** The rows one batch works on. */
     private final class BatchRows {
 
+        private final boolean lockRowsRead;
         /** " FOR UPDATE" when the rows read are locked until the batch ends, or nothing. */
         private final String locking;
 
@@ -124,6 +139,7 @@ class DatabaseReadModelStore implements ReadModelStore {
         private final Map<IdleDay, Long> idleDays = new HashMap<>();
 
         BatchRows(boolean lockRowsRead) {
+            this.lockRowsRead = lockRowsRead;
             this.locking = lockRowsRead ? " FOR UPDATE" : "";
         }
 
@@ -136,12 +152,14 @@ class DatabaseReadModelStore implements ReadModelStore {
                     tenantIds.add(event.tenantId());
                 }
             }
+            lockTenants(tenantIds);
             readSessions(sessionIds);
             readStats(tenantIds);
         }
 
         Optional<SessionEntry> session(String sessionId) {
             if (!sessionsRead.contains(sessionId)) {
+                lockTenants(List.of(SessionIds.tenantOf(sessionId)));
                 readSessions(List.of(sessionId));
             }
             return Optional.ofNullable(sessions.get(sessionId));
@@ -155,10 +173,17 @@ class DatabaseReadModelStore implements ReadModelStore {
 
         TenantStatsEntry statsOf(String tenantId) {
             if (!tenantsRead.contains(tenantId)) {
+                lockTenants(List.of(tenantId));
                 readStats(List.of(tenantId));
             }
             statsChanged.add(tenantId);
             return stats.computeIfAbsent(tenantId, TenantStatsEntry::new);
+        }
+
+        private void lockTenants(Collection<String> tenantIds) {
+            if (lockRowsRead) {
+                readRows(LOCK_TENANTS, tenantIds, locked -> { });
+            }
         }
 
         private void readSessions(Collection<String> sessionIds) {

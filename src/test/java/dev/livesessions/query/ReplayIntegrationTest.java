@@ -56,7 +56,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
                 properties = "live-sessions.recorder.writers=3")
 @ContextConfiguration(initializers = TestDatabase.class)
-@Import(ReplayIntegrationTest.WorkPackageGate.class)
+@Import({ReplayIntegrationTest.WorkPackageGate.class, ReplayIntegrationTest.RetryGate.class})
 class ReplayIntegrationTest {
 
     private static final int TENANTS = 200;
@@ -72,6 +72,8 @@ class ReplayIntegrationTest {
     MeterRegistry meters;
     @Autowired
     WorkPackageGate workPackages;
+    @Autowired
+    RetryGate retries;
     @Autowired
     EventProcessingConfiguration processing;
 
@@ -237,6 +239,57 @@ class ReplayIntegrationTest {
         assertThat(retry.get(30, TimeUnit.SECONDS).body().get("retried").asInt()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
                 http.get("/api/sessions/" + parked + ".1").body().get("clientCodes").asLong()).isEqualTo(3));
+        assertThat(ParkedEvents.of(http, parked)).isEmpty();
+        assertThat(http.post("/api/replays/verification", Map.of()).body().get("differences")).isEmpty();
+    }
+
+    /**
+     * A tenant's parked events hold back the opening of its next session, and are retried while that session's live
+     * goes on. A batch that starts while the retry is under way must wait for it, though the session has no row yet
+     * to be locked, and then apply the session's next event: not park it again for want of the row.
+     */
+    @Test
+    void aBatchThatStartsWhileARetryOpensTheTenantsSessionWaitsForIt() throws Exception {
+        Http http = new Http(port);
+        String parked = Http.uniqueTenant("reopened");
+        String before = inTheSegmentOf(parked, "before");
+        String alongside = inTheSegmentOf(parked, "alongside");
+        for (String tenant : List.of(parked, before, alongside)) {
+            assertThat(http.createTenant(tenant, "PT1H", "+33600000000").status()).isEqualTo(201);
+        }
+        ParkedEvents.parkASecondCode(http, jdbc, parked);
+        assertThat(http.post("/api/sessions/" + parked + ".1/deactivate", Map.of()).status()).isEqualTo(200);
+        assertThat(http.message(parked, "reopening", "+33600000000", "live again").status()).isEqualTo(200);
+        await().until(() -> ParkedEvents.of(http, parked).stream()
+                                        .anyMatch(event -> event.get("eventType").asText().equals("LiveSessionCreated")));
+        ParkedEvents.putTheRowBack(jdbc, parked);
+
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        Future<Http.Response> retry;
+        try {
+            // The retry holds the tenant's first parked event, the tenant locked.
+            CountDownLatch retryHeld = retries.holdAt(parked);
+            retry = caller.submit(() -> http.post("/api/dead-letters/retry", Map.of()));
+            assertThat(retryHeld.await(15, TimeUnit.SECONDS)).isTrue();
+            // The segment is held while a message of each tenant arrives, so that the two go into one batch, which
+            // reads its rows while the retry is under way.
+            CountDownLatch segmentHeld = workPackages.holdAt(before);
+            http.message(before, "m1", "+33600000000", "live");
+            assertThat(segmentHeld.await(15, TimeUnit.SECONDS)).isTrue();
+            http.message(alongside, "m1", "+33600000000", "live");
+            http.message(parked, "code", "+33700000009", "A9");
+            Thread.sleep(2_000);
+            workPackages.release();
+            Thread.sleep(2_000);
+        } finally {
+            workPackages.release();
+            retries.release();
+            caller.shutdown();
+        }
+
+        assertThat(retry.get(30, TimeUnit.SECONDS).body().get("retried").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                http.get("/api/sessions/" + parked + ".2").body().path("clientCodes").asLong()).isEqualTo(1));
         assertThat(ParkedEvents.of(http, parked)).isEmpty();
         assertThat(http.post("/api/replays/verification", Map.of()).body().get("differences")).isEmpty();
     }
@@ -417,6 +470,46 @@ class ReplayIntegrationTest {
             }
             // Bounded, so that a test that fails before releasing cannot hang the processor.
             gate.await(1, TimeUnit.MINUTES);
+        }
+    }
+
+    /**
+     * An event handler of the read models' processor that writes nothing, and can hold a retry of parked events (on
+     * the request's thread, not the processor's) at a tenant's first event, once it has read and locked its rows.
+     */
+    @ProcessingGroup(ReadModels.PROCESSING_GROUP)
+    static class RetryGate {
+
+        private final DatabaseReadModelStore store;
+        private volatile String heldTenant;
+        private volatile CountDownLatch reached = new CountDownLatch(0);
+        private volatile CountDownLatch released = new CountDownLatch(0);
+
+        RetryGate(DatabaseReadModelStore store) {
+            this.store = store;
+        }
+
+        /** The latch returned opens when the retry is held. */
+        synchronized CountDownLatch holdAt(String tenantId) {
+            heldTenant = tenantId;
+            reached = new CountDownLatch(1);
+            released = new CountDownLatch(1);
+            return reached;
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @EventHandler
+        void on(LiveSessionEvent event) throws InterruptedException {
+            if (Thread.currentThread().getName().startsWith("WorkPackage") || !event.tenantId().equals(heldTenant)) {
+                return;
+            }
+            store.session(event.sessionId());
+            reached.countDown();
+            // Bounded, so that a test that fails before releasing cannot hang the retry.
+            released.await(1, TimeUnit.MINUTES);
         }
     }
 
