@@ -5,8 +5,10 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 import java.util.List;
 
@@ -20,6 +22,8 @@ class ReadModelController {
     /** What a retry of the parked events did. */
     record Retried(int retried, long remaining) {
     }
+
+    private static final int MOST_PARKED_LISTED = 10_000;
 
     private final ReadModelMaintenance maintenance;
 
@@ -50,9 +54,14 @@ class ReadModelController {
         return maintenance.verify();
     }
 
+    /** At most {@code limit} parked events (1 000 by default, 10 000 at most): the retry's answer counts them all. */
     @GetMapping("/api/dead-letters")
-    List<ReadModelMaintenance.ParkedEvent> deadLetters() {
-        return maintenance.deadLetters();
+    List<ReadModelMaintenance.ParkedEvent> deadLetters(@RequestParam(defaultValue = "1000") int limit) {
+        if (limit < 1 || limit > MOST_PARKED_LISTED) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+                                              "'limit' must be from 1 to " + MOST_PARKED_LISTED);
+        }
+        return maintenance.deadLetters(limit);
     }
 
     @PostMapping("/api/dead-letters/retry")

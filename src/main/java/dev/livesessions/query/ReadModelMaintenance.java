@@ -14,6 +14,7 @@ import org.axonframework.eventhandling.WrappedToken;
 import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.deadletter.Cause;
+import org.axonframework.messaging.deadletter.DeadLetter;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterProcessor;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.axonframework.serialization.Serializer;
@@ -343,14 +344,28 @@ class ReadModelMaintenance {
 
     }
 
-    List<ParkedEvent> deadLetters() {
+    /**
+     * The first {@code limit} parked events, tenant by tenant, each tenant's in order. The queue is read a page at a
+     * time, and no further than that: a hot tenant parked for hours holds millions.
+     */
+    List<ParkedEvent> deadLetters(int limit) {
         List<ParkedEvent> parked = new ArrayList<>();
-        deadLetterQueue().ifPresent(queue -> queue.deadLetters().forEach(sequence -> sequence.forEach(letter -> {
-            EventMessage<?> event = letter.message();
-            String tenant = event.getPayload() instanceof LiveSessionEvent sessionEvent ? sessionEvent.tenantId() : "?";
-            parked.add(new ParkedEvent(tenant, event.getPayloadType().getSimpleName(),
-                                       letter.cause().map(Cause::message).orElse(null), letter.enqueuedAt()));
-        })));
+        SequencedDeadLetterQueue<EventMessage<?>> queue = deadLetterQueue().orElse(null);
+        if (queue == null) {
+            return parked;
+        }
+        for (Iterable<DeadLetter<? extends EventMessage<?>>> sequence : queue.deadLetters()) {
+            for (DeadLetter<? extends EventMessage<?>> letter : sequence) {
+                if (parked.size() == limit) {
+                    return parked;
+                }
+                EventMessage<?> event = letter.message();
+                String tenant = event.getPayload() instanceof LiveSessionEvent sessionEvent ? sessionEvent.tenantId()
+                                                                                            : "?";
+                parked.add(new ParkedEvent(tenant, event.getPayloadType().getSimpleName(),
+                                           letter.cause().map(Cause::message).orElse(null), letter.enqueuedAt()));
+            }
+        }
         return parked;
     }
 

@@ -69,6 +69,11 @@ class DeadLettersIntegrationTest {
             await().atMost(Duration.ofSeconds(60)).until(
                     () -> http.get("/api/sessions/" + neighbour + ".1").status() == 200);
             await().untilAsserted(() -> assertThat(ParkedEvents.of(http, parked)).hasSize(1_029));
+            // Listed a thousand at most unless asked for more (or fewer).
+            assertThat(http.get("/api/dead-letters").body()).hasSize(1_000);
+            assertThat(http.get("/api/dead-letters?limit=3").body()).hasSize(3);
+            assertThat(http.get("/api/dead-letters?limit=0").status()).isEqualTo(400);
+            assertThat(http.get("/api/dead-letters?limit=10001").status()).isEqualTo(400);
         } finally {
             ParkedEvents.putTheRowBack(jdbc, parked);
             http.post("/api/dead-letters/retry", Map.of());

@@ -43,7 +43,7 @@ final class ParkedEvents {
 
     /** The events parked for the tenant, as the API lists them. */
     static List<JsonNode> of(Http http, String tenant) {
-        JsonNode parked = http.get("/api/dead-letters").body();
+        JsonNode parked = http.get("/api/dead-letters?limit=10000").body();
         return StreamSupport.stream(parked.spliterator(), false)
                             .filter(event -> event.get("sequence").asText().equals(tenant))
                             .toList();
