@@ -1,5 +1,7 @@
 package dev.livesessions;
 
+import java.util.function.IntPredicate;
+
 /**
  * What cannot be seen in a text: spaces of every kind (the no-break ones that French puts before "!" too), invisible
  * format and control characters (a zero-width space, a byte-order mark, a NUL, the tag characters), variation
@@ -15,16 +17,20 @@ public final class InvisibleText {
 
     /** @return the text without what cannot be seen at its ends; empty for null */
     public static String trim(String text) {
-        if (text == null) {
-            return "";
-        }
+        return text == null ? "" : trim(text, InvisibleText::invisible);
+    }
+
+    /**
+     * @return the text without the characters that {@code dropped} takes at its ends, read by code point: the tag
+     *         characters and the variation selectors past U+FFFF are pairs of chars
+     */
+    public static String trim(String text, IntPredicate dropped) {
         int start = 0;
         int end = text.length();
-        // By code point: the tag characters and the variation selectors past U+FFFF are pairs of chars.
-        while (start < end && invisible(text.codePointAt(start))) {
+        while (start < end && dropped.test(text.codePointAt(start))) {
             start += Character.charCount(text.codePointAt(start));
         }
-        while (end > start && invisible(text.codePointBefore(end))) {
+        while (end > start && dropped.test(text.codePointBefore(end))) {
             end -= Character.charCount(text.codePointBefore(end));
         }
         return text.substring(start, end);

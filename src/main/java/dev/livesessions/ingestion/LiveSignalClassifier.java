@@ -91,27 +91,15 @@ class LiveSignalClassifier {
     private static String comparable(String text) {
         String visible = FORMAT_CHARACTERS.matcher(text).replaceAll("");
         String withoutAccents = ACCENTS.matcher(Normalizer.normalize(visible, Normalizer.Form.NFKD)).replaceAll("");
-        return SPACES.matcher(withoutSurroundings(withoutAccents)).replaceAll(" ").strip().toUpperCase(Locale.ROOT);
+        String withoutPunctuation = InvisibleText.trim(withoutAccents, LiveSignalClassifier::surrounding);
+        return SPACES.matcher(withoutPunctuation).replaceAll(" ").strip().toUpperCase(Locale.ROOT);
     }
 
     /**
-     * The text without the punctuation, symbols and spaces of any script around its words ("Stop…", "«STOP»",
-     * "🛑 stop"). Scanned from each end rather than matched by a pattern anchored at the end, which would read a long
-     * run of punctuation once from each of its characters.
+     * Punctuation ({@code \p{P}}), a symbol ({@code \p{S}}) or a space: what may surround a word in any script
+     * ("Stop…", "«STOP»", "🛑 stop"). Stripped by a scan from each end rather than by a pattern anchored at the end,
+     * which would read a long run of punctuation once from each of its characters.
      */
-    private static String withoutSurroundings(String text) {
-        int start = 0;
-        int end = text.length();
-        while (start < end && surrounding(text.codePointAt(start))) {
-            start += Character.charCount(text.codePointAt(start));
-        }
-        while (end > start && surrounding(text.codePointBefore(end))) {
-            end -= Character.charCount(text.codePointBefore(end));
-        }
-        return text.substring(start, end);
-    }
-
-    /** Punctuation ({@code \p{P}}), a symbol ({@code \p{S}}) or a space. */
     private static boolean surrounding(int c) {
         return switch (Character.getType(c)) {
             case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,

@@ -208,23 +208,13 @@ class ReplayIntegrationTest {
     @Test
     void aRetryOfParkedEventsWhileABatchHoldsTheTenantsRowsLosesNothing() throws Exception {
         Http http = new Http(port);
-        String parked = Http.uniqueTenant("retried");
-        String before = inTheSegmentOf(parked, "before");
-        String alongside = inTheSegmentOf(parked, "alongside");
-        for (String tenant : List.of(parked, before, alongside)) {
-            assertThat(http.createTenant(tenant, "PT1H", "+33600000000").status()).isEqualTo(201);
-        }
+        OneSegment tenants = tenantsOfOneSegment(http, "retried");
+        String parked = tenants.parked();
         ParkedEvents.parkASecondCode(http, jdbc, parked);
         ParkedEvents.putTheRowBack(jdbc, parked);
 
-        // The segment is held while a message of each tenant arrives, so that the two go into one batch.
-        CountDownLatch segmentHeld = workPackages.holdAt(before);
-        http.message(before, "m1", "+33600000000", "live");
-        assertThat(segmentHeld.await(15, TimeUnit.SECONDS)).isTrue();
-        http.message(alongside, "m1", "+33600000000", "live");
-        http.message(parked, "third", "+33700000003", "A3");
-        Thread.sleep(2_000);
-        CountDownLatch batchHeld = workPackages.holdAt(alongside);
+        codeInABatchWithAnotherTenant(http, tenants, "A3");
+        CountDownLatch batchHeld = workPackages.holdAt(tenants.alongside());
         Future<Http.Response> retry;
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
@@ -251,12 +241,8 @@ class ReplayIntegrationTest {
     @Test
     void aBatchThatStartsWhileARetryOpensTheTenantsSessionWaitsForIt() throws Exception {
         Http http = new Http(port);
-        String parked = Http.uniqueTenant("reopened");
-        String before = inTheSegmentOf(parked, "before");
-        String alongside = inTheSegmentOf(parked, "alongside");
-        for (String tenant : List.of(parked, before, alongside)) {
-            assertThat(http.createTenant(tenant, "PT1H", "+33600000000").status()).isEqualTo(201);
-        }
+        OneSegment tenants = tenantsOfOneSegment(http, "reopened");
+        String parked = tenants.parked();
         ParkedEvents.parkASecondCode(http, jdbc, parked);
         assertThat(http.post("/api/sessions/" + parked + ".1/deactivate", Map.of()).status()).isEqualTo(200);
         assertThat(http.message(parked, "reopening", "+33600000000", "live again").status()).isEqualTo(200);
@@ -271,14 +257,8 @@ class ReplayIntegrationTest {
             CountDownLatch retryHeld = retries.holdAt(parked);
             retry = caller.submit(() -> http.post("/api/dead-letters/retry", Map.of()));
             assertThat(retryHeld.await(15, TimeUnit.SECONDS)).isTrue();
-            // The segment is held while a message of each tenant arrives, so that the two go into one batch, which
-            // reads its rows while the retry is under way.
-            CountDownLatch segmentHeld = workPackages.holdAt(before);
-            http.message(before, "m1", "+33600000000", "live");
-            assertThat(segmentHeld.await(15, TimeUnit.SECONDS)).isTrue();
-            http.message(alongside, "m1", "+33600000000", "live");
-            http.message(parked, "code", "+33700000009", "A9");
-            Thread.sleep(2_000);
+            // That batch reads its rows while the retry is under way.
+            codeInABatchWithAnotherTenant(http, tenants, "A9");
             workPackages.release();
             Thread.sleep(2_000);
         } finally {
@@ -292,6 +272,36 @@ class ReplayIntegrationTest {
                 http.get("/api/sessions/" + parked + ".2").body().path("clientCodes").asLong()).isEqualTo(1));
         assertThat(ParkedEvents.of(http, parked)).isEmpty();
         assertThat(http.post("/api/replays/verification", Map.of()).body().get("differences")).isEmpty();
+    }
+
+    /**
+     * A tenant whose events are to be parked, and two more whose events go to its segment: one to hold the segment,
+     * the other to share a batch with the first.
+     */
+    private record OneSegment(String parked, String before, String alongside) {
+    }
+
+    private static OneSegment tenantsOfOneSegment(Http http, String prefix) {
+        String parked = Http.uniqueTenant(prefix);
+        OneSegment tenants = new OneSegment(parked, inTheSegmentOf(parked, "before"),
+                                            inTheSegmentOf(parked, "alongside"));
+        for (String tenant : List.of(tenants.parked(), tenants.before(), tenants.alongside())) {
+            assertThat(http.createTenant(tenant, "PT1H", "+33600000000").status()).isEqualTo(201);
+        }
+        return tenants;
+    }
+
+    /**
+     * The segment is held at a message of the tenant before, while a message of the tenant alongside and a code of
+     * the parked tenant arrive, so that the two go into one batch. The segment stays held.
+     */
+    private void codeInABatchWithAnotherTenant(Http http, OneSegment tenants, String code) throws InterruptedException {
+        CountDownLatch segmentHeld = workPackages.holdAt(tenants.before());
+        http.message(tenants.before(), "m1", "+33600000000", "live");
+        assertThat(segmentHeld.await(15, TimeUnit.SECONDS)).isTrue();
+        http.message(tenants.alongside(), "m1", "+33600000000", "live");
+        http.message(tenants.parked(), "code-" + code, "+33700000009", code);
+        Thread.sleep(2_000);
     }
 
     /** A tenant whose events go to the same segment as the given tenant's (up to 256 segments). */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,17 +49,9 @@ class SessionStreamsTest {
      */
     @Test
     void theStatisticsAStreamSendsAreThoseReadWhenSent() {
-        queryBus.subscribe(WatchSessions.class.getName(), SessionStats.class, query -> statsWithSessions(0));
-        queryBus.subscribe(FindStats.class.getName(), SessionStats.class, query -> statsWithSessions(1));
-        List<Object> sent = new CopyOnWriteArrayList<>();
-        streams.open("audit-tenant", () -> true, recordingInto(sent));
+        List<Object> sent = openWithStatistics(statsWithSessions(0), statsWithSessions(1));
 
-        streams.start();
-        try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> !sent.isEmpty());
-        } finally {
-            streams.stop();
-        }
+        flushUntil(() -> !sent.isEmpty());
 
         assertThat(sent).map(stats -> ((SessionStats) stats).totalSessions()).containsOnly(1L);
     }
@@ -69,24 +62,39 @@ class SessionStreamsTest {
      */
     @Test
     void ofTwoViewsOfASessionWaitingForOneFlushTheNewerIsSent() {
-        queryBus.subscribe(WatchSessions.class.getName(), SessionStats.class, query -> statsWithSessions(0));
-        queryBus.subscribe(FindStats.class.getName(), SessionStats.class, query -> statsWithSessions(0));
-        List<Object> sent = new CopyOnWriteArrayList<>();
-        streams.open("audit-tenant", () -> true, recordingInto(sent));
+        List<Object> sent = openWithStatistics(statsWithSessions(0), statsWithSessions(0));
 
         updates.emit(WatchSessions.class, watch -> true, viewAt(7));
         updates.emit(WatchSessions.class, watch -> true, viewAt(6));
-        streams.start();
-        try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> sent.stream().anyMatch(List.class::isInstance));
-        } finally {
-            streams.stop();
-        }
+        flushUntil(() -> sent.stream().anyMatch(List.class::isInstance));
 
         List<Long> sequences = new ArrayList<>();
         sent.stream().filter(List.class::isInstance).flatMap(views -> ((List<?>) views).stream())
             .forEach(view -> sequences.add(((SessionView) view).lastEventSequence()));
         assertThat(sequences).containsExactly(7L);
+    }
+
+    /**
+     * Opens a stream whose statistics read as {@code atOpening} when it opens and as {@code later} afterwards.
+     *
+     * @return the data of each event the stream sends
+     */
+    private List<Object> openWithStatistics(SessionStats atOpening, SessionStats later) {
+        queryBus.subscribe(WatchSessions.class.getName(), SessionStats.class, query -> atOpening);
+        queryBus.subscribe(FindStats.class.getName(), SessionStats.class, query -> later);
+        List<Object> sent = new CopyOnWriteArrayList<>();
+        streams.open("audit-tenant", () -> true, recordingInto(sent));
+        return sent;
+    }
+
+    /** Runs the streams' flushes until {@code done}, 5 seconds at most. */
+    private void flushUntil(Callable<Boolean> done) {
+        streams.start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(done);
+        } finally {
+            streams.stop();
+        }
     }
 
     /** An emitter that keeps the data of each event sent. */
