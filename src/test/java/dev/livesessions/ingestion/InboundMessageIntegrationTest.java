@@ -121,7 +121,8 @@ class InboundMessageIntegrationTest {
         message.put("sender", CLIENT);
         message.put("text", "A12");
         // 2^64 + 1 700 000 384 seconds: its low 64 bits alone are a day of 2023.
-        List<Object> refused = List.of(1_700_000_000_123L, 1e300, 1.8446744075409552E19, "1969-07-20T20:17:40Z");
+        List<Object> refused = List.of(1_700_000_000_123L, 1e300, 1.8446744075409552E19, "18446744075409552384.5",
+                                       "1969-07-20T20:17:40Z");
         for (Object timestamp : refused) {
             message.put("timestamp", timestamp);
             Http.Response response = http.signed(tenant, JSON.writeValueAsString(message));
