@@ -91,7 +91,7 @@ class EventStreamController {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No tenant '" + tenantId + "'");
         }
         // Checked before rounding, which the last instant Java knows cannot take.
-        if (from != null && from.isBefore(BEGINNING) || to != null && to.isAfter(END_OF_TIME)) {
+        if (outside(from) || outside(to)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'from' and 'to' must lie between " + BEGINNING
                                                                       + " and " + END_OF_TIME);
         }
@@ -106,6 +106,10 @@ class EventStreamController {
         BooleanSupplier stillAllowed = revocations.stillAllowedForThisRequest();
         writeToTheEnd(response,
                       () -> events.ofTenant(tenantId, start, end, stillAllowed, event -> writeLine(out, event)));
+    }
+
+    private static boolean outside(Instant instant) {
+        return instant != null && (instant.isBefore(BEGINNING) || instant.isAfter(END_OF_TIME));
     }
 
     /**
