@@ -34,6 +34,7 @@ import java.util.Set;
 class DatabaseReadModelStore implements ReadModelStore {
 
     private static final String BATCH_ROWS = DatabaseReadModelStore.class.getName() + ".rows";
+    private static final String TENANTS_LOCKED = DatabaseReadModelStore.class.getName() + ".tenantsLocked";
     private static final String WRITE_SESSION = Rows.upsert("live_session", SessionEntry.COLUMNS);
     private static final String WRITE_STATS = Rows.upsert("tenant_stats", TenantStatsEntry.COLUMNS);
     private static final String COUNT_IDLE_DAY = """
@@ -108,9 +109,11 @@ class DatabaseReadModelStore implements ReadModelStore {
         }
         UnitOfWork<?> current = CurrentUnitOfWork.get();
         UnitOfWork<?> unitOfWork = current.root() instanceof BatchingUnitOfWork<?> ? current.root() : current;
+        // A retry applies a tenant's parked events one unit of work each, all nested in the one of its transaction.
+        Set<String> tenantsLocked = current.root().getOrComputeResource(TENANTS_LOCKED, key -> new HashSet<>());
         return unitOfWork.getOrComputeResource(BATCH_ROWS, key -> {
             boolean processorBatch = unitOfWork instanceof BatchingUnitOfWork<?>;
-            BatchRows rows = new BatchRows(!processorBatch || anyEventParked());
+            BatchRows rows = new BatchRows(!processorBatch || anyEventParked(), tenantsLocked);
             rows.readRowsOf(processorBatch ? ((BatchingUnitOfWork<?>) unitOfWork).getMessages()
                                            : List.of(unitOfWork.getMessage()));
             unitOfWork.onPrepareCommit(committing -> rows.writeChanges());
@@ -126,6 +129,8 @@ class DatabaseReadModelStore implements ReadModelStore {
     private final class BatchRows {
 
         private final boolean lockRowsRead;
+        /** The tenants locked in this transaction so far. */
+        private final Set<String> tenantsLocked;
         /** " FOR UPDATE" when the rows read are locked until the batch ends, or nothing. */
         private final String locking;
 
@@ -138,8 +143,9 @@ class DatabaseReadModelStore implements ReadModelStore {
         private final Set<String> statsChanged = new HashSet<>();
         private final Map<IdleDay, Long> idleDays = new HashMap<>();
 
-        BatchRows(boolean lockRowsRead) {
+        BatchRows(boolean lockRowsRead, Set<String> tenantsLocked) {
             this.lockRowsRead = lockRowsRead;
+            this.tenantsLocked = tenantsLocked;
             this.locking = lockRowsRead ? " FOR UPDATE" : "";
         }
 
@@ -180,9 +186,15 @@ class DatabaseReadModelStore implements ReadModelStore {
             return stats.computeIfAbsent(tenantId, TenantStatsEntry::new);
         }
 
+        /** Locks the tenants not locked yet in this transaction. */
         private void lockTenants(Collection<String> tenantIds) {
-            if (lockRowsRead) {
-                readRows(LOCK_TENANTS, tenantIds, locked -> { });
+            if (!lockRowsRead) {
+                return;
+            }
+            List<String> toLock = tenantIds.stream().filter(tenantId -> !tenantsLocked.contains(tenantId)).toList();
+            if (!toLock.isEmpty()) {
+                readRows(LOCK_TENANTS, toLock, row -> { });
+                tenantsLocked.addAll(toLock);
             }
         }
 

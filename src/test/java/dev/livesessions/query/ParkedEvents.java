@@ -44,6 +44,7 @@ final class ParkedEvents {
     /** The events parked for the tenant, as the API lists them. */
     static List<JsonNode> of(Http http, String tenant) {
         JsonNode parked = http.get("/api/dead-letters?limit=10000").body();
+        assertThat(parked.size()).as("all parked events listed").isLessThan(10_000);
         return StreamSupport.stream(parked.spliterator(), false)
                             .filter(event -> event.get("sequence").asText().equals(tenant))
                             .toList();

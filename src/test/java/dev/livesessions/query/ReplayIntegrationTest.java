@@ -257,10 +257,11 @@ class ReplayIntegrationTest {
             CountDownLatch retryHeld = retries.holdAt(parked);
             retry = caller.submit(() -> http.post("/api/dead-letters/retry", Map.of()));
             assertThat(retryHeld.await(15, TimeUnit.SECONDS)).isTrue();
-            // That batch reads its rows while the retry is under way.
+            // That batch reads its rows while the retry is under way, and waits for it.
             codeInABatchWithAnotherTenant(http, tenants, "A9");
             workPackages.release();
-            Thread.sleep(2_000);
+            await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted", Long.class) > 0);
         } finally {
             workPackages.release();
             retries.release();
