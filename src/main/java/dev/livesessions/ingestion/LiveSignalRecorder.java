@@ -101,7 +101,7 @@ class LiveSignalRecorder implements SmartLifecycle {
         this.transactionManager = transactionManager;
         this.settings = properties.recorder();
         this.rolledBack = Counter.builder(ROLLED_BACK)
-                                 .description("Transactions of live signals rolled back: batches, and their tries tenant by tenant")
+                                 .description("Writes of live signals rolled back: batches, and tries tenant by tenant")
                                  .register(meters);
         Gauge.builder(QUEUED, queues, all -> all.stream().mapToInt(BlockingQueue::size).sum())
              .description("Live signals waiting in the write queues for their batch")

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 /**
  * Reads an instant as Jackson's Java time module does, except a decimal number of seconds beyond what an
  * {@link Instant} holds, written as a number or as a string: that module keeps only the low 64 bits of its whole part,
- * so 2^64 + 1 700 000 000 would read as a plausible day of 2023. Such a number reads as the farthest instant on its side, which the timestamp check
- * then refuses like any date out of range.
+ * so 2^64 + 1 700 000 000 would read as a plausible day of 2023. Such a number reads as the farthest instant on its
+ * side, which the timestamp check then refuses like any date out of range.
  */
 final class UnixSecondsInRange extends StdDeserializer<Instant> {
 

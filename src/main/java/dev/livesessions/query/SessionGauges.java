@@ -36,7 +36,7 @@ class SessionGauges {
                 "old", SessionStats::oldSessions, "archived", SessionStats::archivedSessions,
                 "deleted", SessionStats::deletedSessions).entrySet()) {
             Gauge.builder("live_sessions.sessions", this, gauges -> state.getValue().applyAsDouble(gauges.stats()))
-                 .description("Sessions by state (old: inactive for longer than their archive delay, in whole UTC days)")
+                 .description("Sessions by state (old: inactive for longer than their archive delay, by UTC day)")
                  .tag("state", state.getKey())
                  .register(meters);
         }

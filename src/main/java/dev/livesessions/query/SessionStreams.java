@@ -78,8 +78,8 @@ class SessionStreams implements SmartLifecycle {
      * statistics cannot be read is not opened: its subscription is closed, and the request fails.
      * <p>
      * Those first statistics are not sent: the stream's first flush, {@link #FLUSH_EVERY} at most after the stream
-     * opens, reads them again and sends them. Sent from here they could follow fresher ones that a flush, running as soon as the stream
-     * is known, had sent meanwhile, and put a dashboard back to before a change.
+     * opens, reads them again and sends them. Sent from here they could follow fresher ones that a flush, running as
+     * soon as the stream is known, had sent meanwhile, and put a dashboard back to before a change.
      */
     SseEmitter open(String tenantId, BooleanSupplier stillAllowed) {
         return open(tenantId, stillAllowed, new SseEmitter(STREAM_LASTS.toMillis()));

@@ -246,8 +246,8 @@ class ReplayIntegrationTest {
         ParkedEvents.parkASecondCode(http, jdbc, parked);
         assertThat(http.post("/api/sessions/" + parked + ".1/deactivate", Map.of()).status()).isEqualTo(200);
         assertThat(http.message(parked, "reopening", "+33600000000", "live again").status()).isEqualTo(200);
-        await().until(() -> ParkedEvents.of(http, parked).stream()
-                                        .anyMatch(event -> event.get("eventType").asText().equals("LiveSessionCreated")));
+        await().until(() -> ParkedEvents.of(http, parked).stream().anyMatch(
+                event -> event.get("eventType").asText().equals("LiveSessionCreated")));
         ParkedEvents.putTheRowBack(jdbc, parked);
 
         ExecutorService caller = Executors.newSingleThreadExecutor();
