@@ -67,7 +67,7 @@ class LoginAttempts {
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
                                             FilterChain chain) throws ServletException, IOException {
                 String username = request.getParameter("username");
-                if (username != null && failures.asMap().getOrDefault(key(username), 0) >= MOST_FAILURES) {
+                if (throttled(username)) {
                     response.sendRedirect(request.getContextPath() + "/login.html?throttled");
                     return;
                 }
@@ -83,12 +83,21 @@ class LoginAttempts {
                     return;
                 }
                 try {
+                    // Asked again: the logins that waited for this turn may have failed meanwhile.
+                    if (throttled(username)) {
+                        response.sendRedirect(request.getContextPath() + "/login.html?throttled");
+                        return;
+                    }
                     chain.doFilter(request, response);
                 } finally {
                     checking.release();
                 }
             }
         };
+    }
+
+    private boolean throttled(String username) {
+        return username != null && failures.asMap().getOrDefault(key(username), 0) >= MOST_FAILURES;
     }
 
     /**

@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
@@ -343,6 +347,44 @@ class AccessMatrixIntegrationTest {
         assertThat(logIn(browser, "%01" + guessed + "%09", "a-long-enough-password"))
                 .endsWith("/login.html?throttled");
         assertThat(logIn(browser, other, "a-long-enough-password")).endsWith("/");
+    }
+
+    /**
+     * Guesses sent at once count like guesses sent one after another: those that waited for their turn while the last
+     * failure allowed was being checked are refused, not checked.
+     */
+    @Test
+    void guessesSentAtOnceGetNoMoreTriesThanGuessesSentInTurn() throws Exception {
+        String guessed = aStreamerOfTenantA();
+        HttpClient browser = onTheLoginPage();
+        for (int i = 0; i < LoginAttempts.MOST_FAILURES - 1; i++) {
+            assertThat(logIn(browser, guessed, "not-the-password-" + i)).endsWith("/login.html?error");
+        }
+
+        int atOnce = 6;
+        ExecutorService senders = Executors.newFixedThreadPool(atOnce);
+        List<String> answers;
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<String>> guesses = new ArrayList<>();
+            for (int i = 0; i < atOnce; i++) {
+                String password = "sent-at-once-" + i;
+                guesses.add(senders.submit(() -> {
+                    start.await();
+                    return logIn(browser, guessed, password);
+                }));
+            }
+            start.countDown();
+            answers = new ArrayList<>();
+            for (Future<String> guess : guesses) {
+                answers.add(guess.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+
+        assertThat(answers).filteredOn(answer -> answer.endsWith("?error")).hasSize(1);
+        assertThat(answers).filteredOn(answer -> answer.endsWith("?throttled")).hasSize(atOnce - 1);
     }
 
     /**
