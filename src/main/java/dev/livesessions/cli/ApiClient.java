@@ -38,6 +38,14 @@ class ApiClient {
         boolean notFound() {
             return status == 404;
         }
+
+        /**
+         * @return whether the service answered and turned the request down (a 4xx in JSON, but a time limit's 408):
+         *         nothing it was asked to do was started
+         */
+        boolean turnedDown() {
+            return status >= 400 && status < 500 && status != 408;
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

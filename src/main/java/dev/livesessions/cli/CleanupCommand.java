@@ -64,7 +64,8 @@ class CleanupCommand implements Callable<Integer> {
     /**
      * Starts the run (its id chosen here, so that its progress can be followed while it runs) and returns it when it
      * is done. When the request's answer is lost while the run goes on (a proxy's time limit on a long run, the tool's
-     * own, a broken connection), the run is followed to its end instead.
+     * own, a broken connection), the run is followed to its end instead; a request the service turned down (a 4xx)
+     * is not looked for.
      *
      * @param err where a progress bar is drawn; null for none
      */
@@ -86,6 +87,9 @@ class CleanupCommand implements Callable<Integer> {
                     drawn |= draw(progress(api, id), err);
                 }
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof ApiClient.ApiException refusal && refusal.turnedDown()) {
+                    throw refusal;
+                }
                 RuntimeException answerLost = e.getCause() instanceof RuntimeException runtime
                         ? runtime : new IllegalStateException(e.getCause());
                 JsonNode stored = storedRun(api, id);

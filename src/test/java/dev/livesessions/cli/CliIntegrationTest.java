@@ -270,6 +270,27 @@ class CliIntegrationTest {
         }
     }
 
+    /** A run the service turned down was never started: the tool says so at once, and looks for no run. */
+    @Test
+    void aRunTheServiceTurnedDownIsNotLookedFor() throws IOException {
+        HttpServer service = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        List<String> asked = new CopyOnWriteArrayList<>();
+        service.createContext("/api/cleanup-runs", exchange -> {
+            asked.add(exchange.getRequestMethod());
+            answer(exchange, 403, "{\"detail\":\"Access denied\"}");
+        });
+        service.start();
+        try {
+            Result cron = run("--url", "http://localhost:" + service.getAddress().getPort(), "cron");
+
+            assertThat(cron.exitCode()).isEqualTo(ExitCodes.REFUSED);
+            assertThat(cron.err()).contains("The service answered 403: Access denied").doesNotContain("lost");
+            assertThat(asked).containsExactly("POST");
+        } finally {
+            service.stop(0);
+        }
+    }
+
     /**
      * A replay is over once the read models pass the head the stream had when it began, though the stream goes on; it
      * fails if they stop, or park events on the way.
