@@ -365,10 +365,11 @@ class LiveSession {
 
     /**
      * As a cleanup that found the session idle since {@code idleEnough}: at its natural end if that came first, else
-     * then (a window longer than the cleanup's threshold never puts the closing time in the future).
+     * then (a window longer than the cleanup's threshold never puts the closing time in the future), closed by the
+     * run rather than by its window.
      */
     private Closing idleClosing(Instant idleEnough) {
-        return naturalEnd().isAfter(idleEnough) ? new Closing(idleEnough, CloseReason.INACTIVITY) : naturalClosing();
+        return naturalEnd().isAfter(idleEnough) ? new Closing(idleEnough, CloseReason.MANUAL) : naturalClosing();
     }
 
     /**

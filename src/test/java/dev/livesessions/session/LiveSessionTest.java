@@ -263,7 +263,7 @@ class LiveSessionTest {
             fixture.givenCurrentTime(T0)
                    .andGiven(created("acme.1", 1, longWindow, T0), activity("acme.1", "m1", T0))
                    .when(new CloseIfInactive("acme.1", T0.plus(Duration.ofHours(30)), Duration.ofHours(24)))
-                   .expectEvents(closed("acme.1", T0.plus(Duration.ofHours(24)), CloseReason.INACTIVITY),
+                   .expectEvents(closed("acme.1", T0.plus(Duration.ofHours(24)), CloseReason.MANUAL),
                                  new ArchiveScheduled("acme.1", "acme", T0.plus(ARCHIVE_AFTER)))
                    .expectResultMessagePayload(true);
         }
@@ -639,7 +639,7 @@ class LiveSessionTest {
             fixture.givenCurrentTime(asOf)
                    .andGiven(created("acme.1", 1, weekLong, T0))
                    .when(new ArchiveIfIdle("acme.1", asOf, idleFor))
-                   .expectEvents(closed("acme.1", T0.plus(idleFor), CloseReason.INACTIVITY),
+                   .expectEvents(closed("acme.1", T0.plus(idleFor), CloseReason.MANUAL),
                                  new SessionArchived("acme.1", "acme", asOf, ArchiveTrigger.CLEANUP_RUN));
         }
 
