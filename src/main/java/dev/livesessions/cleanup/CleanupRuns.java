@@ -169,6 +169,10 @@ class CleanupRuns {
                     new FindCleanupCandidates(tenantId, exceptTenants, action, asOf, idleBefore, after,
                                               settings.runBatchSize()),
                     CleanupCandidates.class).join();
+            if (batch.replaying()) {
+                throw new IllegalStateException("A replay is rebuilding the read models, which the run finds its "
+                                                + "sessions in: run the cleanup again once the replay has ended");
+            }
             if (first) {
                 run.expect(batch.total());
                 first = false;

@@ -40,14 +40,16 @@ class SessionProjection {
     private final DatabaseReadModelStore store;
     private final ReadModelUpdater updater;
     private final QueryUpdateEmitter updates;
+    private final ReadModelMaintenance maintenance;
     private final Clock clock;
 
     SessionProjection(SessionEntryRepository sessions, DatabaseReadModelStore store, QueryUpdateEmitter updates,
-                      Clock clock) {
+                      ReadModelMaintenance maintenance, Clock clock) {
         this.sessions = sessions;
         this.store = store;
         this.updater = new ReadModelUpdater(store);
         this.updates = updates;
+        this.maintenance = maintenance;
         this.clock = clock;
     }
 
@@ -101,16 +103,20 @@ class SessionProjection {
         PageRequest limit = PageRequest.of(0, query.limit());
         // JPQL has no empty list: a tenant id no tenant can have (ids are never empty) stands for "none left out".
         Set<String> except = query.exceptTenants().isEmpty() ? Set.of("") : query.exceptTenants();
-        return switch (query.action()) {
+        // Asked before and after the rows are read: a replay that began or ended meanwhile may have missed some.
+        boolean replaying = maintenance.replaying();
+        CleanupCandidates found = switch (query.action()) {
             case CLOSE -> new CleanupCandidates(
                     sessions.findIdleActive(query.tenantId(), except, query.idleBefore(), query.afterSessionId(),
                                             limit),
-                    sessions.countIdleActive(query.tenantId(), except, query.idleBefore()));
+                    sessions.countIdleActive(query.tenantId(), except, query.idleBefore()), false);
             case ARCHIVE -> new CleanupCandidates(
                     sessions.findArchivable(query.tenantId(), except, query.asOf(), query.idleBefore(),
                                             query.afterSessionId(), limit),
-                    sessions.countArchivable(query.tenantId(), except, query.asOf(), query.idleBefore()));
+                    sessions.countArchivable(query.tenantId(), except, query.asOf(), query.idleBefore()), false);
         };
+        return replaying || maintenance.replaying() ? new CleanupCandidates(found.sessionIds(), found.total(), true)
+                                                    : found;
     }
 
     @QueryHandler

@@ -107,6 +107,10 @@ class ReplayIntegrationTest {
             assertThat(again.status()).isEqualTo(409);
             assertThat(again.body().get("detail").asText()).contains("running already");
             assertThat(http.post("/api/replays/verification", Map.of()).status()).isEqualTo(409);
+            // A cleanup run would miss the sessions not rebuilt yet, and succeed having done less than asked.
+            JsonNode cleanup = http.post("/api/cleanup-runs", Map.of("dryRun", true)).body();
+            assertThat(cleanup.get("status").asText()).isEqualTo("FAILED");
+            assertThat(cleanup.get("failure").asText()).startsWith("A replay is rebuilding the read models");
         } finally {
             workPackages.release();
         }
