@@ -80,12 +80,17 @@ class CleanupRun implements Persistable<UUID> {
         this.progressedAt = requestedAt;
     }
 
-    /** Whether {@code other} asks for the same run: the same tenant (or all), thresholds and dry run. */
-    boolean askedLike(CleanupRun other) {
-        return Objects.equals(tenantId, other.tenantId) && inactiveHours == other.inactiveHours
-               && deleteDays == other.deleteDays && dryRun == other.dryRun
-               && (tenantsOwnDelays == null || other.tenantsOwnDelays == null
-                   || tenantsOwnDelays.equals(other.tenantsOwnDelays));
+    /**
+     * Whether the request asks for this run: the same tenant (or all), dry run and thresholds. A threshold the request
+     * leaves out asks for the default, and this run took the default of its time: the tenant's delay, or a node's
+     * inactivity, may have changed since, and a retry is still the same request.
+     */
+    boolean askedLike(CleanupRunRequest request) {
+        boolean ownDelays = request.tenantId() == null && request.deleteDays() == null;
+        return Objects.equals(tenantId, request.tenantId()) && dryRun == Boolean.TRUE.equals(request.dryRun())
+               && (request.inactiveHours() == null || request.inactiveHours() == inactiveHours)
+               && (request.deleteDays() == null || request.deleteDays() == deleteDays)
+               && (tenantsOwnDelays == null || tenantsOwnDelays == ownDelays);
     }
 
     void expect(long sessions) {

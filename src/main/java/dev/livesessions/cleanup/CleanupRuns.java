@@ -105,7 +105,7 @@ class CleanupRuns {
             existing = runs.findById(id);
         }
         if (existing.isPresent()) {
-            if (!existing.get().askedLike(run)) {
+            if (!existing.get().askedLike(request)) {
                 throw new RunAskedOtherwise(id);
             }
             // A run abandoned by its node is answered as it is: a new run is what finishes the cleanup.

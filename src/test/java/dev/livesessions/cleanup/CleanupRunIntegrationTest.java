@@ -283,6 +283,22 @@ class CleanupRunIntegrationTest {
         assertThat(status(old)).isEqualTo("CLOSED");
     }
 
+    /** A retry is the same request though a default it left out has changed since: the run it started answers it. */
+    @Test
+    void aRunRetriedAfterItsTenantsDelayChangedIsAnsweredWithTheRunItStarted() {
+        UUID id = UUID.randomUUID();
+        JsonNode first = run(Map.of("id", id, "dryRun", true)).body();
+        http.put("/api/tenants/" + tenant, Map.of("name", "Patient tenant", "sellerPhones", List.of("+33600000000"),
+                                                  "archiveAfterDays", 50));
+
+        Http.Response retried = run(Map.of("id", id, "dryRun", true));
+
+        assertThat(retried.status()).isEqualTo(201);
+        assertThat(retried.body().get("deleteDays").asInt()).isEqualTo(first.get("deleteDays").asInt())
+                                                            .isNotEqualTo(50);
+        assertThat(run(Map.of("id", id, "dryRun", true, "deleteDays", 50)).status()).isEqualTo(409);
+    }
+
     /** Over every tenant, a delay asked for applies to all; none asked for, each tenant's own applies to it. */
     @Test
     void aRunIdReusedWithTheGlobalDelayAskedForIsRefusedAfterARunThatTookEachTenantsOwn() {
