@@ -3,6 +3,7 @@ package dev.livesessions.platform;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.livesessions.DatabaseFailures;
+import org.axonframework.common.AxonException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -96,6 +97,19 @@ class ApiProblems extends ResponseEntityExceptionHandler {
             logger.error("Request failed in the database", exception);
             return ResponseEntity.internalServerError().body(ProblemDetail.forStatusAndDetail(
                     HttpStatus.INTERNAL_SERVER_ERROR, "The request failed in the database."));
+        }
+        logger.warn("Database unavailable: {}", exception.getMessage());
+        return unavailable("The database is unavailable; try again shortly.", 5);
+    }
+
+    /**
+     * Axon's event store wraps what the database said in exceptions of its own: a database lost while a command loads
+     * or appends a session's events is unavailable like any other; anything else stays a server error.
+     */
+    @ExceptionHandler(AxonException.class)
+    ResponseEntity<ProblemDetail> eventStoreFailed(AxonException exception) {
+        if (!DatabaseFailures.unreachable(exception)) {
+            throw exception;
         }
         logger.warn("Database unavailable: {}", exception.getMessage());
         return unavailable("The database is unavailable; try again shortly.", 5);

@@ -1,13 +1,15 @@
 package dev.livesessions.platform;
 
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
 import org.springframework.dao.DataIntegrityViolationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What the database's refusal of a write tells the caller. */
+/** What the database's refusal of a write, or its loss, tells the caller. */
 class ApiProblemsTest {
 
     private final ApiProblems problems = new ApiProblems();
@@ -19,6 +21,25 @@ class ApiProblemsTest {
                 "ERROR: invalid byte sequence for encoding \"UTF8\": 0x00", PSQLState.DATA_ERROR));
 
         assertThat(problems.conflict(refused).getStatus()).isEqualTo(400);
+    }
+
+    /** A session action that loses the database while it loads or appends the session's events: try again. */
+    @Test
+    void anEventStoreThatLostTheDatabaseIsUnavailable() {
+        EventStoreException lost = new EventStoreException("Failed to read events", new PSQLException(
+                "An I/O error occurred while sending to the backend.", PSQLState.CONNECTION_FAILURE));
+
+        assertThat(problems.eventStoreFailed(lost).getStatusCode().value()).isEqualTo(503);
+        assertThat(problems.eventStoreFailed(lost).getHeaders().getFirst("Retry-After")).isEqualTo("5");
+    }
+
+    /** Anything else the event store throws stays the server error it was. */
+    @Test
+    void anEventStoreThatFailedOtherwiseIsNotCalledUnavailable() {
+        EventStoreException failed = new EventStoreException("Failed to read events", new PSQLException(
+                "ERROR: permission denied for table domain_event_entry", PSQLState.UNKNOWN_STATE));
+
+        assertThatThrownBy(() -> problems.eventStoreFailed(failed)).isSameAs(failed);
     }
 
     /** SQLSTATE class 23: reading the data again and retrying may settle it. */
