@@ -44,6 +44,10 @@ class CleanupRun implements Persistable<UUID> {
      * runs stored before this was recorded.
      */
     private Boolean tenantsOwnDelays;
+    /** Whether the request gave {@code inactiveHours}, rather than leave it to the default; null before V26. */
+    private Boolean inactiveHoursGiven;
+    /** Whether the request gave {@code deleteDays}, rather than leave it to the default; null before V26. */
+    private Boolean deleteDaysGiven;
     private boolean dryRun;
     @Enumerated(EnumType.STRING)
     private Status status;
@@ -66,31 +70,45 @@ class CleanupRun implements Persistable<UUID> {
         // for JPA
     }
 
-    CleanupRun(UUID id, Instant requestedAt, String actor, String tenantId, int inactiveHours, int deleteDays,
-               boolean tenantsOwnDelays, boolean dryRun) {
+    /**
+     * @param inactiveHours the request's, or the default
+     * @param deleteDays    the request's, or the default for its tenant (or all)
+     */
+    CleanupRun(UUID id, Instant requestedAt, String actor, CleanupRunRequest request, int inactiveHours,
+               int deleteDays) {
         this.id = id;
         this.requestedAt = requestedAt;
         this.actor = actor;
-        this.tenantId = tenantId;
+        this.tenantId = request.tenantId();
         this.inactiveHours = inactiveHours;
         this.deleteDays = deleteDays;
-        this.tenantsOwnDelays = tenantsOwnDelays;
-        this.dryRun = dryRun;
+        this.tenantsOwnDelays = request.tenantId() == null && request.deleteDays() == null;
+        this.inactiveHoursGiven = request.inactiveHours() != null;
+        this.deleteDaysGiven = request.deleteDays() != null;
+        this.dryRun = Boolean.TRUE.equals(request.dryRun());
         this.status = Status.RUNNING;
         this.progressedAt = requestedAt;
     }
 
     /**
-     * Whether the request asks for this run: the same tenant (or all), dry run and thresholds. A threshold the request
-     * leaves out asks for the default, and this run took the default of its time: the tenant's delay, or a node's
-     * inactivity, may have changed since, and a retry is still the same request.
+     * Whether {@code other} asks for the same run: the same tenant (or all) and dry run, the same thresholds given and
+     * the same ones left to the defaults. A default may have changed since (a tenant's delay, a node's inactivity):
+     * a retry that leaves a threshold out again is still the same request.
      */
-    boolean askedLike(CleanupRunRequest request) {
-        boolean ownDelays = request.tenantId() == null && request.deleteDays() == null;
-        return Objects.equals(tenantId, request.tenantId()) && dryRun == Boolean.TRUE.equals(request.dryRun())
-               && (request.inactiveHours() == null || request.inactiveHours() == inactiveHours)
-               && (request.deleteDays() == null || request.deleteDays() == deleteDays)
-               && (tenantsOwnDelays == null || tenantsOwnDelays == ownDelays);
+    boolean askedLike(CleanupRun other) {
+        return Objects.equals(tenantId, other.tenantId) && dryRun == other.dryRun
+               && sameThreshold(inactiveHoursGiven, inactiveHours, other.inactiveHoursGiven, other.inactiveHours)
+               && sameThreshold(deleteDaysGiven, deleteDays, other.deleteDaysGiven, other.deleteDays)
+               && (tenantsOwnDelays == null || other.tenantsOwnDelays == null
+                   || tenantsOwnDelays.equals(other.tenantsOwnDelays));
+    }
+
+    /** A run stored before V26 cannot tell what was given: its thresholds are compared as it took them. */
+    private static boolean sameThreshold(Boolean given, int value, Boolean otherGiven, int otherValue) {
+        if (given == null || otherGiven == null) {
+            return value == otherValue;
+        }
+        return given.equals(otherGiven) && (!given || value == otherValue);
     }
 
     void expect(long sessions) {

@@ -92,20 +92,18 @@ class CleanupRuns {
      */
     CleanupRunView run(CleanupRunRequest request, String actor) {
         UUID id = request.id() != null ? request.id() : UUID.randomUUID();
-        CleanupRun run = new CleanupRun(id, clock.instant(), actor, request.tenantId(),
+        CleanupRun run = new CleanupRun(id, clock.instant(), actor, request,
                                         request.inactiveHours() != null ? request.inactiveHours()
                                                                         : defaultInactiveHours,
                                         request.deleteDays() != null ? request.deleteDays()
-                                                                     : defaultDeleteDays(request.tenantId()),
-                                        request.tenantId() == null && request.deleteDays() == null,
-                                        Boolean.TRUE.equals(request.dryRun()));
+                                                                     : defaultDeleteDays(request.tenantId()));
         Optional<CleanupRun> existing = runs.findById(id);
         if (existing.isEmpty() && !inserted(run)) {
             // A request with the same id inserted it a moment ago: the client sent it twice at once.
             existing = runs.findById(id);
         }
         if (existing.isPresent()) {
-            if (!existing.get().askedLike(request)) {
+            if (!existing.get().askedLike(run)) {
                 throw new RunAskedOtherwise(id);
             }
             // A run abandoned by its node is answered as it is: a new run is what finishes the cleanup.

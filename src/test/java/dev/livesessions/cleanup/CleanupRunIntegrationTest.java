@@ -288,8 +288,9 @@ class CleanupRunIntegrationTest {
     void aRunRetriedAfterItsTenantsDelayChangedIsAnsweredWithTheRunItStarted() {
         UUID id = UUID.randomUUID();
         JsonNode first = run(Map.of("id", id, "dryRun", true)).body();
-        http.put("/api/tenants/" + tenant, Map.of("name", "Patient tenant", "sellerPhones", List.of("+33600000000"),
-                                                  "archiveAfterDays", 50));
+        assertThat(http.put("/api/tenants/" + tenant, Map.of("name", "Patient tenant", "sellerPhones",
+                                                             List.of("+33600000000"), "archiveAfterDays", 50))
+                           .status()).isEqualTo(200);
 
         Http.Response retried = run(Map.of("id", id, "dryRun", true));
 
@@ -297,6 +298,19 @@ class CleanupRunIntegrationTest {
         assertThat(retried.body().get("deleteDays").asInt()).isEqualTo(first.get("deleteDays").asInt())
                                                             .isNotEqualTo(50);
         assertThat(run(Map.of("id", id, "dryRun", true, "deleteDays", 50)).status()).isEqualTo(409);
+    }
+
+    /** A threshold given, then left to the default, asks for another run. */
+    @Test
+    void aRunIdReusedWithoutTheThresholdsItWasGivenIsRefused() {
+        UUID id = UUID.randomUUID();
+        run(Map.of("id", id, "dryRun", true, "deleteDays", 7, "inactiveHours", 48));
+
+        assertThat(run(Map.of("id", id, "dryRun", true, "inactiveHours", 48)).status()).isEqualTo(409);
+        assertThat(run(Map.of("id", id, "dryRun", true, "deleteDays", 7)).status()).isEqualTo(409);
+        Http.Response same = run(Map.of("id", id, "dryRun", true, "deleteDays", 7, "inactiveHours", 48));
+        assertThat(same.status()).isEqualTo(201);
+        assertThat(same.body().get("id").asText()).isEqualTo(id.toString());
     }
 
     /** Over every tenant, a delay asked for applies to all; none asked for, each tenant's own applies to it. */
@@ -461,7 +475,8 @@ class CleanupRunIntegrationTest {
     @Test
     void aRunIsNeverStoredOverOneWithTheSameIdCommittedFirst() {
         UUID id = leftRunning(Duration.ZERO);
-        CleanupRun sameId = new CleanupRun(id, Instant.now(), "admin", tenant, 48, 7, false, true);
+        CleanupRun sameId = new CleanupRun(id, Instant.now(), "admin", new CleanupRunRequest(id, tenant, 48, 7, true),
+                                           48, 7);
 
         assertThatThrownBy(() -> transactions.executeWithoutResult(status -> runRepository.save(sameId)))
                 .isInstanceOf(DataIntegrityViolationException.class);
