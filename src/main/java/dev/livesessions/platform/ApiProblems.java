@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.livesessions.DatabaseFailures;
 import org.axonframework.common.AxonException;
+import org.axonframework.common.jdbc.JdbcException;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -103,10 +105,10 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * Axon's event store wraps what the database said in exceptions of its own: a database lost while a command loads
-     * or appends a session's events is unavailable like any other; anything else stays a server error.
+     * Axon's JDBC event store wraps what the driver said in exceptions of its own: a database lost while a command
+     * loads or appends a session's events is unavailable like any other; anything else stays a server error.
      */
-    @ExceptionHandler(AxonException.class)
+    @ExceptionHandler({EventStoreException.class, JdbcException.class})
     ResponseEntity<ProblemDetail> eventStoreFailed(AxonException exception) {
         if (!DatabaseFailures.unreachable(exception)) {
             throw exception;
