@@ -85,7 +85,10 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
             return own != null ? own : archiveNotice;
         }
 
-        /** Every archive gets its full notice: a notice longer than the delay would hold every archive back to it. */
+        /**
+         * An archive gets its whole notice while the service runs: a notice longer than the delay would hold every
+         * archive back to it.
+         */
         @AssertTrue(message = "archive-notice must not be longer than archive-after (SESSION_DELETE_DAYS)")
         public boolean isNoticeWithinTheArchiveDelay() {
             return archiveNotice == null || archiveAfter == null || archiveNotice.compareTo(archiveAfter) <= 0;

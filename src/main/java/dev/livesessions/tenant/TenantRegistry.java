@@ -125,7 +125,8 @@ class TenantRegistry {
         if (notice != null && (notice.isNegative() || notice.compareTo(LONGEST_LIFESPAN_OR_NOTICE) > 0)) {
             throw badRequest("archiveNotice must be between PT0S and P30D");
         }
-        // An archive always gets its full notice: a notice longer than the delay would delay every archive to it.
+        // An archive gets its whole notice while the service runs: a longer notice than the delay would hold every
+        // archive back to it.
         Duration givenNotice = globally.noticeFor(notice);
         Duration delay = globally.delayFor(request.archiveAfterDays());
         if (givenNotice.compareTo(delay) > 0) {
