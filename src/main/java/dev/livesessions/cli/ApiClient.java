@@ -40,8 +40,8 @@ class ApiClient {
         }
 
         /**
-         * @return whether the service answered and turned the request down (a 4xx in JSON, but a time limit's 408):
-         *         nothing it was asked to do was started
+         * @return whether the service answered and turned the request down (a 4xx in JSON, but a time limit's 408),
+         *         rather than the answer being lost on the way
          */
         boolean turnedDown() {
             return status >= 400 && status < 500 && status != 408;

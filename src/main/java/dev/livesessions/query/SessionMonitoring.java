@@ -101,7 +101,8 @@ class SessionMonitoring {
         afterCommit(correlationId, () -> {
             closed.increment();
             if (event.reason() == CloseReason.MANUAL) {
-                logger.info("Session {} of tenant {} closed by hand", event.sessionId(), event.tenantId());
+                logger.info("Session {} of tenant {} closed by a person or a cleanup run", event.sessionId(),
+                            event.tenantId());
                 return;
             }
             closeLateness.record(late.isNegative() ? Duration.ZERO : late);
