@@ -125,11 +125,13 @@ class EmbeddedPostgresConfiguration {
      * server could not start there. Its postmaster.pid names it; it is asked to shut down (SIGTERM) and awaited. The
      * file says when that server started, on its third line: after a reboot, its pid may be another PostgreSQL's (the
      * machine's own server, or one of its backends), which started later, and is left alone. A file that cannot be
-     * read is left to PostgreSQL, which says what is wrong with it.
+     * read is left to PostgreSQL, which says what is wrong with it. A directory without zonky's lock file was never
+     * the service's (a cluster of the machine's own, given by mistake): its server is left alone, and PostgreSQL then
+     * refuses to start a second one there.
      */
     static void stopServerLeftBehind(Path dataDirectory) throws IOException {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
+        if (!Files.exists(pidFile) || !Files.exists(dataDirectory.resolve(LOCK_FILE))) {
             return;
         }
         List<String> lines = Files.readAllLines(pidFile);

@@ -73,6 +73,32 @@ class EmbeddedDatabaseRecoveryTest {
         }
     }
 
+    /**
+     * A data directory the service never ran on (no zonky lock in it) holds someone else's cluster: its server is left
+     * alone, though its pid file names a live PostgreSQL that started when the file says.
+     */
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void theServerOfADirectoryTheServiceNeverRanOnIsLeftAlone(@TempDir Path bin) throws Exception {
+        Path postgres = Files.copy(Path.of("/bin/sleep"), bin.resolve("postgres"));
+        Process machinesOwnServer = new ProcessBuilder(postgres.toString(), "60").start();
+        long startedAt = machinesOwnServer.info().startInstant().orElseThrow().getEpochSecond();
+        try {
+            Files.writeString(dataDirectory.resolve("postmaster.pid"),
+                              machinesOwnServer.pid() + "\n" + dataDirectory + "\n" + startedAt + "\n5432\n");
+
+            EmbeddedPostgresConfiguration.stopServerLeftBehind(dataDirectory);
+
+            assertThat(machinesOwnServer.waitFor(2, TimeUnit.SECONDS)).as("stopped").isFalse();
+            // The same server on a directory the service ran on is one it left behind.
+            Files.createFile(dataDirectory.resolve("epg-lock"));
+            EmbeddedPostgresConfiguration.stopServerLeftBehind(dataDirectory);
+            assertThat(machinesOwnServer.waitFor(30, TimeUnit.SECONDS)).as("stopped").isTrue();
+        } finally {
+            machinesOwnServer.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** A second instance started on the data directory of a running one stops, and leaves the first one's server. */
     @Test
     void aServiceStartedOnTheDataDirectoryOfARunningOneStopsWithoutTouchingIt() throws Exception {
