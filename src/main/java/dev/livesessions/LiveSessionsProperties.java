@@ -64,11 +64,11 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      *                           abandoned: its node stopped (a batch takes seconds)
      */
     public record Cleanup(@DefaultValue("true") boolean enabled,
-                          @NotNull @DefaultValue("30d") Duration archiveAfter,
+                          @NotNull @DurationMin(seconds = 1) @DefaultValue("30d") Duration archiveAfter,
                           @DefaultValue("true") boolean autoCleanupDefault,
-                          @NotNull @DefaultValue("24h") Duration archiveNotice,
+                          @NotNull @DurationMin(seconds = 0) @DefaultValue("24h") Duration archiveNotice,
                           @Min(1) @Max(10_000) @DefaultValue("100") int runBatchSize,
-                          @NotNull @DefaultValue("30s") Duration noticeRetryDelay,
+                          @NotNull @DurationMin(seconds = 1) @DefaultValue("30s") Duration noticeRetryDelay,
                           @Min(1) @Max(50) @DefaultValue("12") int noticeAttempts,
                           @NotNull @DurationMin(seconds = 1) @DefaultValue("10s") Duration noticeTimeout,
                           @Min(1) @Max(64) @DefaultValue("4") int noticeThreads,
@@ -120,7 +120,7 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
     public record Recorder(@Min(1) @Max(64) @DefaultValue("1") int writers,
                            @Min(1) @Max(10_000) @DefaultValue("500") int maxBatchSize,
                            @Min(1) @Max(10) @DefaultValue("3") int attempts,
-                           @NotNull @DefaultValue("10s") Duration answerWithin) {
+                           @NotNull @DurationMin(seconds = 1) @DefaultValue("10s") Duration answerWithin) {
     }
 
     /**
@@ -132,8 +132,13 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      *                           at least as long as providers retry (WhatsApp: 7 days), which is the least taken
      */
     public record Webhooks(@NotNull @DefaultValue("256KB") DataSize maxBodySize,
-                           @NotNull @DefaultValue("5m") Duration signatureTolerance,
+                           @NotNull @DurationMin(seconds = 1) @DefaultValue("5m") Duration signatureTolerance,
                            @NotNull @DurationMin(days = 7) @DefaultValue("7d") Duration dedupeRetention) {
+
+        @AssertTrue(message = MAX_BODY_SIZE_RULE)
+        public boolean isMaxBodySizeWithinBounds() {
+            return withinBodyBounds(maxBodySize);
+        }
     }
 
     /**
@@ -160,6 +165,11 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
             verifyToken = secret(verifyToken);
         }
 
+        @AssertTrue(message = MAX_BODY_SIZE_RULE)
+        public boolean isMaxBodySizeWithinBounds() {
+            return withinBodyBounds(maxBodySize);
+        }
+
         @Override
         public String toString() {
             return "WhatsApp[appSecret=" + (appSecret == null ? "unset" : "***") + ", verifyToken="
@@ -181,12 +191,12 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
                            String adminPassword) {
 
         /**
-         * LIVE_SESSIONS_ADMIN_TOKEN set to nothing is no token. Whitespace around the token or the password (the line
-         * break at the end of a secret's file) is dropped: a caller could never send it.
+         * LIVE_SESSIONS_ADMIN_TOKEN or the password set to nothing is none. Whitespace around the token or the password
+         * (the line break at the end of a secret's file) is dropped: a caller could never send it.
          */
         public Security {
             adminToken = secret(adminToken);
-            adminPassword = adminPassword == null ? null : adminPassword.strip();
+            adminPassword = secret(adminPassword);
         }
 
         // The rules of the token and the password are checked here rather than on the values: Spring Boot's report
@@ -229,6 +239,13 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      * A secret as a setting gives it: set to nothing, it is not set; the whitespace around it (the line break at the
      * end of a secret's file) is dropped, as no caller could send it.
      */
+    /** A body limit under 1 KB refuses every webhook, and one of 2 GB or more cannot be counted in an int. */
+    private static final String MAX_BODY_SIZE_RULE = "max-body-size must be between 1KB and 1GB";
+
+    private static boolean withinBodyBounds(DataSize size) {
+        return size == null || size.toBytes() >= 1024 && size.toBytes() <= DataSize.ofGigabytes(1).toBytes();
+    }
+
     private static String secret(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }

@@ -80,7 +80,31 @@ class LiveSessionsPropertiesTest {
                .run(context -> assertThat(context).hasNotFailed());
     }
 
-    /** A secret mounted as a file ends with a line break, which no login form nor Authorization header can carry. */
+    /**
+     * Values the service would start with and then refuse every request by (every live signal answered 503, every
+     * signature stale, every body too large), or archive every session as it closes. A duration without a unit is
+     * milliseconds, a size without one bytes: "10" is 10 ms.
+     */
+    @Test
+    void limitsThatWouldRefuseEveryRequestOrArchiveAtOnceAreRefused() {
+        refused("live-sessions.recorder.answer-within=10", "answerWithin");
+        refused("live-sessions.webhooks.signature-tolerance=0s", "signatureTolerance");
+        refused("live-sessions.webhooks.max-body-size=256", "max-body-size must be between 1KB and 1GB");
+        refused("live-sessions.whatsapp.max-body-size=3GB", "max-body-size must be between 1KB and 1GB");
+        refused("live-sessions.cleanup.notice-retry-delay=-30s", "noticeRetryDelay");
+        refused("live-sessions.cleanup.archive-after=0d", "archiveAfter");
+        refused("live-sessions.cleanup.archive-notice=-1h", "archiveNotice");
+        service.withPropertyValues("live-sessions.recorder.answer-within=1s",
+                                   "live-sessions.webhooks.signature-tolerance=1s",
+                                   "live-sessions.webhooks.max-body-size=1KB", "live-sessions.whatsapp.max-body-size=1GB",
+                                   "live-sessions.cleanup.archive-after=1s", "live-sessions.cleanup.archive-notice=0s")
+               .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    /**
+     * A secret mounted as a file ends with a line break, which no login form nor Authorization header can carry; set to
+     * nothing (a Compose variable left empty), a secret is not set.
+     */
     @Test
     void theAdminTokenAndPasswordAreTakenWithoutTheWhitespaceAroundThem() {
         String token = "a-token-of-thirty-two-characters";
@@ -91,6 +115,11 @@ class LiveSessionsPropertiesTest {
         });
         withSecrets(token.substring(1) + "\n", "a-long-password").run(context -> assertThat(context).getFailure()
                 .rootCause().hasMessageContaining("adminToken"));
+        withSecrets("", " ").run(context -> {
+            LiveSessionsProperties.Security security = context.getBean(LiveSessionsProperties.class).security();
+            assertThat(security.adminToken()).isNull();
+            assertThat(security.adminPassword()).isNull();
+        });
     }
 
     /** Spring Boot's report of a setting that breaks a rule shows the value it was given: never a secret's. */
