@@ -96,7 +96,8 @@ class LiveSessionsPropertiesTest {
         refused("live-sessions.cleanup.archive-notice=-1h", "archiveNotice");
         service.withPropertyValues("live-sessions.recorder.answer-within=1s",
                                    "live-sessions.webhooks.signature-tolerance=1s",
-                                   "live-sessions.webhooks.max-body-size=1KB", "live-sessions.whatsapp.max-body-size=1GB",
+                                   "live-sessions.webhooks.max-body-size=1KB",
+                                   "live-sessions.whatsapp.max-body-size=1GB",
                                    "live-sessions.cleanup.archive-after=1s", "live-sessions.cleanup.archive-notice=0s")
                .run(context -> assertThat(context).hasNotFailed());
     }
