@@ -38,6 +38,8 @@ class EmbeddedPostgresConfiguration {
     private static final Logger logger = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
     /** The file zonky locks in the data directory while its PostgreSQL runs. */
     private static final String LOCK_FILE = "epg-lock";
+    /** The directory zonky unpacks PostgreSQL's binaries into, in the system's temporary directory. */
+    private static final String UNPACKED_UNDER = "embedded-pg";
     /** How far the start a pid file records may be from its process's, as the system reports it, for the same start. */
     private static final Duration SAME_START = Duration.ofSeconds(5);
 
@@ -125,13 +127,13 @@ class EmbeddedPostgresConfiguration {
      * server could not start there. Its postmaster.pid names it; it is asked to shut down (SIGTERM) and awaited. The
      * file says when that server started, on its third line: after a reboot, its pid may be another PostgreSQL's (the
      * machine's own server, or one of its backends), which started later, and is left alone. A file that cannot be
-     * read is left to PostgreSQL, which says what is wrong with it. A directory without zonky's lock file was never
-     * the service's (a cluster of the machine's own, given by mistake): its server is left alone, and PostgreSQL then
-     * refuses to start a second one there.
+     * read is left to PostgreSQL, which says what is wrong with it. A server that runs from binaries other than those
+     * zonky unpacked was never the service's (a cluster of the machine's own, given by mistake): it is left alone, and
+     * PostgreSQL then refuses to start a second one there.
      */
     static void stopServerLeftBehind(Path dataDirectory) throws IOException {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
-        if (!Files.exists(pidFile) || !Files.exists(dataDirectory.resolve(LOCK_FILE))) {
+        if (!Files.exists(pidFile)) {
             return;
         }
         List<String> lines = Files.readAllLines(pidFile);
@@ -142,8 +144,7 @@ class EmbeddedPostgresConfiguration {
         long pid = Long.parseLong(lines.get(0).strip());
         Instant startedAt = Instant.ofEpochSecond(Long.parseLong(lines.get(2).strip()));
         Optional<ProcessHandle> leftover = ProcessHandle.of(pid)
-                .filter(process -> process.info().command()
-                        .map(command -> command.endsWith("postgres") || command.endsWith("postgres.exe")).orElse(false))
+                .filter(process -> process.info().command().map(EmbeddedPostgresConfiguration::unpacked).orElse(false))
                 .filter(process -> process.info().startInstant()
                         .map(start -> Duration.between(startedAt, start).abs().compareTo(SAME_START) <= 0)
                         .orElse(false));
@@ -160,6 +161,21 @@ class EmbeddedPostgresConfiguration {
                 throw new IOException("PostgreSQL " + pid + " left on " + dataDirectory + " did not stop", e);
             }
         }
+    }
+
+    /** Whether the executable is a PostgreSQL server zonky unpacked (under {@code embedded-pg/}), not the machine's. */
+    private static boolean unpacked(String command) {
+        Path executable = Path.of(command);
+        String name = String.valueOf(executable.getFileName());
+        if (!name.equals("postgres") && !name.equals("postgres.exe")) {
+            return false;
+        }
+        for (Path element : executable) {
+            if (element.toString().equals(UNPACKED_UNDER)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Bean

@@ -11,6 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -49,13 +50,14 @@ class EmbeddedDatabaseRecoveryTest {
     }
 
     /**
-     * After a reboot, the pid in a pid file left behind may be another PostgreSQL's: the machine's own server, or one
-     * of its backends. The file says when its server started, long before that process.
+     * After a reboot, the pid in a pid file left behind may be another PostgreSQL's, even one run from the binaries
+     * zonky unpacks (another instance's, or one of its backends). The file says when its server started, long before
+     * that process.
      */
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
-    void aProcessNamedLikePostgresThatStartedAfterThePidFileIsLeftAlone(@TempDir Path bin) throws Exception {
-        Path postgres = Files.copy(Path.of("/bin/sleep"), bin.resolve("postgres"));
+    void aProcessNamedLikePostgresThatStartedAfterThePidFileIsLeftAlone(@TempDir Path temporary) throws Exception {
+        Path postgres = unpackedLikeZonky(temporary);
         Process anotherServer = new ProcessBuilder(postgres.toString(), "60").start();
         long beforeTheReboot = Instant.now().minus(Duration.ofHours(1)).getEpochSecond();
         try {
@@ -74,29 +76,37 @@ class EmbeddedDatabaseRecoveryTest {
     }
 
     /**
-     * A data directory the service never ran on (no zonky lock in it) holds someone else's cluster: its server is left
-     * alone, though its pid file names a live PostgreSQL that started when the file says.
+     * A data directory given by mistake to a cluster of the machine's own: its server is left alone, though its pid
+     * file names a live PostgreSQL that started when the file says (and though zonky wrote its lock file there, on an
+     * earlier start that failed). The same server running from the binaries zonky unpacks is one the service left.
      */
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
-    void theServerOfADirectoryTheServiceNeverRanOnIsLeftAlone(@TempDir Path bin) throws Exception {
-        Path postgres = Files.copy(Path.of("/bin/sleep"), bin.resolve("postgres"));
-        Process machinesOwnServer = new ProcessBuilder(postgres.toString(), "60").start();
-        long startedAt = machinesOwnServer.info().startInstant().orElseThrow().getEpochSecond();
+    void theMachinesOwnServerIsLeftAlone(@TempDir Path temporary) throws Exception {
+        Files.createFile(dataDirectory.resolve("epg-lock"));
+        Path machines = Files.createDirectories(temporary.resolve("usr/lib/postgresql/17/bin"));
+        assertThat(leftBehindIsStopped(Files.copy(Path.of("/bin/sleep"), machines.resolve("postgres")))).isFalse();
+        assertThat(leftBehindIsStopped(unpackedLikeZonky(temporary))).isTrue();
+    }
+
+    /** Whether a server running {@code postgres}, named in the pid file with its true start, is taken as left behind. */
+    private boolean leftBehindIsStopped(Path postgres) throws Exception {
+        Process server = new ProcessBuilder(postgres.toString(), "60").start();
         try {
+            long startedAt = server.info().startInstant().orElseThrow().getEpochSecond();
             Files.writeString(dataDirectory.resolve("postmaster.pid"),
-                              machinesOwnServer.pid() + "\n" + dataDirectory + "\n" + startedAt + "\n5432\n");
-
+                              server.pid() + "\n" + dataDirectory + "\n" + startedAt + "\n5432\n");
             EmbeddedPostgresConfiguration.stopServerLeftBehind(dataDirectory);
-
-            assertThat(machinesOwnServer.waitFor(2, TimeUnit.SECONDS)).as("stopped").isFalse();
-            // The same server on a directory the service ran on is one it left behind.
-            Files.createFile(dataDirectory.resolve("epg-lock"));
-            EmbeddedPostgresConfiguration.stopServerLeftBehind(dataDirectory);
-            assertThat(machinesOwnServer.waitFor(30, TimeUnit.SECONDS)).as("stopped").isTrue();
+            return server.waitFor(2, TimeUnit.SECONDS);
         } finally {
-            machinesOwnServer.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** A stand-in for a PostgreSQL server where zonky unpacks its binaries: {@code /bin/sleep}, named postgres. */
+    private static Path unpackedLikeZonky(Path temporary) throws IOException {
+        Path bin = Files.createDirectories(temporary.resolve("embedded-pg/PG-0123456789abcdef/bin"));
+        return Files.copy(Path.of("/bin/sleep"), bin.resolve("postgres"));
     }
 
     /** A second instance started on the data directory of a running one stops, and leaves the first one's server. */
