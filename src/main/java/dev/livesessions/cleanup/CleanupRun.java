@@ -91,9 +91,9 @@ class CleanupRun implements Persistable<UUID> {
     }
 
     /**
-     * Whether {@code other} asks for the same run: the same tenant (or all) and dry run, the same thresholds given and
-     * the same ones left to the defaults. A default may have changed since (a tenant's delay, a node's inactivity):
-     * a retry that leaves a threshold out again is still the same request.
+     * Whether {@code other}, a run just asked for, asks for this one: the same tenant (or all) and dry run, the same
+     * thresholds given and the same ones left to the defaults. A default may have changed since (a tenant's delay, a
+     * node's inactivity): a retry that leaves a threshold out again is still the same request.
      */
     boolean askedLike(CleanupRun other) {
         return Objects.equals(tenantId, other.tenantId) && dryRun == other.dryRun
@@ -103,12 +103,15 @@ class CleanupRun implements Persistable<UUID> {
                    || tenantsOwnDelays.equals(other.tenantsOwnDelays));
     }
 
-    /** A run stored before V26 cannot tell what was given: its thresholds are compared as it took them. */
-    private static boolean sameThreshold(Boolean given, int value, Boolean otherGiven, int otherValue) {
-        if (given == null || otherGiven == null) {
-            return value == otherValue;
+    /**
+     * A run stored before V26 cannot tell what was given: a threshold left out matches it, one given must be the one
+     * it took.
+     */
+    private static boolean sameThreshold(Boolean given, int value, boolean otherGiven, int otherValue) {
+        if (given == null) {
+            return !otherGiven || value == otherValue;
         }
-        return given.equals(otherGiven) && (!given || value == otherValue);
+        return given == otherGiven && (!given || value == otherValue);
     }
 
     void expect(long sessions) {
