@@ -235,10 +235,6 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
                                    @Min(0) @Max(65535) @DefaultValue("0") int port) {
     }
 
-    /**
-     * A secret as a setting gives it: set to nothing, it is not set; the whitespace around it (the line break at the
-     * end of a secret's file) is dropped, as no caller could send it.
-     */
     /** A body limit under 1 KB refuses every webhook, and one of 2 GB or more cannot be counted in an int. */
     private static final String MAX_BODY_SIZE_RULE = "max-body-size must be between 1KB and 1GB";
 
@@ -246,6 +242,10 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
         return size == null || size.toBytes() >= 1024 && size.toBytes() <= DataSize.ofGigabytes(1).toBytes();
     }
 
+    /**
+     * A secret as a setting gives it: set to nothing, it is not set; the whitespace around it (the line break at the
+     * end of a secret's file) is dropped, as no caller could send it.
+     */
     private static String secret(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
