@@ -89,7 +89,7 @@ class EmbeddedDatabaseRecoveryTest {
         assertThat(leftBehindIsStopped(unpackedLikeZonky(temporary))).isTrue();
     }
 
-    /** Whether a server running {@code postgres}, named in the pid file with its true start, is taken as left behind. */
+    /** Whether a server running {@code postgres}, named in the pid file with its true start, is taken as left. */
     private boolean leftBehindIsStopped(Path postgres) throws Exception {
         Process server = new ProcessBuilder(postgres.toString(), "60").start();
         try {
