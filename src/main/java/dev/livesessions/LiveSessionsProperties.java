@@ -191,12 +191,18 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
                            String adminPassword) {
 
         /**
-         * LIVE_SESSIONS_ADMIN_TOKEN or the password set to nothing is none. Whitespace around the token or the password
-         * (the line break at the end of a secret's file) is dropped: a caller could never send it.
+         * LIVE_SESSIONS_ADMIN_TOKEN, the username or the password set to nothing is none. Whitespace around the token
+         * or the password (the line break at the end of a secret's file) is dropped: a caller could never send it.
          */
         public Security {
             adminToken = secret(adminToken);
+            adminUsername = adminUsername == null || adminUsername.isBlank() ? null : adminUsername;
             adminPassword = secret(adminPassword);
+        }
+
+        @AssertTrue(message = "admin-username and admin-password go together")
+        public boolean isAdminUserWhole() {
+            return (adminUsername == null) == (adminPassword == null);
         }
 
         // The rules of the token and the password are checked here rather than on the values: Spring Boot's report

@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.MapPropertySource;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,7 +77,8 @@ class LiveSessionsPropertiesTest {
     void anAdminPasswordLongerThanBcryptReadsIsRefused() {
         refused("live-sessions.security.admin-password=" + "a".repeat(73), "adminPassword");
         refused("live-sessions.security.admin-password=" + "é".repeat(37), "adminPassword");
-        service.withPropertyValues("live-sessions.security.admin-password=" + "a".repeat(72))
+        service.withPropertyValues("live-sessions.security.admin-username=root",
+                                   "live-sessions.security.admin-password=" + "a".repeat(72))
                .run(context -> assertThat(context).hasNotFailed());
     }
 
@@ -123,6 +125,17 @@ class LiveSessionsPropertiesTest {
         });
     }
 
+    /** A dashboard admin needs both its username and its password; one without the other stops the service at once. */
+    @Test
+    void anAdminUsernameWithoutItsPasswordIsRefused() {
+        refused("live-sessions.security.admin-username=root", "admin-username and admin-password go together");
+        withSecrets("a-token-of-thirty-two-characters", "")
+                .withPropertyValues("live-sessions.security.admin-username=root")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("go together"));
+        service.withPropertyValues("live-sessions.security.admin-username=")
+               .run(context -> assertThat(context).hasNotFailed());
+    }
+
     /** Spring Boot's report of a setting that breaks a rule shows the value it was given: never a secret's. */
     @Test
     void aSecretThatBreaksItsRuleIsNotShownInTheReport() {
@@ -155,11 +168,18 @@ class LiveSessionsPropertiesTest {
                                                         "live-sessions.whatsapp.verify-token", verifyToken))));
     }
 
-    /** The admin token and password as a file or an environment variable gives them, without trimming anything. */
+    /**
+     * The admin token and password as a file or an environment variable gives them, without trimming anything; a
+     * password comes with its username, as it must.
+     */
     private ApplicationContextRunner withSecrets(String adminToken, String adminPassword) {
+        Map<String, Object> secrets = new HashMap<>(Map.of("live-sessions.security.admin-token", adminToken,
+                                                           "live-sessions.security.admin-password", adminPassword));
+        if (!adminPassword.isBlank()) {
+            secrets.put("live-sessions.security.admin-username", "root");
+        }
         return service.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
-                new MapPropertySource("secrets", Map.of("live-sessions.security.admin-token", adminToken,
-                                                        "live-sessions.security.admin-password", adminPassword))));
+                new MapPropertySource("secrets", secrets)));
     }
 
     private void refused(String setting, String named) {

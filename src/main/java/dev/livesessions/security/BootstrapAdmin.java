@@ -40,9 +40,6 @@ class BootstrapAdmin implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments arguments) {
-        if ((settings.adminUsername() == null) != (settings.adminPassword() == null)) {
-            throw new IllegalStateException("live-sessions.security.admin-username and admin-password go together");
-        }
         if (settings.adminUsername() != null) {
             users.ensureAdmin(settings.adminUsername(), settings.adminPassword());
         }
