@@ -100,8 +100,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
             return ResponseEntity.internalServerError().body(ProblemDetail.forStatusAndDetail(
                     HttpStatus.INTERNAL_SERVER_ERROR, "The request failed in the database."));
         }
-        logger.warn("Database unavailable: {}", exception.getMessage());
-        return unavailable("The database is unavailable; try again shortly.", 5);
+        return databaseUnavailable(exception);
     }
 
     /**
@@ -113,6 +112,10 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         if (!DatabaseFailures.unreachable(exception)) {
             throw exception;
         }
+        return databaseUnavailable(exception);
+    }
+
+    private static ResponseEntity<ProblemDetail> databaseUnavailable(Exception exception) {
         logger.warn("Database unavailable: {}", exception.getMessage());
         return unavailable("The database is unavailable; try again shortly.", 5);
     }
