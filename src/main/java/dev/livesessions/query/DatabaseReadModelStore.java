@@ -98,10 +98,10 @@ class DatabaseReadModelStore implements ReadModelStore {
      * While events are parked, a retry (on a request thread) may apply a tenant's parked events between the moment a
      * batch read that tenant's rows and the moment it applies the tenant's next event, which the tenant's sequence no
      * longer holds back: the batch would then write back rows that miss what the retry applied. So a retry, and any
-     * batch that starts while events are parked, lock their tenants before they read any row, then the rows they read:
-     * whichever comes second waits for the other to commit, and reads what it wrote, even rows the other added (a
-     * session whose opening was parked, a tenant's first statistics), which no row lock could have held back. Without
-     * parked events, nothing is locked.
+     * batch that starts while events are parked, lock their tenants before they read any row: whichever comes second
+     * waits for the other to commit, and reads what it wrote, even rows the other added (a session whose opening was
+     * parked, a tenant's first statistics), which no row lock could have held back. Without parked events, nothing is
+     * locked.
      */
     private BatchRows rowsOfTheBatch() {
         if (!CurrentUnitOfWork.isStarted()) {
@@ -128,11 +128,10 @@ class DatabaseReadModelStore implements ReadModelStore {
     /** The rows one batch works on. */
     private final class BatchRows {
 
-        private final boolean lockRowsRead;
+        /** Whether the tenants whose rows it reads are locked first. */
+        private final boolean locking;
         /** The tenants locked in this transaction so far. */
         private final Set<String> tenantsLocked;
-        /** " FOR UPDATE" when the rows read are locked until the batch ends, or nothing. */
-        private final String locking;
 
         private final Map<String, SessionEntry> sessions = new HashMap<>();
         /** The sequence of each session's row as read: a row whose sequence moved has changed. */
@@ -143,10 +142,9 @@ class DatabaseReadModelStore implements ReadModelStore {
         private final Set<String> statsChanged = new HashSet<>();
         private final Map<IdleDay, Long> idleDays = new HashMap<>();
 
-        BatchRows(boolean lockRowsRead, Set<String> tenantsLocked) {
-            this.lockRowsRead = lockRowsRead;
+        BatchRows(boolean locking, Set<String> tenantsLocked) {
+            this.locking = locking;
             this.tenantsLocked = tenantsLocked;
-            this.locking = lockRowsRead ? " FOR UPDATE" : "";
         }
 
         void readRowsOf(List<? extends Message<?>> messages) {
@@ -188,7 +186,7 @@ class DatabaseReadModelStore implements ReadModelStore {
 
         /** Locks the tenants not locked yet in this transaction. */
         private void lockTenants(Collection<String> tenantIds) {
-            if (!lockRowsRead) {
+            if (!locking) {
                 return;
             }
             List<String> toLock = tenantIds.stream().filter(tenantId -> !tenantsLocked.contains(tenantId)).toList();
@@ -199,7 +197,7 @@ class DatabaseReadModelStore implements ReadModelStore {
         }
 
         private void readSessions(Collection<String> sessionIds) {
-            readRows(READ_SESSIONS + locking, sessionIds, row -> {
+            readRows(READ_SESSIONS, sessionIds, row -> {
                 SessionEntry session = SessionEntry.read(row);
                 sessions.put(session.sessionId(), session);
                 sequencesRead.put(session.sessionId(), session.lastEventSequence());
@@ -208,7 +206,7 @@ class DatabaseReadModelStore implements ReadModelStore {
         }
 
         private void readStats(Collection<String> tenantIds) {
-            readRows(READ_STATS + locking, tenantIds, row -> {
+            readRows(READ_STATS, tenantIds, row -> {
                 TenantStatsEntry entry = TenantStatsEntry.read(row);
                 stats.put(entry.tenantId(), entry);
             });
