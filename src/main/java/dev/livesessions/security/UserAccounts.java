@@ -1,6 +1,7 @@
 package dev.livesessions.security;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.core.CredentialsContainer;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -26,12 +27,42 @@ class UserAccounts implements UserDetailsService {
     }
 
     /**
-     * A logged-in user, as Spring Security keeps it in the session: only an enabled account ever logs in.
-     *
-     * @param createdAt when the account was made, or made again after it was disabled
+     * A logged-in user, as Spring Security keeps it in the session: only an enabled account ever logs in. Its password
+     * hash is there for the login's check alone: Spring Security erases it once the login succeeds, so that a session
+     * never holds it, in memory or wherever sessions are stored.
      */
-    record Account(String username, String passwordHash, Role role, String tenantId, Instant createdAt)
-            implements UserDetails {
+    static final class Account implements UserDetails, CredentialsContainer {
+
+        private final String username;
+        private String passwordHash;
+        private final Role role;
+        private final String tenantId;
+        private final Instant createdAt;
+
+        /** @param createdAt when the account was made, or made again after it was disabled */
+        Account(String username, String passwordHash, Role role, String tenantId, Instant createdAt) {
+            this.username = username;
+            this.passwordHash = passwordHash;
+            this.role = role;
+            this.tenantId = tenantId;
+            this.createdAt = createdAt;
+        }
+
+        String username() {
+            return username;
+        }
+
+        Role role() {
+            return role;
+        }
+
+        String tenantId() {
+            return tenantId;
+        }
+
+        Instant createdAt() {
+            return createdAt;
+        }
 
         Caller caller() {
             return new Caller("user:" + username, role, tenantId);
@@ -50,6 +81,11 @@ class UserAccounts implements UserDetailsService {
         @Override
         public String getUsername() {
             return username;
+        }
+
+        @Override
+        public void eraseCredentials() {
+            passwordHash = null;
         }
 
         @Override

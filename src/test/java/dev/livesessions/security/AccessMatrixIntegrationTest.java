@@ -3,11 +3,17 @@ package dev.livesessions.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
+import org.apache.catalina.Context;
+import org.apache.catalina.Session;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.userdetails.UserDetails;
 
 import java.net.CookieManager;
 import java.net.URI;
@@ -32,6 +38,7 @@ import java.util.stream.StreamSupport;
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.springframework.security.web.context.HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY;
 
 /**
  * Every endpoint, called by an anonymous caller, a viewer of tenant A, a streamer of another tenant B, a streamer of
@@ -51,6 +58,8 @@ class AccessMatrixIntegrationTest {
     JdbcTemplate jdbc;
     @Autowired
     UserAccounts accounts;
+    @Autowired
+    ServletWebServerApplicationContext server;
 
     private String a;
     private String b;
@@ -173,6 +182,24 @@ class AccessMatrixIntegrationTest {
                                                         .DELETE()).status()).isEqualTo(204);
 
         assertThat(browser.send(me, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    }
+
+    /** A login's session holds who logged in, not their password's hash. */
+    @Test
+    void aLoginKeepsNoPasswordHashInItsSession() throws Exception {
+        String username = aStreamerOfTenantA();
+        loggedIn(username);
+
+        Context dashboard = (Context) ((TomcatWebServer) server.getWebServer()).getTomcat().getHost().findChildren()[0];
+        List<UserDetails> loggedIn = new ArrayList<>();
+        for (Session session : dashboard.getManager().findSessions()) {
+            if (session.getSession().getAttribute(SPRING_SECURITY_CONTEXT_KEY) instanceof SecurityContext context
+                && context.getAuthentication().getPrincipal() instanceof UserDetails user
+                && user.getUsername().equals(username)) {
+                loggedIn.add(user);
+            }
+        }
+        assertThat(loggedIn).hasSize(1).first().satisfies(user -> assertThat(user.getPassword()).isNull());
     }
 
     /**
