@@ -122,6 +122,17 @@ public class Http {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** How long after the session's closing time its closure was stored, from its stream as the event store has it. */
+    public Duration closureLateness(String sessionId) {
+        for (JsonNode event : get("/api/sessions/" + sessionId + "/events").body()) {
+            if (event.get("type").asText().endsWith("LiveSessionClosed")) {
+                return Duration.between(Instant.parse(event.at("/payload/closedAt").asText()),
+                                        Instant.parse(event.get("timestamp").asText()));
+            }
+        }
+        throw new AssertionError("No closure in the stream of " + sessionId);
+    }
+
     /** Posts an inbound message to the generic webhook, signed as its tenant. */
     public Response message(String tenantId, String messageId, String sender, String text) {
         Map<String, Object> message = new LinkedHashMap<>();

@@ -45,7 +45,7 @@ class DatabaseReadModelStore implements ReadModelStore {
             "SELECT * FROM live_session WHERE session_id = ANY ((SELECT ?)::text[])";
     private static final String READ_STATS = "SELECT * FROM tenant_stats WHERE tenant_id = ANY ((SELECT ?)::text[])";
     /** The first key of the read models' tenant locks; the second is a hash of the tenant id. */
-    private static final int TENANT_LOCKS = 0x524D5431;
+    static final int TENANT_LOCKS = 0x524D5431;
     /**
      * Locks tenants until the transaction ends, in the order of their keys, so that two transactions locking several
      * never wait for each other in a circle (two tenants whose ids hash alike share a lock).

@@ -370,7 +370,7 @@ class CliIntegrationTest {
     }
 
     @Test
-    void aVerificationComparesTheReadModelsWithTheStreamAndChangesNothing() {
+    void aVerificationComparesTheReadModelsWithTheStream() {
         Result verified = cli("replay", "--verify");
 
         assertThat(verified.exitCode()).isZero();

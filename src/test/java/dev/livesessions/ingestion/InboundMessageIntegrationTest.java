@@ -230,7 +230,7 @@ class InboundMessageIntegrationTest {
     }
 
     @Test
-    void aBodyOverTheSizeLimitIsRefusedBeforeItIsRead() {
+    void aBodyOverTheSizeLimitIsRefusedAndStoresNothing() {
         String huge = Http.write(Map.of("messageId", "big", "tenantId", tenant, "sender", CLIENT,
                                         "text", "A".repeat(300 * 1024)));
 
@@ -263,7 +263,7 @@ class InboundMessageIntegrationTest {
      * any filter of the service: no endpoint takes one, and the limit applies to it as to any other.
      */
     @Test
-    void aFormBodyOverTheSizeLimitIsRefusedBeforeItIsRead() {
+    void aFormBodyOverTheSizeLimitIsRefused() {
         byte[] form = ("text=" + "A".repeat(300 * 1024)).getBytes(StandardCharsets.US_ASCII);
 
         Http.Response response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port

@@ -225,7 +225,8 @@ class ReplayIntegrationTest {
         try {
             assertThat(batchHeld.await(15, TimeUnit.SECONDS)).isTrue();
             retry = caller.submit(() -> http.post("/api/dead-letters/retry", Map.of()));
-            Thread.sleep(2_000);
+            // The held batch holds the parked tenant's code, and its lock: the retry waits for it.
+            await().atMost(Duration.ofSeconds(15)).until(this::aTransactionWaitsForATenant);
         } finally {
             workPackages.release();
             caller.shutdown();
@@ -261,8 +262,7 @@ class ReplayIntegrationTest {
             // That batch reads its rows while the retry is under way, and waits for it.
             codeInABatchWithAnotherTenant(http, tenants, "A9");
             workPackages.release();
-            await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.queryForObject(
-                    "SELECT count(*) FROM pg_locks WHERE NOT granted", Long.class) > 0);
+            await().atMost(Duration.ofSeconds(15)).until(this::aTransactionWaitsForATenant);
         } finally {
             workPackages.release();
             retries.release();
@@ -291,7 +291,8 @@ class ReplayIntegrationTest {
 
     /**
      * The segment is held at a message of the tenant before, while a message of the tenant alongside and a code of
-     * the parked tenant arrive, so that the two go into one batch. The segment stays held.
+     * the parked tenant arrive, and are given time to reach the segment's buffer, so that the two go into one batch
+     * (the tests then see a transaction wait for the parked tenant's lock). The segment stays held.
      */
     private void codeInABatchWithAnotherTenant(Http http, OneSegment tenants, String code) throws InterruptedException {
         CountDownLatch segmentHeld = workPackages.holdAt(tenants.before());
@@ -300,6 +301,14 @@ class ReplayIntegrationTest {
         http.message(tenants.alongside(), "m1", "+33600000000", "live");
         http.message(tenants.parked(), "code-" + code, "+33700000009", code);
         Thread.sleep(2_000);
+    }
+
+    /** Whether a transaction of this test's database waits for one of the read models' tenant locks. */
+    private boolean aTransactionWaitsForATenant() {
+        return jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = ?
+                               AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                """, Boolean.class, DatabaseReadModelStore.TENANT_LOCKS);
     }
 
     /**
