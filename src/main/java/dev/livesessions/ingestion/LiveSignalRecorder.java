@@ -215,10 +215,13 @@ class LiveSignalRecorder implements SmartLifecycle {
         return Optional.ofNullable(stoppedBy);
     }
 
-    /** Stops after the web server has finished its requests, and before Axon and the database go. */
+    /**
+     * Starts before the web server takes requests, so that none is answered as if the service were stopping; stops
+     * once it has stopped taking them, and before Axon and the database go.
+     */
     @Override
     public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 1536;
+        return SmartLifecycle.DEFAULT_PHASE - 2304;
     }
 
     /**

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
@@ -63,6 +65,21 @@ class LiveSignalRecorderIntegrationTest {
     JdbcTemplate jdbc;
     @Autowired
     DataSource dataSource;
+    @Autowired
+    ApplicationContext context;
+
+    /**
+     * Lifecycles start in the order of their phases and stop in the reverse: the writer runs before the web server
+     * takes requests and until it has stopped taking them, and the closures' deadlines are run in the meantime only.
+     */
+    @Test
+    void theWriterRunsForAsLongAsTheWebServerTakesRequests() {
+        int webServer = context.getBean("webServerStartStop", SmartLifecycle.class).getPhase();
+        int writer = context.getBean(LiveSignalRecorder.class).getPhase();
+
+        assertThat(writer).isLessThan(webServer)
+                          .isGreaterThan(context.getBean("deadlinesWhileRunning", SmartLifecycle.class).getPhase());
+    }
 
     /**
      * Axon rolls a unit of work back on exceptions only. An Error while a batch commits left its transaction open on
