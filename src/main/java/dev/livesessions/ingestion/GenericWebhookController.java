@@ -5,6 +5,7 @@ import dev.livesessions.ingestion.WebhookSignatures.GenericSignature;
 import dev.livesessions.tenant.TenantDirectory;
 import dev.livesessions.tenant.TenantSettings;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -38,8 +39,12 @@ class GenericWebhookController {
         this.intake = intake;
     }
 
+    /**
+     * Answers in JSON whatever the request's Accept header says: by the time the answer is written the message is
+     * stored, and an answer other than 200 would tell its sender that it was not.
+     */
     @PostMapping(path = "/webhooks/messages", consumes = MediaType.APPLICATION_JSON_VALUE)
-    IngestionResponse receive(@RequestHeader(name = WebhookSignatures.GENERIC_HEADER, required = false) String header,
+    ResponseEntity<IngestionResponse> receive(@RequestHeader(name = WebhookSignatures.GENERIC_HEADER, required = false) String header,
                               @RequestAttribute(CORRELATION_ID) String requestCorrelationId,
                               @RequestBody(required = false) byte[] body) {
         GenericSignature signature = signatures.parseGeneric(header);
@@ -52,6 +57,7 @@ class GenericWebhookController {
             throw new WrongTenantException(tenant.tenantId(), message.tenantId());
         }
         String correlationId = message.correlationId() != null ? message.correlationId() : requestCorrelationId;
-        return intake.receive(List.of(new Delivery(tenant, message)), correlationId).get(0);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                             .body(intake.receive(List.of(new Delivery(tenant, message)), correlationId).get(0));
     }
 }

@@ -83,9 +83,10 @@ class WhatsAppWebhookController {
     }
 
     @PostMapping(path = "/webhooks/whatsapp", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Receipt receive(@RequestHeader(name = WebhookSignatures.WHATSAPP_HEADER, required = false) String signature,
-                    @RequestAttribute(GenericWebhookController.CORRELATION_ID) String correlationId,
-                    @RequestBody(required = false) byte[] body) {
+    ResponseEntity<Receipt> receive(
+            @RequestHeader(name = WebhookSignatures.WHATSAPP_HEADER, required = false) String signature,
+            @RequestAttribute(GenericWebhookController.CORRELATION_ID) String correlationId,
+            @RequestBody(required = false) byte[] body) {
         if (settings.appSecret() == null) {
             throw new WebhookNotConfiguredException("live-sessions.whatsapp.app-secret is not set");
         }
@@ -93,7 +94,7 @@ class WhatsAppWebhookController {
         signatures.verifyWhatsApp(signature, raw, settings.appSecret());
         JsonNode tree = json.readObject(raw);
         if (ofAnotherProduct(tree)) {
-            return new Receipt(0, 0, 0, ignore("other_object", 1));
+            return answered(new Receipt(0, 0, 0, ignore("other_object", 1)));
         }
         WhatsAppNotification notification = json.read(tree, WhatsAppNotification.class);
 
@@ -107,7 +108,15 @@ class WhatsAppWebhookController {
         List<IngestionResponse> responses = intake.receive(deliveries, correlationId);
         int liveSignals = (int) responses.stream().filter(IngestionResponse::liveSignal).count();
         int duplicates = (int) responses.stream().filter(IngestionResponse::duplicate).count();
-        return new Receipt(deliveries.size(), liveSignals, duplicates, ignored);
+        return answered(new Receipt(deliveries.size(), liveSignals, duplicates, ignored));
+    }
+
+    /**
+     * In JSON whatever the request's Accept header says: by the time the answer is written the messages are stored,
+     * and an answer other than 200 would tell Meta that they were not.
+     */
+    private static ResponseEntity<Receipt> answered(Receipt receipt) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(receipt);
     }
 
     /**

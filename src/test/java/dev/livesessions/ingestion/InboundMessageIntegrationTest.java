@@ -229,6 +229,25 @@ class InboundMessageIntegrationTest {
         assertThat(http.signed(tenant, body).status()).isEqualTo(200);
     }
 
+    /** A sender that asks for an answer other than JSON is still told its message is stored: it was. */
+    @Test
+    void aStoredMessageIsAnsweredInJsonWhateverItsSenderAccepts() {
+        String body = Http.write(Map.of("messageId", "accept-1", "tenantId", tenant, "sender", CLIENT, "text", "A12"));
+
+        Http.Response response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                                                                             + "/webhooks/messages"))
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/plain")
+                .header("X-Live-Sessions-Signature", Http.genericSignature(tenant, Http.secretOf(tenant),
+                                                                           Instant.now().getEpochSecond(), body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.contentType()).isEqualTo("application/json");
+        assertThat(response.body().get("sessionId").asText()).isEqualTo(tenant + ".1");
+        assertThat(eventsOfTenant()).isPositive();
+    }
+
     @Test
     void aBodyOverTheSizeLimitIsRefusedAndStoresNothing() {
         String huge = Http.write(Map.of("messageId", "big", "tenantId", tenant, "sender", CLIENT,

@@ -154,6 +154,23 @@ class WhatsAppWebhookIntegrationTest {
         assertThat(ignored("other_object")).isEqualTo(before + 1);
     }
 
+    /** Meta is told a notification is taken, in JSON, whatever its request accepts. */
+    @Test
+    void aNotificationIsAnsweredInJsonWhateverItsSenderAccepts() {
+        String body = payload("unknown-number.json");
+
+        Http.Response response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                                                                             + "/webhooks/whatsapp"))
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/plain")
+                .header("X-Hub-Signature-256", "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.contentType()).isEqualTo("application/json");
+        assertThat(response.body().get("ignored").asInt()).isEqualTo(1);
+    }
+
     @Test
     void messagesForANumberNoTenantHasAreAcknowledgedAndIgnored() {
         double before = ignored("unknown_phone_number");
