@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Reads webhook bodies strictly, once their signature is checked: bounded nesting and sizes, no coercion of numbers
- * or booleans into text, nothing after the JSON value, then Bean Validation. Anything else is an
+ * or booleans into text, no blank time, nothing after the JSON value, then Bean Validation. Fields it does not know are
+ * passed over: providers add fields. Anything else is an
  * {@link InvalidPayloadException}, answered 400.
  */
 @Component
@@ -49,6 +50,9 @@ class WebhookJson {
               .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
               .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
               .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        // A blank time is no time: not one left out, which the message's receipt would then stand for.
+        mapper.coercionConfigFor(LogicalType.DateTime)
+              .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
     }
 
     <T> T read(byte[] body, Class<T> type) {

@@ -170,6 +170,10 @@ class InboundMessageIntegrationTest {
                 http.signed(tenant, ""),
                 http.signed(tenant, "{\"messageId\": \"x\", \"tenantId\": \"" + tenant + "\", \"sender\": \"1\", "
                                     + "\"text\": \"A1\", \"timestamp\": \"yesterday\"}"),
+                http.signed(tenant, Http.write(Map.of("messageId", "x", "tenantId", tenant, "sender", CLIENT,
+                                                      "text", "A1", "timestamp", ""))),
+                http.signed(tenant, Http.write(Map.of("messageId", "x", "tenantId", tenant, "sender", CLIENT,
+                                                      "text", "A1", "timestamp", "  "))),
                 http.signed(tenant, Http.write(Map.of("tenantId", tenant, "sender", CLIENT, "text", "A1"))),
                 http.signed(tenant, Http.write(Map.of("messageId", "x".repeat(201), "tenantId", tenant,
                                                       "sender", CLIENT, "text", "A1"))),
@@ -178,7 +182,7 @@ class InboundMessageIntegrationTest {
                 http.postRaw("/webhooks/messages", "text/plain", "A1"));
 
         assertThat(rejected).extracting(Http.Response::status)
-                            .containsExactly(400, 400, 400, 400, 400, 400, 400, 415);
+                            .containsExactly(400, 400, 400, 400, 400, 400, 400, 400, 400, 415);
         assertThat(rejected).extracting(Http.Response::contentType).containsOnly("application/problem+json");
         assertThat(eventsOfTenant()).isZero();
     }
