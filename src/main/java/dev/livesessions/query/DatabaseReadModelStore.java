@@ -85,6 +85,11 @@ class DatabaseReadModelStore implements ReadModelStore {
         rowsOfTheBatch().idleDays.merge(new IdleDay(tenantId, day), (long) delta, Long::sum);
     }
 
+    /** Reads the rows of the batch under way now, if not yet, rather than when an event handler first asks. */
+    void readTheBatchsRows() {
+        rowsOfTheBatch();
+    }
+
     /** Empties every read model, before a replay rebuilds them. */
     void clear() {
         jdbc.execute("TRUNCATE live_session, tenant_stats, tenant_idle_day");
@@ -100,8 +105,9 @@ class DatabaseReadModelStore implements ReadModelStore {
      * longer holds back: the batch would then write back rows that miss what the retry applied. So a retry, and any
      * batch that starts while events are parked, lock their tenants before they read any row: whichever comes second
      * waits for the other to commit, and reads what it wrote, even rows the other added (a session whose opening was
-     * parked, a tenant's first statistics), which no row lock could have held back. Without parked events, nothing is
-     * locked.
+     * parked, a tenant's first statistics), which no row lock could have held back. A batch takes its locks before Axon
+     * asks whether its events' tenants have events parked ({@link ReadModels}): asked during a retry, the question
+     * sees the events the retry is taking out of the queue. Without parked events, nothing is locked.
      */
     private BatchRows rowsOfTheBatch() {
         if (!CurrentUnitOfWork.isStarted()) {

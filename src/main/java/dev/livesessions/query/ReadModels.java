@@ -64,6 +64,20 @@ class ReadModels {
                 PROCESSING_GROUP, (configuration, builder) -> builder.enableSequenceIdentifierCache().allowReset(true));
     }
 
+    /**
+     * Axon asks whether an event's tenant has events parked before any handler sees the event. A batch therefore
+     * reads its rows, which locks its tenants while events are parked, before that question: a retry under way would
+     * otherwise still show the events it is taking out of the queue, and the batch would park the tenant's next event
+     * behind them, to be left parked once the retry ends. (See {@link DatabaseReadModelStore#readTheBatchsRows}.)
+     */
+    @Autowired
+    void tenantsLockedBeforeAskingWhetherParked(EventProcessingConfigurer processing, DatabaseReadModelStore store) {
+        processing.registerHandlerInterceptor(PROCESSING_GROUP, configuration -> (unitOfWork, chain) -> {
+            store.readTheBatchsRows();
+            return chain.proceed();
+        });
+    }
+
     /** The work packages are fed again as soon as they have room (ADR 22). */
     @Autowired
     void promptCoordinator(EventProcessingConfigurer processing, MeterRegistry meters) {

@@ -273,6 +273,40 @@ class ReplayIntegrationTest {
     }
 
     /**
+     * The same, with the tenant's code first in the batch. Axon asks whether the tenant has events parked before the
+     * batch reads any row: the batch must wait for the retry before that, or the question sees the events the retry is
+     * taking out of the queue, and the code is parked behind them, to stay parked after a retry that went through.
+     */
+    @Test
+    void aBatchThatStartsWithTheCodeOfATenantBeingRetriedWaitsForTheRetry() throws Exception {
+        Http http = new Http(port);
+        OneSegment tenants = tenantsOfOneSegment(http, "first");
+        String parked = tenants.parked();
+        ParkedEvents.parkASecondCode(http, jdbc, parked);
+        ParkedEvents.putTheRowBack(jdbc, parked);
+
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        Future<Http.Response> retry;
+        try {
+            holdTheSegment(http, tenants);
+            CountDownLatch retryHeld = retries.holdAt(parked);
+            retry = caller.submit(() -> http.post("/api/dead-letters/retry", Map.of()));
+            assertThat(retryHeld.await(15, TimeUnit.SECONDS)).isTrue();
+            http.message(tenants.parked(), "code-A5", "+33700000009", "A5");
+            http.message(tenants.alongside(), "m1", "+33600000000", "live");
+            Thread.sleep(2_000);
+            workPackages.release();
+            await().atMost(Duration.ofSeconds(15)).until(this::aTransactionWaitsForATenant);
+        } finally {
+            workPackages.release();
+            retries.release();
+            caller.shutdown();
+        }
+
+        retriedWithEveryCodeCounted(http, retry, parked + ".1", 3);
+    }
+
+    /**
      * A tenant whose events are to be parked, and two more whose events go to its segment: one to hold the segment,
      * the other to share a batch with the first.
      */
@@ -295,12 +329,23 @@ class ReplayIntegrationTest {
      * (the tests then see a transaction wait for the parked tenant's lock). The segment stays held.
      */
     private void codeInABatchWithAnotherTenant(Http http, OneSegment tenants, String code) throws InterruptedException {
-        CountDownLatch segmentHeld = workPackages.holdAt(tenants.before());
-        http.message(tenants.before(), "m1", "+33600000000", "live");
-        assertThat(segmentHeld.await(15, TimeUnit.SECONDS)).isTrue();
+        holdTheSegment(http, tenants);
         http.message(tenants.alongside(), "m1", "+33600000000", "live");
         http.message(tenants.parked(), "code-" + code, "+33700000009", code);
         Thread.sleep(2_000);
+    }
+
+    /**
+     * Holds the segment at a message of the tenant before, once its session is open: the message is then one event,
+     * and the batch that follows starts with what comes next.
+     */
+    private void holdTheSegment(Http http, OneSegment tenants) throws InterruptedException {
+        http.message(tenants.before(), "m0", "+33600000000", "live");
+        await().atMost(Duration.ofSeconds(15)).until(
+                () -> http.get("/api/sessions/" + tenants.before() + ".1").status() == 200);
+        CountDownLatch segmentHeld = workPackages.holdAt(tenants.before());
+        http.message(tenants.before(), "m1", "+33600000000", "still live");
+        assertThat(segmentHeld.await(15, TimeUnit.SECONDS)).isTrue();
     }
 
     /** Whether a transaction of this test's database waits for one of the read models' tenant locks. */
