@@ -193,8 +193,14 @@ class AccessMatrixIntegrationTest {
         Context dashboard = (Context) ((TomcatWebServer) server.getWebServer()).getTomcat().getHost().findChildren()[0];
         List<UserDetails> loggedIn = new ArrayList<>();
         for (Session session : dashboard.getManager().findSessions()) {
-            if (session.getSession().getAttribute(SPRING_SECURITY_CONTEXT_KEY) instanceof SecurityContext context
-                && context.getAuthentication().getPrincipal() instanceof UserDetails user
+            Object context;
+            try {
+                context = session.getSession().getAttribute(SPRING_SECURITY_CONTEXT_KEY);
+            } catch (IllegalStateException endedMeanwhile) {
+                continue;
+            }
+            if (context instanceof SecurityContext security
+                && security.getAuthentication().getPrincipal() instanceof UserDetails user
                 && user.getUsername().equals(username)) {
                 loggedIn.add(user);
             }
