@@ -19,6 +19,8 @@ let pollsWithoutPosition = 0;
 let sawReset = false;
 let pollsSinceStart = 0;
 const POLLS_TO_SEE_RESET = 5;
+/** The stream's head when this page started a replay: the replay is over once the read models are past it. */
+let replayTarget = 0;
 
 /** @param {() => void} replayDone called when a replay ends, to load the rebuilt statistics and sessions */
 export function setUpAdminTools(replayDone) {
@@ -127,7 +129,9 @@ async function startReplay() {
   const button = document.getElementById('replay-start');
   button.disabled = true;
   try {
-    await api('/api/replays', { method: 'POST' });
+    const started = await api('/api/replays', { method: 'POST' });
+    // Events keep coming while it replays: the head the progress reports moves on, this one does not.
+    replayTarget = started.head;
     showStatus('Replay started: the read models are being rebuilt from the event stream.');
     startedHere = true;
     pollsWithoutPosition = 0;
@@ -163,7 +167,10 @@ async function pollProgress() {
   }
 }
 
-/** A replay goes on while the server says so, and (for one started here) until the read models caught up. */
+/**
+ * A replay goes on while the server says so, and (for one started here) until the read models are past the head the
+ * stream had when it started.
+ */
 function stillReplaying(progress) {
   if (progress.replaying) {
     sawReset = true;
@@ -178,7 +185,7 @@ function stillReplaying(progress) {
     pollsWithoutPosition += 1;
     return pollsWithoutPosition < POLLS_WITHOUT_POSITION;
   }
-  return progress.position < progress.head || (!sawReset && pollsSinceStart < POLLS_TO_SEE_RESET);
+  return progress.position < replayTarget || (!sawReset && pollsSinceStart < POLLS_TO_SEE_RESET);
 }
 
 function renderProgress(progress) {

@@ -119,6 +119,35 @@ class DashboardBrowserTest {
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
+    /**
+     * Messages keep coming while a replay started from the dashboard runs, so the stream's head moves on at every look
+     * (here, the progress the page reads says the head is always 1 000 events further): the page still says when the
+     * read models are past the head the replay began with.
+     */
+    @Test
+    void aReplayStartedFromTheDashboardEndsWhileTheStreamMovesOn() {
+        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                const fetchNow = window.fetch;
+                window.fetch = async (input, init) => {
+                  const answer = await fetchNow(input, init);
+                  if (String(input) !== '/api/replays/progress' || !answer.ok) {
+                    return answer;
+                  }
+                  const progress = await answer.json();
+                  progress.head += 1000;
+                  return new Response(JSON.stringify(progress), { status: answer.status, headers: answer.headers });
+                };"""));
+        logIn(tenant + "-admin");
+
+        browser.findElement(By.id("replay-start")).click();
+        waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-replay-button"))).click();
+
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Replay finished"));
+        assertThat(browser.findElement(By.id("replay-start")).isEnabled()).isTrue();
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
     @Test
     void aStreamerWatchesItsSessionAppearAndCloseWithoutReloading() {
         // Long enough for a busy browser to show the session active before it closes.
