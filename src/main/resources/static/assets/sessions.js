@@ -31,18 +31,19 @@ export function setUpSessions(openSession) {
 }
 
 function goToPage(page) {
-  state.page = Math.max(0, page);
-  loadSessions();
+  loadSessions({ page: Math.max(0, page) });
 }
 
 /**
- * Loads the current page of sessions under the current filters.
- * @param {{catchingUp?: boolean}} [options] catchingUp: this read follows one that crossed pushed changes
+ * Loads a page of sessions under the current filters; the page shown changes once it is read. A page past the last
+ * one (its sessions went since it was chosen) gives way to the last one.
+ * @param {{catchingUp?: boolean, page?: number}} [options] catchingUp: this read follows one that crossed pushed
+ *   changes; page: the page to show, the current one by default
  */
-export async function loadSessions({ catchingUp = false } = {}) {
+export async function loadSessions({ catchingUp = false, page = state.page } = {}) {
   const load = ++loadCounter;
   pushedDuringLoad = new Map();
-  const params = new URLSearchParams({ page: String(state.page), size: String(PAGE_SIZE) });
+  const params = new URLSearchParams({ page: String(page), size: String(PAGE_SIZE) });
   if (isAdmin() && state.tenantFilter) {
     params.set('tenantId', state.tenantFilter);
   }
@@ -59,6 +60,12 @@ export async function loadSessions({ catchingUp = false } = {}) {
     if (load !== loadCounter) {
       return; // A newer request (the filters changed meanwhile) will show its own answer.
     }
+    const lastPage = Math.max(0, Math.ceil(result.totalElements / PAGE_SIZE) - 1);
+    if (result.sessions.length === 0 && page > lastPage) {
+      loadSessions({ catchingUp, page: lastPage });
+      return;
+    }
+    state.page = page;
     state.totalElements = result.totalElements;
     renderRows(result.sessions);
     const pushed = [...pushedDuringLoad.values()];

@@ -148,6 +148,75 @@ class DashboardBrowserTest {
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
+    /** A page that failed to load is not the page shown: the next click asks for it again, not for the one after. */
+    @Test
+    void aPageThatFailedToLoadIsAskedForAgain() {
+        sessionsOnTwoPages();
+        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                const fetchNow = window.fetch;
+                window.pagesAsked = [];
+                window.fetch = async (input, init) => {
+                  const url = String(input);
+                  if (!url.startsWith('/api/sessions?')) {
+                    return fetchNow(input, init);
+                  }
+                  const page = new URLSearchParams(url.split('?')[1]).get('page');
+                  window.pagesAsked.push(page);
+                  if (page === '1' && !window.failedOnce) {
+                    window.failedOnce = true;
+                    return new Response(JSON.stringify({ title: 'Service Unavailable', status: 503,
+                                                         detail: 'The database is unreachable (test).' }),
+                                        { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
+                  }
+                  return fetchNow(input, init);
+                };"""));
+        logIn(tenant + "-streamer");
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 1 of 2"));
+
+        click(By.id("page-next"));
+        waitFor(driver -> Boolean.TRUE.equals(script("return window.failedOnce === true")));
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 1 of 2"));
+        click(By.id("page-next"));
+
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 2 of 2"));
+        assertThat(browser.findElements(By.cssSelector("#sessions tbody tr"))).hasSize(1);
+        assertThat(script("return window.pagesAsked.slice(-2)")).isEqualTo(List.of("1", "1"));
+    }
+
+    /** A page whose sessions went while it was shown gives way to the last page when the page is read again. */
+    @Test
+    void aPageThatEmptiedGivesWayToTheLastPage() {
+        String oldest = sessionsOnTwoPages();
+        logIn(tenant + "-streamer");
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 1 of 2"));
+        click(By.id("page-next"));
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 2 of 2"));
+        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
+        assertThat(admin.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/sessions/"
+                                                                + oldest + "?confirm=" + oldest)).DELETE())
+                        .status()).isEqualTo(200);
+
+        // The stream ends, and the page is read again when it is back.
+        SmartLifecycle streams = context.getBean("sessionStreams", SmartLifecycle.class);
+        streams.stop();
+        streams.start();
+
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 1 of 1"));
+        assertThat(browser.findElements(By.cssSelector("#sessions tbody tr"))).hasSize(20);
+        assertThat(browser.findElement(By.id("sessions-empty")).isDisplayed()).isFalse();
+    }
+
+    /** @return the oldest of the 21 sessions the tenant now has, one more than a page holds */
+    private String sessionsOnTwoPages() {
+        String oldest = null;
+        for (int i = 1; i <= 21; i++) {
+            String sessionId = admin.message(tenant, "m" + i, SELLER, "live").body().get("sessionId").asText();
+            assertThat(admin.post("/api/sessions/" + sessionId + "/deactivate", Map.of()).status()).isEqualTo(200);
+            oldest = oldest == null ? sessionId : oldest;
+        }
+        return oldest;
+    }
+
     @Test
     void aStreamerWatchesItsSessionAppearAndCloseWithoutReloading() {
         // Long enough for a busy browser to show the session active before it closes.
