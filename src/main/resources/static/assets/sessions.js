@@ -87,11 +87,19 @@ export async function loadSessions({ catchingUp = false, page = state.page } = {
 /**
  * Applies again, over a page just loaded, the sessions pushed while it loaded: a row of the page keeps the newer view.
  * A pushed session the page does not show either left the filters after its push or came after the page was read:
- * only a new read tells which, so the page is read once more if such a session would be on it.
+ * only a new read tells which, so the page is read once more if such a session would be on it. Sessions pushed while
+ * that second read loaded, and missing from it too, go in as pushes do: reading again each time a push crossed the
+ * read could go on for as long as sessions keep changing.
  */
 function applyPushedDuringLoad(pushed, catchingUp) {
+  const missing = pushed.filter((session) => !shown.has(session.sessionId) && placeOf(session) !== undefined);
   applySessionChanges(pushed.filter((session) => shown.has(session.sessionId)));
-  if (!catchingUp && pushed.some((session) => !shown.has(session.sessionId) && placeOf(session) !== undefined)) {
+  if (missing.length === 0) {
+    return;
+  }
+  if (catchingUp) {
+    applySessionChanges(missing);
+  } else {
     loadSessions({ catchingUp: true });
   }
 }

@@ -309,6 +309,39 @@ class DashboardBrowserTest {
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
+    /**
+     * A session pushed while the page loads, and missing from what it read, makes the page read again; one pushed
+     * while that second read loads, and missing from it too, is shown as pushed rather than dropped.
+     */
+    @Test
+    void aSessionPushedWhileThePageIsReadAgainIsShown() {
+        keepSessionsOpenForAnHour();
+        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                window.sessionListsRead = 0;
+                const fetchNow = window.fetch;
+                window.fetch = async (input, init) => {
+                  if (!String(input).startsWith('/api/sessions?')) {
+                    return fetchNow(input, init);
+                  }
+                  window.sessionListsRead++;
+                  const answer = await fetchNow(input, init);
+                  await new Promise((done) => setTimeout(done, 3000));
+                  return answer;
+                };"""));
+        logIn(tenant + "-admin");
+        waitFor(driver -> Long.valueOf(1).equals(script("return window.sessionListsRead")));
+
+        String first = admin.message(neighbour, "m1", SELLER, "live").body().get("sessionId").asText();
+        waitFor(driver -> Long.valueOf(2).equals(script("return window.sessionListsRead")));
+        String second = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+
+        waitFor(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#sessions tbody tr[data-session-id='" + first + "']")));
+        waitFor(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#sessions tbody tr[data-session-id='" + second + "']")));
+        assertThat(severeConsoleMessages()).isEmpty();
+    }
+
     /** Statistics read before a change can reach the page after the change's were pushed: the pushed ones stay. */
     @Test
     void statisticsReadBeforeAPushedChangeDoNotReplaceIt() throws InterruptedException {
