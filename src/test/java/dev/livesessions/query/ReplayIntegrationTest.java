@@ -252,22 +252,9 @@ class ReplayIntegrationTest {
                 event -> event.get("eventType").asText().equals("LiveSessionCreated")));
         ParkedEvents.putTheRowBack(jdbc, parked);
 
-        ExecutorService caller = Executors.newSingleThreadExecutor();
-        Future<Http.Response> retry;
-        try {
-            // The retry holds the tenant's first parked event, the tenant locked.
-            CountDownLatch retryHeld = retries.holdAt(parked);
-            retry = caller.submit(() -> http.post("/api/dead-letters/retry", Map.of()));
-            assertThat(retryHeld.await(15, TimeUnit.SECONDS)).isTrue();
-            // That batch reads its rows while the retry is under way, and waits for it.
-            codeInABatchWithAnotherTenant(http, tenants, "A9");
-            workPackages.release();
-            await().atMost(Duration.ofSeconds(15)).until(this::aTransactionWaitsForATenant);
-        } finally {
-            workPackages.release();
-            retries.release();
-            caller.shutdown();
-        }
+        // That batch reads its rows while the retry is under way, and waits for it.
+        Future<Http.Response> retry = retriedWhileABatchStarts(
+                http, parked, () -> codeInABatchWithAnotherTenant(http, tenants, "A9"));
 
         retriedWithEveryCodeCounted(http, retry, parked + ".2", 1);
     }
@@ -285,25 +272,42 @@ class ReplayIntegrationTest {
         ParkedEvents.parkASecondCode(http, jdbc, parked);
         ParkedEvents.putTheRowBack(jdbc, parked);
 
-        ExecutorService caller = Executors.newSingleThreadExecutor();
-        Future<Http.Response> retry;
-        try {
+        Future<Http.Response> retry = retriedWhileABatchStarts(http, parked, () -> {
             holdTheSegment(http, tenants);
-            CountDownLatch retryHeld = retries.holdAt(parked);
-            retry = caller.submit(() -> http.post("/api/dead-letters/retry", Map.of()));
-            assertThat(retryHeld.await(15, TimeUnit.SECONDS)).isTrue();
             http.message(tenants.parked(), "code-A5", "+33700000009", "A5");
             http.message(tenants.alongside(), "m1", "+33600000000", "live");
             Thread.sleep(2_000);
+        });
+
+        retriedWithEveryCodeCounted(http, retry, parked + ".1", 3);
+    }
+
+    /** What a test sends while a retry is held; may wait. */
+    private interface Sending {
+        void send() throws InterruptedException;
+    }
+
+    /**
+     * Retries the parked tenant's events, and holds the retry at the tenant's first parked event (the tenant locked)
+     * while {@code batch} sends what the segment's next batch holds; then lets the segment go, and sees that batch wait
+     * for the retry. The retry goes on once this returns.
+     */
+    private Future<Http.Response> retriedWhileABatchStarts(Http http, String parked, Sending batch)
+            throws InterruptedException {
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            CountDownLatch retryHeld = retries.holdAt(parked);
+            Future<Http.Response> retry = caller.submit(() -> http.post("/api/dead-letters/retry", Map.of()));
+            assertThat(retryHeld.await(15, TimeUnit.SECONDS)).isTrue();
+            batch.send();
             workPackages.release();
             await().atMost(Duration.ofSeconds(15)).until(this::aTransactionWaitsForATenant);
+            return retry;
         } finally {
             workPackages.release();
             retries.release();
             caller.shutdown();
         }
-
-        retriedWithEveryCodeCounted(http, retry, parked + ".1", 3);
     }
 
     /**
