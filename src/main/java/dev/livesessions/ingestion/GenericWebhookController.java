@@ -44,9 +44,10 @@ class GenericWebhookController {
      * stored, and an answer other than 200 would tell its sender that it was not.
      */
     @PostMapping(path = "/webhooks/messages", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<IngestionResponse> receive(@RequestHeader(name = WebhookSignatures.GENERIC_HEADER, required = false) String header,
-                              @RequestAttribute(CORRELATION_ID) String requestCorrelationId,
-                              @RequestBody(required = false) byte[] body) {
+    ResponseEntity<IngestionResponse> receive(
+            @RequestHeader(name = WebhookSignatures.GENERIC_HEADER, required = false) String header,
+            @RequestAttribute(CORRELATION_ID) String requestCorrelationId,
+            @RequestBody(required = false) byte[] body) {
         GenericSignature signature = signatures.parseGeneric(header);
         Optional<TenantSettings> signer = tenants.find(signature.tenantId());
         signatures.verifyGeneric(signature, body == null ? new byte[0] : body,

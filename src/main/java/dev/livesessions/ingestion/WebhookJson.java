@@ -21,9 +21,8 @@ import java.util.List;
 
 /**
  * Reads webhook bodies strictly, once their signature is checked: bounded nesting and sizes, no coercion of numbers
- * or booleans into text, no blank time, nothing after the JSON value, then Bean Validation. Fields it does not know are
- * passed over: providers add fields. Anything else is an
- * {@link InvalidPayloadException}, answered 400.
+ * or booleans into text, no blank time, nothing after the JSON value, then Bean Validation. Anything else is an
+ * {@link InvalidPayloadException}, answered 400. Fields it does not know are passed over: providers add fields.
  */
 @Component
 class WebhookJson {
