@@ -99,13 +99,11 @@ function setUpFilters() {
   });
   document.getElementById('filter-status').addEventListener('change', (event) => {
     state.statusFilter = event.target.value;
-    state.page = 0;
-    loadSessions();
+    loadSessions({ page: 0 });
   });
   document.getElementById('filter-cleanup').addEventListener('change', (event) => {
     state.cleanupFilter = event.target.value;
-    state.page = 0;
-    loadSessions();
+    loadSessions({ page: 0 });
   });
 }
 

@@ -8,6 +8,8 @@ import { PAGE_SIZE, isAdmin, isOlderThanShown, shownTenant, state } from './stat
 /** The sessions on screen, by id, as last received. */
 const shown = new Map();
 let loadCounter = 0;
+/** The status and cleanup filters the rows on screen were read under. */
+let shownFilters = { statusFilter: state.statusFilter, cleanupFilter: state.cleanupFilter };
 /** Sessions pushed since the page being loaded was asked for: the page may have been read before their change. */
 let pushedDuringLoad = null;
 let onOpen = () => {};
@@ -36,7 +38,8 @@ function goToPage(page) {
 
 /**
  * Loads a page of sessions under the current filters; the page shown changes once it is read. A page past the last
- * one (its sessions went since it was chosen) gives way to the last one.
+ * one (its sessions went since it was chosen) gives way to the last one. A page that fails to load leaves the rows,
+ * and the filters they were read under, as they were.
  * @param {{catchingUp?: boolean, page?: number}} [options] catchingUp: this read follows one that crossed pushed
  *   changes; page: the page to show, the current one by default
  */
@@ -66,6 +69,7 @@ export async function loadSessions({ catchingUp = false, page = state.page } = {
       return;
     }
     state.page = page;
+    shownFilters = { statusFilter: state.statusFilter, cleanupFilter: state.cleanupFilter };
     state.totalElements = result.totalElements;
     renderRows(result.sessions);
     const pushed = [...pushedDuringLoad.values()];
@@ -75,6 +79,7 @@ export async function loadSessions({ catchingUp = false, page = state.page } = {
     if (load === loadCounter) {
       pushedDuringLoad = null;
       document.getElementById('sessions-loading').hidden = true;
+      showFilters(shownFilters);
       showError(error, 'Loading the sessions');
     }
   } finally {
@@ -101,6 +106,16 @@ function applyPushedDuringLoad(pushed, catchingUp) {
     applySessionChanges(missing);
   } else {
     loadSessions({ catchingUp: true });
+  }
+}
+
+/** Sets the status and cleanup filters, and their fields, to the ones given. */
+function showFilters(filters) {
+  Object.assign(state, filters);
+  document.getElementById('filter-status').value = filters.statusFilter;
+  document.getElementById('filter-cleanup').value = filters.cleanupFilter;
+  for (const row of document.querySelectorAll('#sessions tbody tr[data-session-id]')) {
+    row.classList.toggle('is-outside-filters', !matchesFilters(shown.get(row.dataset.sessionId)));
   }
 }
 

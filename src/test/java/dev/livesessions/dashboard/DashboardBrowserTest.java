@@ -183,6 +183,40 @@ class DashboardBrowserTest {
         assertThat(script("return window.pagesAsked.slice(-2)")).isEqualTo(List.of("1", "1"));
     }
 
+    /** A filter whose sessions fail to load is undone: the field shows again what the rows were read under. */
+    @Test
+    void aFilterThatFailedToLoadIsUndone() {
+        sessionsOnTwoPages();
+        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                const fetchNow = window.fetch;
+                window.fetch = async (input, init) => {
+                  const url = String(input);
+                  if (url.startsWith('/api/sessions?') && url.includes('status=ACTIVE') && !window.failedOnce) {
+                    window.failedOnce = true;
+                    return new Response(JSON.stringify({ title: 'Service Unavailable', status: 503,
+                                                         detail: 'The database is unreachable (test).' }),
+                                        { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
+                  }
+                  return fetchNow(input, init);
+                };"""));
+        logIn(tenant + "-streamer");
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 1 of 2"));
+        click(By.id("page-next"));
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 2 of 2"));
+
+        Select status = new Select(browser.findElement(By.id("filter-status")));
+        status.selectByValue("ACTIVE");
+        waitFor(driver -> Boolean.TRUE.equals(script("return window.failedOnce === true")));
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("error-text"), "Loading the sessions"));
+        assertThat(status.getFirstSelectedOption().getAttribute("value")).isEmpty();
+        assertThat(browser.findElement(By.id("page-info")).getText()).startsWith("Page 2 of 2");
+        assertThat(browser.findElements(By.cssSelector("#sessions tbody tr.is-outside-filters"))).isEmpty();
+
+        status.selectByValue("ACTIVE");
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 1 of 1 · 0 sessions"));
+        assertThat(browser.findElements(By.cssSelector("#sessions tbody tr"))).isEmpty();
+    }
+
     /** A page whose sessions went while it was shown gives way to the last page when the page is read again. */
     @Test
     void aPageThatEmptiedGivesWayToTheLastPage() {
