@@ -53,7 +53,9 @@ export async function loadStats() {
       renderStats(stats);
     }
   } catch (error) {
-    showError(error, 'Loading the statistics');
+    if (load === loadCounter) {
+      showError(error, 'Loading the statistics');
+    }
   }
 }
 

@@ -403,6 +403,38 @@ class DashboardBrowserTest {
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
+    /** Statistics that fail to load after a pushed change replaced them report no error: the page is up to date. */
+    @Test
+    void statisticsThatFailAfterAPushedChangeReportNothing() {
+        keepSessionsOpenForAnHour();
+        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                const fetchNow = window.fetch;
+                window.fetch = async (input, init) => {
+                  if (!String(input).startsWith('/api/stats/') || window.statsRead) {
+                    return fetchNow(input, init);
+                  }
+                  window.statsRead = true;
+                  await new Promise((done) => setTimeout(done, 3000));
+                  window.statsFailed = true;
+                  return new Response(JSON.stringify({ title: 'Service Unavailable', status: 503,
+                                                       detail: 'The database is unreachable (test).' }),
+                                      { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
+                };"""));
+        logIn(tenant + "-streamer");
+        waitFor(driver -> Boolean.TRUE.equals(script("return window.statsRead === true")));
+
+        admin.message(tenant, "m1", SELLER, "live");
+
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#stats [data-stat='activeSessions'] .value"), "1"));
+        waitFor(driver -> Boolean.TRUE.equals(script("return window.statsFailed === true")));
+        // The failed answer is read by the page's next tasks: look once they have run.
+        assertThat(script("""
+                return new Promise((done) => setTimeout(() => done(document.getElementById('error').hidden), 500));"""))
+                .isEqualTo(true);
+        assertThat(text("#stats [data-stat='activeSessions'] .value")).isEqualTo("1");
+    }
+
     /**
      * A list of sessions read before a change can reach the page after the change was pushed: the session must stay
      * as the change left it, not go back to what the list says.
