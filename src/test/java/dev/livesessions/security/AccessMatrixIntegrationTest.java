@@ -87,6 +87,13 @@ class AccessMatrixIntegrationTest {
 
     @Test
     void everyEndpointAnswersEachKindOfCallerExactlyAsItsRoleAllows() {
+        Http admin = callers.get("admin");
+        String run = admin.post("/api/cleanup-runs", Map.of("tenantId", a, "dryRun", true)).body().get("id").asText();
+        String user = uniqueTenant("u");
+        assertThat(admin.postRaw("/api/users", "application/json", "{\"username\":\"" + user + "\",\"password\":"
+                                 + "\"a-long-enough-password\",\"role\":\"ADMIN\"}").status()).isEqualTo(201);
+        String token = admin.postRaw("/api/tokens", "application/json", "{\"name\":\"revoked\",\"role\":\"ADMIN\"}")
+                            .body().get("id").asText();
         List<String> wrong = new ArrayList<>();
         // anonymous, viewer of A, streamer of B, streamer of A, admin
         expect(wrong, "GET", "/api/me", null, 401, 200, 200, 200, 200);
@@ -101,6 +108,7 @@ class AccessMatrixIntegrationTest {
         expect(wrong, "GET", "/api/tenants/" + a, null, 401, 200, 404, 200, 200);
         expect(wrong, "GET", "/api/tenants/" + a + "/changes", null, 401, 403, 403, 403, 200);
         expect(wrong, "GET", "/api/cleanup-runs", null, 401, 403, 403, 403, 200);
+        expect(wrong, "GET", "/api/cleanup-runs/" + run, null, 401, 403, 403, 403, 200);
         expect(wrong, "GET", "/api/replays/progress", null, 401, 403, 403, 403, 200);
         expect(wrong, "GET", "/api/dead-letters", null, 401, 403, 403, 403, 200);
         expect(wrong, "GET", "/api/users", null, 401, 403, 403, 403, 200);
@@ -109,20 +117,28 @@ class AccessMatrixIntegrationTest {
         expect(wrong, "GET", "/actuator/prometheus", null, 200, 200, 200, 200, 200);
         expect(wrong, "GET", "/actuator/metrics", null, 401, 403, 403, 403, 200);
         expect(wrong, "GET", "/v3/api-docs", null, 200, 200, 200, 200, 200);
+        // The webhooks know senders by their signatures, not by the caller's token.
+        expect(wrong, "GET", "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1", null,
+               403, 403, 403, 403, 403);
 
         expect(wrong, "POST", "/webhooks/messages", "{}", 401, 401, 401, 401, 401);
+        expect(wrong, "POST", "/webhooks/whatsapp", "{}", 401, 401, 401, 401, 401);
         expect(wrong, "POST", "/api/tenants", "{\"id\":\"" + uniqueTenant("mx") + "\",\"name\":\"x\","
                                               + "\"sellerPhones\":[]}", 401, 403, 403, 403, 201);
         expect(wrong, "PUT", "/api/tenants/" + a, "{\"name\":\"A\",\"sellerPhones\":[\"" + SELLER + "\"]}",
                401, 403, 403, 403, 200);
         expect(wrong, "POST", "/api/cleanup-runs", "{\"tenantId\":\"" + a + "\",\"dryRun\":true}",
                401, 403, 403, 403, 201);
+        // A replay would empty the read models the other tests read: ReplayIntegrationTest starts them as an admin.
         expect(wrong, "POST", "/api/replays", "{}", 401, 403, 403, 403, SKIP);
+        expect(wrong, "POST", "/api/replays/verification", "{}", 401, 403, 403, 403, 200);
         expect(wrong, "POST", "/api/dead-letters/retry", "{}", 401, 403, 403, 403, 200);
         expect(wrong, "POST", "/api/users", "{\"username\":\"" + uniqueTenant("u") + "\",\"password\":"
                                             + "\"a-long-enough-password\",\"role\":\"VIEWER\",\"tenantId\":\"" + a
                                             + "\"}", 401, 403, 403, 403, 201);
         expect(wrong, "POST", "/api/tokens", "{\"name\":\"ci\",\"role\":\"ADMIN\"}", 401, 403, 403, 403, 201);
+        expect(wrong, "DELETE", "/api/users/" + user, null, 401, 403, 403, 403, 204);
+        expect(wrong, "DELETE", "/api/tokens/" + token, null, 401, 403, 403, 403, 204);
         expect(wrong, "POST", "/api/sessions/" + sessionOfA + "/deactivate", "{}", 401, 403, 404, 200, 200);
         expect(wrong, "PUT", "/api/sessions/" + sessionOfA + "/auto-cleanup", "{\"enabled\":false}",
                401, 403, 404, 200, 200);
