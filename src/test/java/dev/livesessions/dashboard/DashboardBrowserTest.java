@@ -126,8 +126,7 @@ class DashboardBrowserTest {
      */
     @Test
     void aReplayStartedFromTheDashboardEndsWhileTheStreamMovesOn() {
-        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
-                const fetchNow = window.fetch;
+        beforeThePageLoads("""
                 window.fetch = async (input, init) => {
                   const answer = await fetchNow(input, init);
                   if (String(input) !== '/api/replays/progress' || !answer.ok) {
@@ -136,7 +135,7 @@ class DashboardBrowserTest {
                   const progress = await answer.json();
                   progress.head += 1000;
                   return new Response(JSON.stringify(progress), { status: answer.status, headers: answer.headers });
-                };"""));
+                };""");
         logIn(tenant + "-admin");
 
         browser.findElement(By.id("replay-start")).click();
@@ -152,8 +151,7 @@ class DashboardBrowserTest {
     @Test
     void aPageThatFailedToLoadIsAskedForAgain() {
         sessionsOnTwoPages();
-        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
-                const fetchNow = window.fetch;
+        beforeThePageLoads("""
                 window.pagesAsked = [];
                 window.fetch = async (input, init) => {
                   const url = String(input);
@@ -164,12 +162,10 @@ class DashboardBrowserTest {
                   window.pagesAsked.push(page);
                   if (page === '1' && !window.failedOnce) {
                     window.failedOnce = true;
-                    return new Response(JSON.stringify({ title: 'Service Unavailable', status: 503,
-                                                         detail: 'The database is unreachable (test).' }),
-                                        { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
+                    return unavailable();
                   }
                   return fetchNow(input, init);
-                };"""));
+                };""");
         logIn(tenant + "-streamer");
         waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 1 of 2"));
 
@@ -187,18 +183,15 @@ class DashboardBrowserTest {
     @Test
     void aFilterThatFailedToLoadIsUndone() {
         sessionsOnTwoPages();
-        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
-                const fetchNow = window.fetch;
+        beforeThePageLoads("""
                 window.fetch = async (input, init) => {
                   const url = String(input);
                   if (url.startsWith('/api/sessions?') && url.includes('status=ACTIVE') && !window.failedOnce) {
                     window.failedOnce = true;
-                    return new Response(JSON.stringify({ title: 'Service Unavailable', status: 503,
-                                                         detail: 'The database is unreachable (test).' }),
-                                        { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
+                    return unavailable();
                   }
                   return fetchNow(input, init);
-                };"""));
+                };""");
         logIn(tenant + "-streamer");
         waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 1 of 2"));
         click(By.id("page-next"));
@@ -322,15 +315,14 @@ class DashboardBrowserTest {
     /** The page follows its stream first, then reads its sessions once: what changed before is in that one read. */
     @Test
     void aPageReadsItsSessionsOnceWhenItOpens() throws InterruptedException {
-        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+        beforeThePageLoads("""
                 window.sessionListsRead = 0;
-                const fetchNow = window.fetch;
                 window.fetch = (input, init) => {
                   if (String(input).startsWith('/api/sessions?')) {
                     window.sessionListsRead++;
                   }
                   return fetchNow(input, init);
-                };"""));
+                };""");
         String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
         logIn(tenant + "-streamer");
 
@@ -350,9 +342,8 @@ class DashboardBrowserTest {
     @Test
     void aSessionPushedWhileThePageIsReadAgainIsShown() {
         keepSessionsOpenForAnHour();
-        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+        beforeThePageLoads("""
                 window.sessionListsRead = 0;
-                const fetchNow = window.fetch;
                 window.fetch = async (input, init) => {
                   if (!String(input).startsWith('/api/sessions?')) {
                     return fetchNow(input, init);
@@ -361,7 +352,7 @@ class DashboardBrowserTest {
                   const answer = await fetchNow(input, init);
                   await new Promise((done) => setTimeout(done, 3000));
                   return answer;
-                };"""));
+                };""");
         logIn(tenant + "-admin");
         waitFor(driver -> Long.valueOf(1).equals(script("return window.sessionListsRead")));
 
@@ -380,8 +371,7 @@ class DashboardBrowserTest {
     @Test
     void statisticsReadBeforeAPushedChangeDoNotReplaceIt() throws InterruptedException {
         keepSessionsOpenForAnHour();
-        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
-                const fetchNow = window.fetch;
+        beforeThePageLoads("""
                 window.fetch = async (input, init) => {
                   const answer = await fetchNow(input, init);
                   if (String(input).startsWith('/api/stats/')) {
@@ -389,7 +379,7 @@ class DashboardBrowserTest {
                     await new Promise((done) => setTimeout(done, 3000));
                   }
                   return answer;
-                };"""));
+                };""");
         logIn(tenant + "-streamer");
         waitFor(driver -> Boolean.TRUE.equals(script("return window.statsRead === true")));
 
@@ -407,8 +397,7 @@ class DashboardBrowserTest {
     @Test
     void statisticsThatFailAfterAPushedChangeReportNothing() {
         keepSessionsOpenForAnHour();
-        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
-                const fetchNow = window.fetch;
+        beforeThePageLoads("""
                 window.fetch = async (input, init) => {
                   if (!String(input).startsWith('/api/stats/') || window.statsRead) {
                     return fetchNow(input, init);
@@ -416,10 +405,8 @@ class DashboardBrowserTest {
                   window.statsRead = true;
                   await new Promise((done) => setTimeout(done, 3000));
                   window.statsFailed = true;
-                  return new Response(JSON.stringify({ title: 'Service Unavailable', status: 503,
-                                                       detail: 'The database is unreachable (test).' }),
-                                      { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
-                };"""));
+                  return unavailable();
+                };""");
         logIn(tenant + "-streamer");
         waitFor(driver -> Boolean.TRUE.equals(script("return window.statsRead === true")));
 
@@ -656,6 +643,21 @@ class DashboardBrowserTest {
     private void inactivityWindow(String window) {
         assertThat(admin.put("/api/tenants/" + tenant, Map.of("name", tenant, "sellerPhones", List.of(SELLER),
                                                               "inactivityWindow", window)).status()).isEqualTo(200);
+    }
+
+    /**
+     * Runs {@code script} in every page the browser opens next, before the page's own scripts: it may replace
+     * {@code window.fetch}, with the page's own as {@code fetchNow}, and answer {@code unavailable()}, the 503 the
+     * service gives while its database is unreachable.
+     */
+    private void beforeThePageLoads(String script) {
+        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                const fetchNow = window.fetch;
+                const unavailable = () => new Response(
+                    JSON.stringify({ title: 'Service Unavailable', status: 503,
+                                     detail: 'The database is unreachable (test).' }),
+                    { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
+                """ + script));
     }
 
     private Object script(String script) {
