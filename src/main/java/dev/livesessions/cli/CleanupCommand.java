@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 class CleanupCommand implements Callable<Integer> {
 
     private static final String RUNNING = "RUNNING";
+    static final String FAILED = "FAILED";
     /** How often the tool asks whether a run whose answer was lost is stored, before it reports the lost answer. */
     private static final int LOOKS_FOR_A_LOST_RUN = 5;
     private static final Duration LOOK_AGAIN_AFTER = Duration.ofSeconds(2);
@@ -45,20 +46,31 @@ class CleanupCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JsonNode run = runToItsEnd(cli.api(), options, dryRun, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%s %s: %d closed, %d archived, %d unchanged, %d failed (of %d)%n",
-                   dryRun ? "Dry run" : "Cleanup run", run.path("status").asText(), run.path("closed").asLong(),
-                   run.path("archived").asLong(), run.path("unchanged").asLong(), run.path("failed").asLong(),
-                   run.path("total").asLong());
-        if (verbose) {
-            for (JsonNode item : run.path("items")) {
-                out.printf("  %-30s %-8s %-9s %s%n", item.path("sessionId").asText(), item.path("action").asText(),
-                           item.path("outcome").asText(), item.path("detail").asText(""));
+        if (dryRun) {
+            out.printf("Dry run %s: would close %d, would archive %d, %d unchanged, %d failed (of %d)%n",
+                       run.path("status").asText(), run.path("closed").asLong(), run.path("archived").asLong(),
+                       run.path("unchanged").asLong(), run.path("failed").asLong(), run.path("total").asLong());
+        } else {
+            out.printf("Cleanup run %s: %d closed, %d archived, %d unchanged, %d failed (of %d)%n",
+                       run.path("status").asText(), run.path("closed").asLong(), run.path("archived").asLong(),
+                       run.path("unchanged").asLong(), run.path("failed").asLong(), run.path("total").asLong());
+        }
+        boolean succeeded = "SUCCEEDED".equals(run.path("status").asText());
+        for (JsonNode item : run.path("items")) {
+            if (verbose || !succeeded && FAILED.equals(item.path("outcome").asText())) {
+                printItem(item, out);
             }
         }
         if (run.hasNonNull("failure")) {
             spec.commandLine().getErr().println("Failure: " + run.path("failure").asText());
         }
-        return "SUCCEEDED".equals(run.path("status").asText()) ? ExitCodes.OK : ExitCodes.FAILED;
+        return succeeded ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** One session's line: its id, what the run did (or would do) to it, how that went, and why when it failed. */
+    static void printItem(JsonNode item, PrintWriter to) {
+        to.printf("  %-30s %-8s %-9s %s%n", item.path("sessionId").asText(), item.path("action").asText(),
+                  item.path("outcome").asText(), item.path("detail").asText(""));
     }
 
     /**

@@ -29,6 +29,11 @@ class CronCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         err.printf("Cleanup run %s failed: %s%n", run.path("id").asText(), run.path("failure").asText());
+        for (JsonNode item : run.path("items")) {
+            if (CleanupCommand.FAILED.equals(item.path("outcome").asText())) {
+                CleanupCommand.printItem(item, err);
+            }
+        }
         return ExitCodes.FAILED;
     }
 }

@@ -119,7 +119,7 @@ class CliIntegrationTest {
         Result dryRun = cli("cleanup", "--dry-run", "--verbose", "--tenant", tenant, "--quick");
 
         assertThat(dryRun.exitCode()).isZero();
-        assertThat(dryRun.out()).contains("Dry run SUCCEEDED: 1 closed, 0 archived");
+        assertThat(dryRun.out()).contains("Dry run SUCCEEDED: would close 1, would archive 0");
         assertThat(dryRun.out().lines().filter(line -> line.contains(tenant + ".9")))
                 .singleElement().asString().contains("CLOSE");
         assertThat(jdbc.queryForObject("SELECT status FROM live_session WHERE session_id = ?", String.class,
@@ -160,6 +160,21 @@ class CliIntegrationTest {
 
         assertThat(failed.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(failed.err()).contains("failed");
+        // What failed, in the cron's mail or log: the session, and why.
+        assertThat(failed.err().lines().filter(line -> line.contains(tenant + ".9")))
+                .singleElement().asString().contains("CLOSE", "FAILED");
+    }
+
+    @Test
+    void aCleanupRunThatFailedNamesTheSessionsThatFailedWithoutBeingAskedTo() {
+        anIdleActiveSession(tenant + ".9");
+
+        Result failed = cli("cleanup", "--tenant", tenant);
+
+        assertThat(failed.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(failed.out()).contains("Cleanup run FAILED: 0 closed, 0 archived, 0 unchanged, 1 failed (of 1)");
+        assertThat(failed.out().lines().filter(line -> line.contains(tenant + ".9")))
+                .singleElement().asString().contains("CLOSE", "FAILED");
     }
 
     @Test
