@@ -96,16 +96,20 @@ class ReplayCommand implements Callable<Integer> {
                        progress.path("position").asLong(), parked);
             return ExitCodes.FAILED;
         }
-        spec.commandLine().getOut().printf("Read models rebuilt: %d events%n", progress.path("position").asLong());
+        // A position, not a count: the stream's positions leave out those of transactions that rolled back.
+        spec.commandLine().getOut().println(target == 0 ? "Read models rebuilt: the stream is empty"
+                : "Read models rebuilt up to event " + progress.path("position").asLong());
         return ExitCodes.OK;
     }
 
     private static void draw(PrintWriter err, JsonNode progress, long position, long target) {
         int filled = target == 0 ? 30 : (int) (30 * Math.min(position, target) / target);
-        err.printf("\r[%s%s] %d/%d events%s", "#".repeat(filled), ".".repeat(30 - filled), position, target,
+        err.printf("\r[%s%s] %d/%d events%s%s", "#".repeat(filled), ".".repeat(30 - filled), position, target,
                    progress.hasNonNull("eventsPerSecond")
-                           ? String.format(", %.0f/s, %ds to go", progress.path("eventsPerSecond").asDouble(),
-                                           progress.path("secondsToGo").asLong()) : "");
+                           ? String.format(", %.0f/s", progress.path("eventsPerSecond").asDouble()) : "",
+                   // None while the read models make no progress: no time can be told then.
+                   progress.hasNonNull("secondsToGo")
+                           ? String.format(", %ds to go", progress.path("secondsToGo").asLong()) : "");
         err.flush();
     }
 }
