@@ -49,19 +49,31 @@ class ApiClient {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * How long a read may take. A change (a cleanup run, a replay's start, a verification) may take as long as it
+     * needs, up to half an hour; a read that takes a minute is stuck, and the tool, perhaps run by cron, says so.
+     */
+    static final Duration READ_TIME_LIMIT = Duration.ofMinutes(1);
+    private static final Duration CHANGE_TIME_LIMIT = Duration.ofMinutes(30);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String token;
+    private final Duration readTimeLimit;
 
     ApiClient(String baseUrl, String token) {
+        this(baseUrl, token, READ_TIME_LIMIT);
+    }
+
+    ApiClient(String baseUrl, String token, Duration readTimeLimit) {
+        this.readTimeLimit = readTimeLimit;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         // A token read from a file often ends with a line break (\r\n, from Windows).
         this.token = token == null ? null : token.strip();
     }
 
     JsonNode get(String path) {
-        return send(request(path).GET());
+        return send(request(path).timeout(readTimeLimit).GET());
     }
 
     JsonNode post(String path, Object body) {
@@ -87,7 +99,7 @@ class ApiClient {
             throw new ApiException("Not a URL the tool can call: " + baseUrl + path + " (" + e.getMessage()
                                    + "); see --url, and the ids `sessions` lists", ExitCodes.USAGE);
         }
-        request.timeout(Duration.ofMinutes(30)).header("Accept", "application/json");
+        request.timeout(CHANGE_TIME_LIMIT).header("Accept", "application/json");
         if (token != null && !token.isBlank()) {
             if (token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
                 // Tokens are printable ASCII. Said without the token: the message may end up in a log (cron's).
@@ -114,22 +126,34 @@ class ApiClient {
             throw new ApiException("Interrupted", ExitCodes.UNREACHABLE);
         }
         JsonNode body = parse(response.body());
-        // The service answers with JSON; a redirect or a page (a proxy's error page while the service is down, say)
-        // comes from something else at that address.
+        int status = response.statusCode();
+        // The service answers with JSON; a redirect, a page (a proxy's error page while the service is down, say) or
+        // an empty success comes from something else at that address.
         boolean aPage = body == null && !response.body().isBlank();
-        if (response.statusCode() >= 400 && !aPage) {
+        if (status >= 400 && !aPage) {
             String detail = body != null && body.hasNonNull("detail") ? body.get("detail").asText() : response.body();
-            // A 400 says what the command was given is invalid (a status no session has, a size of 0): bad usage.
-            int exitCode = response.statusCode() == 400 ? ExitCodes.USAGE : ExitCodes.REFUSED;
-            throw new ApiException("The service answered " + response.statusCode() + ": " + detail, exitCode,
-                                   response.statusCode());
+            throw new ApiException("The service answered " + status + ": " + detail, exitCodeOf(status), status);
         }
-        if (response.statusCode() >= 300 || aPage) {
+        if (status >= 300 || body == null) {
             String where = response.headers().firstValue("Location").map(location -> ", to " + location).orElse("");
-            throw new ApiException("What answered at " + baseUrl + " is not the service (" + response.statusCode()
-                                   + where + "); see --url", ExitCodes.UNREACHABLE);
+            throw new ApiException("What answered at " + baseUrl + " is not the service (" + status + where
+                                   + (aPage || status >= 300 ? "" : ", with no answer") + "); see --url",
+                                   ExitCodes.UNREACHABLE);
         }
         return body;
+    }
+
+    /**
+     * A 400 says what the command was given is invalid (a status no session has, a size of 0): bad usage. A 502, 503
+     * or 504 says the service could not answer now (a proxy without it behind, or its database unreachable): worth
+     * trying again, unlike a refusal.
+     */
+    private static int exitCodeOf(int status) {
+        return switch (status) {
+            case 400 -> ExitCodes.USAGE;
+            case 502, 503, 504 -> ExitCodes.UNREACHABLE;
+            default -> ExitCodes.REFUSED;
+        };
     }
 
     private static JsonNode parse(String body) {

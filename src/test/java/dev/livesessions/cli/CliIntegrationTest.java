@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The command-line tool, run in this JVM against the running service over HTTP. */
@@ -214,6 +216,11 @@ class CliIntegrationTest {
         notTheService.createContext("/page/", exchange -> answer(exchange, 200, "text/html", "<html>Welcome</html>"));
         notTheService.createContext("/proxy/", exchange -> answer(exchange, 502, "text/html",
                                                                    "<html><h1>502 Bad Gateway</h1></html>"));
+        notTheService.createContext("/gateway/", exchange -> answer(exchange, 503, "{\"detail\":\"No upstream\"}"));
+        notTheService.createContext("/empty/", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
         notTheService.createContext("/moved/", exchange -> {
             exchange.getResponseHeaders().add("Location", "https://elsewhere.example/api/stats");
             exchange.sendResponseHeaders(301, -1);
@@ -226,6 +233,8 @@ class CliIntegrationTest {
             Result page = run("--url", base + "/page", "stats");
             Result moved = run("--url", base + "/moved", "deactivate", "acme.1");
             Result downBehindAProxy = run("--url", base + "/proxy", "stats");
+            Result downBehindAGateway = run("--url", base + "/gateway", "stats", "--tenant", "acme");
+            Result empty = run("--url", base + "/empty", "stats");
 
             assertThat(page.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(page.err()).contains("is not the service (200)");
@@ -233,6 +242,10 @@ class CliIntegrationTest {
             assertThat(moved.err()).contains("is not the service (301, to https://elsewhere.example/api/stats)");
             assertThat(downBehindAProxy.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(downBehindAProxy.err()).contains("is not the service (502)").doesNotContain("<html>");
+            assertThat(downBehindAGateway.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(downBehindAGateway.err()).contains("The service answered 503: No upstream");
+            assertThat(empty.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(empty.err()).contains("is not the service (200, with no answer)").doesNotContain("Exception");
         } finally {
             notTheService.stop(0);
         }
@@ -285,6 +298,33 @@ class CliIntegrationTest {
         }
     }
 
+    /** A read that does not end within the tool's time limit is reported as such, however long changes may take. */
+    @Test
+    @Timeout(30)
+    void aReadThatDoesNotEndInTimeIsReportedAsUnanswered() throws IOException {
+        HttpServer stuck = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        stuck.createContext("/api/stats", exchange -> {
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        stuck.start();
+        try {
+            ApiClient api = new ApiClient("http://localhost:" + stuck.getAddress().getPort(), null,
+                                          Duration.ofMillis(500));
+
+            assertThatThrownBy(() -> api.get("/api/stats"))
+                    .isInstanceOfSatisfying(ApiClient.ApiException.class,
+                                            e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.UNREACHABLE))
+                    .hasMessageContaining("could not be read");
+        } finally {
+            stuck.stop(0);
+        }
+    }
+
     /** A run the service turned down was never started: the tool says so at once, and looks for no run. */
     @Test
     void aRunTheServiceTurnedDownIsNotLookedFor() throws IOException {
@@ -332,7 +372,8 @@ class CliIntegrationTest {
             assertThat(parked.exitCode()).isEqualTo(ExitCodes.FAILED);
             assertThat(parked.err()).contains("2 event(s) could not be applied and are parked");
             assertThat(stopped.exitCode()).isEqualTo(ExitCodes.FAILED);
-            assertThat(stopped.err()).contains("The read models stopped at event 4 of 10");
+            assertThat(stopped.err()).contains("The read models stopped at event 4 of 10")
+                                     .contains("4/10 events, 0/s").doesNotContain("to go");
         } finally {
             service.stop(0);
         }
