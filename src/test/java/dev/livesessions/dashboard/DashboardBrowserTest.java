@@ -342,23 +342,39 @@ class DashboardBrowserTest {
     @Test
     void aSessionPushedWhileThePageIsReadAgainIsShown() {
         keepSessionsOpenForAnHour();
+        // Each list of sessions is read by the service at once, but reaches the page only when the test lets it; the
+        // ids of the sessions pushed to the page are noted as they arrive.
         beforeThePageLoads("""
                 window.sessionListsRead = 0;
+                window.pushed = [];
+                const EventSourceNow = window.EventSource;
+                window.EventSource = class extends EventSourceNow {
+                  constructor(url) {
+                    super(url);
+                    this.addEventListener('sessions', (event) => window.pushed.push(
+                        ...JSON.parse(event.data).map((session) => session.sessionId)));
+                  }
+                };
                 window.fetch = async (input, init) => {
                   if (!String(input).startsWith('/api/sessions?')) {
                     return fetchNow(input, init);
                   }
-                  window.sessionListsRead++;
+                  const read = ++window.sessionListsRead;
                   const answer = await fetchNow(input, init);
-                  await new Promise((done) => setTimeout(done, 3000));
+                  await new Promise((release) => { window.held = { read, release }; });
                   return answer;
                 };""");
         logIn(tenant + "-admin");
-        waitFor(driver -> Long.valueOf(1).equals(script("return window.sessionListsRead")));
+        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
+        long firstRead = theLatestListIsHeld(0);
 
         String first = admin.message(neighbour, "m1", SELLER, "live").body().get("sessionId").asText();
-        waitFor(driver -> Long.valueOf(2).equals(script("return window.sessionListsRead")));
+        waitFor(driver -> Boolean.TRUE.equals(script("return window.pushed.includes('" + first + "')")));
+        script("window.held.release()");
+        theLatestListIsHeld(firstRead); // The page reads its sessions again: one it did not show was pushed.
         String second = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        waitFor(driver -> Boolean.TRUE.equals(script("return window.pushed.includes('" + second + "')")));
+        script("window.held.release()");
 
         waitFor(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#sessions tbody tr[data-session-id='" + first + "']")));
@@ -638,6 +654,16 @@ class DashboardBrowserTest {
     /** A window long enough that the tenant's session stays open while the test watches it. */
     private void keepSessionsOpenForAnHour() {
         inactivityWindow("PT1H");
+    }
+
+    /**
+     * Waits until the list of sessions the page asked for last, after the one numbered {@code after}, is held (see
+     * the test that holds them) and returns its number.
+     */
+    private long theLatestListIsHeld(long after) {
+        waitFor(driver -> Boolean.TRUE.equals(script("return window.held !== undefined && window.held.read > "
+                                                     + after + " && window.held.read === window.sessionListsRead")));
+        return (Long) script("return window.held.read");
     }
 
     private void inactivityWindow(String window) {
