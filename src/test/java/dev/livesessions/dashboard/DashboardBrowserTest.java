@@ -315,11 +315,21 @@ class DashboardBrowserTest {
     /** The page follows its stream first, then reads its sessions once: what changed before is in that one read. */
     @Test
     void aPageReadsItsSessionsOnceWhenItOpens() throws InterruptedException {
+        // Each list of sessions the page reads is noted: when (milliseconds since the page began), and whether its
+        // stream was open by then.
         beforeThePageLoads("""
-                window.sessionListsRead = 0;
+                window.listsRead = [];
+                window.streamOpen = false;
+                const EventSourceNow = window.EventSource;
+                window.EventSource = class extends EventSourceNow {
+                  constructor(url) {
+                    super(url);
+                    this.addEventListener('open', () => { window.streamOpen = true; });
+                  }
+                };
                 window.fetch = (input, init) => {
                   if (String(input).startsWith('/api/sessions?')) {
-                    window.sessionListsRead++;
+                    window.listsRead.push({ at: performance.now(), streamOpen: window.streamOpen });
                   }
                   return fetchNow(input, init);
                 };""");
@@ -331,7 +341,11 @@ class DashboardBrowserTest {
         waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
         // Past the moment the page would load without its stream, had the stream been slow to open.
         Thread.sleep(2_500);
-        assertThat(script("return window.sessionListsRead")).isEqualTo(1L);
+        assertThat(script("return window.listsRead.filter((read) => read.streamOpen).length"))
+                .as("lists read once the stream was open").isEqualTo(1L);
+        // A read without the stream is the page not waiting any longer for a stream slow to open (2 s), never sooner.
+        assertThat(script("return window.listsRead.filter((read) => !read.streamOpen && read.at < 2000).length"))
+                .as("lists read before the stream opened, within its first 2 s").isEqualTo(0L);
         assertThat(severeConsoleMessages()).isEmpty();
     }
 
