@@ -26,8 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +72,7 @@ class AutomaticArchiveIntegrationTest {
     private ExecutorService endpointThreads;
     private final List<String> accepted = new CopyOnWriteArrayList<>();
     private final List<String> slowThenAccepted = new CopyOnWriteArrayList<>();
+    private final CountDownLatch firstRefusalMayGo = new CountDownLatch(1);
 
     @BeforeEach
     void startTheTenantsEndpoint() throws IOException {
@@ -108,12 +111,12 @@ class AutomaticArchiveIntegrationTest {
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
-        // Takes 1.5 s to refuse its first request, then accepts every one.
+        // Refuses its first request once the test lets it (10 s at most), then accepts every one.
         tenantEndpoint.createContext("/slow-then-accepting", exchange -> {
             slowThenAccepted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             if (slowThenAccepted.size() == 1) {
                 try {
-                    Thread.sleep(1_500);
+                    firstRefusalMayGo.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException gone) {
                     Thread.currentThread().interrupt();
                 }
@@ -301,8 +304,9 @@ class AutomaticArchiveIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !slowThenAccepted.isEmpty());
 
         turnAutoCleanupOff(http, sessionId);
+        firstRefusalMayGo.countDown();
 
-        // Refused 1.5 s after it came, the notice would be tried again a second later.
+        // Refused once its archive was called off, the notice would be tried again a second later.
         await().atMost(Duration.ofSeconds(30)).until(() -> deliveriesFor(sessionId) == 0);
         Thread.sleep(3_000);
         assertThat(slowThenAccepted).hasSize(1);
