@@ -204,7 +204,8 @@ class DeadlineIntegrationTest {
     }
 
     private JsonNode awaitClosed(String sessionId) {
-        return await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/api/sessions/" + sessionId).body(),
+        // A stuck closure's heartbeat, made 21 s old, is found within 10 s; the former bound would take 40 s more.
+        return await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/api/sessions/" + sessionId).body(),
                                                              session -> "CLOSED".equals(session.get("status").asText()));
     }
 
