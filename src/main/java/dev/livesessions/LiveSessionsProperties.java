@@ -105,6 +105,17 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
                           @NotNull @DefaultValue({"STOP", "STOP ALL", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END",
                                   "QUIT", "OPT OUT", "OPTOUT", "ARRET", "ARRETER", "DESABONNER"})
                           List<String> stopKeywords) {
+
+        /**
+         * The punctuation and symbols around a stop keyword are not compared: a keyword made of nothing else ("🛑")
+         * would compare as nothing, as would every message of emojis alone, which would all be STOP.
+         */
+        @AssertTrue(message = "each stop keyword must have a letter or a digit (the punctuation and symbols around a "
+                              + "keyword are ignored)")
+        public boolean isEachStopKeywordAWord() {
+            return stopKeywords == null || stopKeywords.stream().allMatch(
+                    keyword -> keyword != null && keyword.codePoints().anyMatch(Character::isLetterOrDigit));
+        }
     }
 
     /**

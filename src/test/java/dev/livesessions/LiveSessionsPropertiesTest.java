@@ -72,6 +72,14 @@ class LiveSessionsPropertiesTest {
                .run(context -> assertThat(context).hasNotFailed());
     }
 
+    /** A stop keyword of symbols alone would be compared as nothing, and so would every message of emojis alone. */
+    @Test
+    void aStopKeywordWithoutALetterOrADigitIsRefused() {
+        refused("live-sessions.signals.stop-keywords=STOP,\uD83D\uDED1", "eachStopKeywordAWord");
+        service.withPropertyValues("live-sessions.signals.stop-keywords=STOP,\uD83D\uDED1 stop")
+               .run(context -> assertThat(context).hasNotFailed());
+    }
+
     /** bcrypt reads 72 bytes; Spring Security's encoder throws on more, which would stop the service at start. */
     @Test
     void anAdminPasswordLongerThanBcryptReadsIsRefused() {
