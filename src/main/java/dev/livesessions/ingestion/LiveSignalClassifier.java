@@ -23,7 +23,8 @@ class LiveSignalClassifier {
      */
     private static final int MOST_READS = 100_000;
     private static final Pattern ACCENTS = Pattern.compile("\\p{M}");
-    private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
+    /** Spaces, and the dashes that may join a keyword's words ("opt-out", "stop-all"). */
+    private static final Pattern SPACES_AND_DASHES = Pattern.compile("[\\s\\p{Z}\\p{Pd}]+");
     private static final Pattern FORMAT_CHARACTERS = Pattern.compile("\\p{Cf}");
 
     private final Set<String> stopKeywords;
@@ -84,15 +85,15 @@ class LiveSignalClassifier {
     }
 
     /**
-     * Upper case, accents, full-width forms, invisible characters and the punctuation around it removed, spaces
-     * collapsed: "Arrêt !" and "«ＳＴＯＰ»" read as "ARRET" and "STOP". Each step takes time in proportion to the
+     * Upper case, accents, full-width forms, invisible characters and the punctuation around it removed, spaces and
+     * dashes between words made one space: "Arrêt !", "«ＳＴＯＰ»" and "opt-out" read as "ARRET", "STOP" and "OPT OUT". Each step takes time in proportion to the
      * text, so a message of any length is compared: "STOP" padded with forty "!" is still STOP.
      */
     private static String comparable(String text) {
         String visible = FORMAT_CHARACTERS.matcher(text).replaceAll("");
         String withoutAccents = ACCENTS.matcher(Normalizer.normalize(visible, Normalizer.Form.NFKD)).replaceAll("");
         String withoutPunctuation = InvisibleText.trim(withoutAccents, LiveSignalClassifier::surrounding);
-        return SPACES.matcher(withoutPunctuation).replaceAll(" ").strip().toUpperCase(Locale.ROOT);
+        return SPACES_AND_DASHES.matcher(withoutPunctuation).replaceAll(" ").strip().toUpperCase(Locale.ROOT);
     }
 
     /**
