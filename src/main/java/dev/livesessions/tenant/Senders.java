@@ -1,5 +1,9 @@
 package dev.livesessions.tenant;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
+
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class Senders {
 
+    private static final PhoneNumberUtil PHONE_NUMBERS = PhoneNumberUtil.getInstance();
     private static final Pattern PHONE = Pattern.compile("\\+?[\\d\\s().-]{5,}");
     /**
      * The fewest digits of an international number. A sender of fewer (a handle of digits given without its
@@ -49,7 +54,7 @@ public final class Senders {
     }
 
     public static String normalize(String sender) {
-        String trimmed = sender.strip();
+        String trimmed = plainSpaces(sender).strip();
         Matcher linkedId = WHATSAPP_LINKED_ID.matcher(trimmed);
         if (linkedId.matches()) {
             return linkedId.group(1) + "@lid";
@@ -106,20 +111,26 @@ public final class Senders {
      * Digits alone, fewer than a number has, are the handle {@link #normalize} reads in them.
      */
     static String problemWith(String seller) {
-        String trimmed = seller.strip();
+        String trimmed = plainSpaces(seller).strip();
         if (WHATSAPP_LINKED_ID.matcher(trimmed).matches()) {
             return null;
         }
-        if (looksLikePhone(trimmed)) {
-            String digits = digitsOf(trimmed);
+        String number = WHATSAPP_SPELLING.matcher(trimmed).replaceAll("");
+        if (looksLikePhone(number)) {
+            String digits = digitsOf(number);
             if (digits.length() < SHORTEST_NUMBER && HANDLE.matcher(trimmed).matches()) {
                 return null; // fewer digits than any number, written as a handle may be: the handle @012345
             }
-            if (isNational(trimmed)) {
+            if (isNational(number)) {
                 return "'" + seller + "' is a national phone number; give it in international format (+33 6 ...)";
             }
             if (digits.length() < SHORTEST_NUMBER || digits.length() > 15) {
                 return "'" + seller + "' is not a phone number: international numbers have 7 to 15 digits";
+            }
+            String dialled = internationalForm(digits);
+            if (!dialled.equals(digits)) {
+                return "'" + seller + "' keeps its country's national prefix after the country code, which is not "
+                       + "dialled from abroad; give it as +" + dialled;
             }
             return null;
         }
@@ -138,11 +149,46 @@ public final class Senders {
     }
 
     /**
-     * Whether a seller as stored is a national number: digits that begin with a trunk 0, which no provider reports.
-     * Such a seller was stored before national numbers were refused, and is never recognised.
+     * Whether a seller as stored is a national number: digits that begin with a trunk 0, or that keep a national
+     * prefix after the country code ({@code 330612345678}), which no provider reports. Such a seller was stored before
+     * these were refused, and is never recognised.
      */
     static boolean isStoredNationalNumber(String stored) {
-        return stored.startsWith("0") && allDigits(stored);
+        return allDigits(stored) && (stored.startsWith("0") || !internationalForm(stored).equals(stored));
+    }
+
+    /**
+     * The number's digits as dialled from abroad, by each country's rules (Google's libphonenumber): a national
+     * prefix written after the country code is dropped ({@code +33 06 ...}, {@code +44 07700 ...}, {@code +7 8 912 ...}),
+     * where a country that dials its 0 from abroad keeps it ({@code +39 06 ...}). Digits it cannot read as a number
+     * are given back as they are.
+     */
+    private static String internationalForm(String digits) {
+        try {
+            Phonenumber.PhoneNumber number = PHONE_NUMBERS.parse("+" + digits, "ZZ");
+            return PHONE_NUMBERS.format(number, PhoneNumberUtil.PhoneNumberFormat.E164).substring(1);
+        } catch (NumberParseException notANumber) {
+            return digits;
+        }
+    }
+
+    /**
+     * The text with every kind of space as a plain one: a number copied from a French text comes with no-break spaces
+     * (U+00A0, U+202F) between its groups, which {@link String#strip} and a pattern's {@code \s} do not take for spaces.
+     */
+    private static String plainSpaces(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) > ' ' && Character.isSpaceChar(text.charAt(i))) {
+                StringBuilder plain = new StringBuilder(text);
+                for (int j = i; j < plain.length(); j++) {
+                    if (Character.isSpaceChar(plain.charAt(j))) {
+                        plain.setCharAt(j, ' ');
+                    }
+                }
+                return plain.toString();
+            }
+        }
+        return text;
     }
 
     private static boolean allDigits(String text) {

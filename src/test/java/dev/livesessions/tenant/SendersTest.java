@@ -33,6 +33,7 @@ class SendersTest {
             "'33612345678:12@s.whatsapp.net', 33612345678",
             "'123456789012345@lid', 123456789012345@lid",
             "' 123456789012345:2@LID', 123456789012345@lid",
+            "'+33\u00A06\u00A012\u00A034\u00A056\u00A078\u202F', 33612345678",
     })
     void oneSpellingPerSender(String sender, String normalized) {
         assertThat(Senders.normalize(sender)).isEqualTo(normalized);
@@ -93,7 +94,9 @@ class SendersTest {
     @ValueSource(strings = {"+33 6 12 34 56 78", "0033612345678", "33612345678", "+1 (415) 555-0100",
                             "(0044) 20 7946 0000", "+44 (0)20 7946 0000", "@Shop.Owner", "shop_owner", "Boutique-Élise",
                             "123456789012345@lid", "1234", "123456", "012345", "FR.1502576394655843",
-                            "US.13491208655302741918"})
+                            "US.13491208655302741918", "+33\u00A06\u00A012\u00A034\u00A056\u00A078",
+                            "whatsapp:+33612345678", "33612345678@c.us", "+39 06 1234 5678", "+225 07 07 12 34 56",
+                            "+52 1 55 1234 5678"})
     void internationalPhonesAndHandlesCanBeSellers(String seller) {
         assertThat(Senders.problemWith(seller)).isNull();
     }
@@ -105,9 +108,24 @@ class SendersTest {
         assertThat(Senders.problemWith(seller)).isNotBlank();
     }
 
+    /** Providers report +33 06 12 34 56 78 as 33612345678: the 0 is dialled at home only, as in +33 (0)6 .... */
+    @ParameterizedTest(name = "{0} is refused, to be given as +{1}")
+    @CsvSource({
+            "'+33 06 12 34 56 78', 33612345678",
+            "'+44 07700 900123', 447700900123",
+            "'+49 0151 12345678', 4915112345678",
+            "'+7 8 912 345-67-89', 79123456789",
+    })
+    void aNumberWithItsNationalPrefixAfterTheCountryCodeCannot(String seller, String dialled) {
+        assertThat(Senders.problemWith(seller)).contains("national prefix").endsWith("give it as +" + dialled);
+    }
+
     @Test
-    void onlyDigitsBeginningWithATrunkZeroAreANationalNumberAsStored() {
+    void digitsWithATrunkPrefixAreANationalNumberAsStored() {
         assertThat(Senders.isStoredNationalNumber("0612345678")).isTrue();
+        assertThat(Senders.isStoredNationalNumber("330612345678")).as("+33 06 ..., stored before it was refused")
+                                                                  .isTrue();
+        assertThat(Senders.isStoredNationalNumber("390612345678")).as("+39 06 ..., as Italy dials it").isFalse();
         assertThat(Senders.isStoredNationalNumber("33612345678")).isFalse();
         assertThat(Senders.isStoredNationalNumber("@012345")).isFalse();
         assertThat(Senders.isStoredNationalNumber("0123456789012@lid")).isFalse();
