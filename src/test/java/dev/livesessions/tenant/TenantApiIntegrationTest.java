@@ -128,7 +128,7 @@ class TenantApiIntegrationTest {
         jdbc.update("INSERT INTO tenant_change (tenant_id, changed_at, actor, change) "
                     + "VALUES (?, now(), 'an older version', 'updated codePattern')", id);
 
-        await().atMost(CACHE_TTL.multipliedBy(5))
+        await().atMost(CACHE_TTL.multipliedBy(15))
                .until(() -> classification(id, "m-" + System.nanoTime(), "A12").equals("CLIENT_CODE"));
         assertThat(classification(id, "m2", "#042")).isEqualTo("CHAT");
     }
@@ -165,7 +165,7 @@ class TenantApiIntegrationTest {
 
         jdbc.update("INSERT INTO tenant_change (tenant_id, changed_at, actor, change) "
                     + "VALUES (?, now(), 'another node', 'updated codePattern')", id);
-        await().atMost(CACHE_TTL.multipliedBy(5))
+        await().atMost(CACHE_TTL.multipliedBy(15))
                .until(() -> classification(id, "m-" + System.nanoTime(), "A12").equals("CHAT"));
         assertThat(classification(id, "m3", "#042")).isEqualTo("CLIENT_CODE");
     }
