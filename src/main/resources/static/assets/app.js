@@ -97,14 +97,8 @@ function setUpFilters() {
     clearSessions();
     follow();
   });
-  document.getElementById('filter-status').addEventListener('change', (event) => {
-    state.statusFilter = event.target.value;
-    loadSessions({ page: 0 });
-  });
-  document.getElementById('filter-cleanup').addEventListener('change', (event) => {
-    state.cleanupFilter = event.target.value;
-    loadSessions({ page: 0 });
-  });
+  document.getElementById('filter-status').addEventListener('change', () => loadSessions({ page: 0 }));
+  document.getElementById('filter-cleanup').addEventListener('change', () => loadSessions({ page: 0 }));
 }
 
 async function loadTenants() {

@@ -8,8 +8,6 @@ import { PAGE_SIZE, isAdmin, isOlderThanShown, shownTenant, state } from './stat
 /** The sessions on screen, by id, as last received. */
 const shown = new Map();
 let loadCounter = 0;
-/** The status and cleanup filters the rows on screen were read under. */
-let shownFilters = { statusFilter: state.statusFilter, cleanupFilter: state.cleanupFilter };
 /** Sessions pushed since the page being loaded was asked for: the page may have been read before their change. */
 let pushedDuringLoad = null;
 let onOpen = () => {};
@@ -37,24 +35,26 @@ function goToPage(page) {
 }
 
 /**
- * Loads a page of sessions under the current filters; the page shown changes once it is read. A page past the last
- * one (its sessions went since it was chosen) gives way to the last one. A page that fails to load leaves the rows,
- * and the filters they were read under, as they were.
+ * Loads a page of sessions under the status and cleanup filters chosen in their fields; the page shown, and the
+ * filters the page is shown under, change once it is read (until then, pushed sessions go by the rows on screen). A
+ * page past the last one (its sessions went since it was chosen) gives way to the last one. A page that fails to load
+ * leaves the rows as they were, and puts the fields back to the filters they were read under.
  * @param {{catchingUp?: boolean, page?: number}} [options] catchingUp: this read follows one that crossed pushed
  *   changes; page: the page to show, the current one by default
  */
 export async function loadSessions({ catchingUp = false, page = state.page } = {}) {
   const load = ++loadCounter;
   pushedDuringLoad = new Map();
+  const filters = chosenFilters();
   const params = new URLSearchParams({ page: String(page), size: String(PAGE_SIZE) });
   if (isAdmin() && state.tenantFilter) {
     params.set('tenantId', state.tenantFilter);
   }
-  if (state.statusFilter) {
-    params.set('status', state.statusFilter);
+  if (filters.statusFilter) {
+    params.set('status', filters.statusFilter);
   }
-  if (state.cleanupFilter) {
-    params.set('cleanupStatus', state.cleanupFilter);
+  if (filters.cleanupFilter) {
+    params.set('cleanupStatus', filters.cleanupFilter);
   }
   const table = document.getElementById('sessions');
   table.setAttribute('aria-busy', 'true');
@@ -69,7 +69,7 @@ export async function loadSessions({ catchingUp = false, page = state.page } = {
       return;
     }
     state.page = page;
-    shownFilters = { statusFilter: state.statusFilter, cleanupFilter: state.cleanupFilter };
+    Object.assign(state, filters);
     state.totalElements = result.totalElements;
     renderRows(result.sessions);
     const pushed = [...pushedDuringLoad.values()];
@@ -79,7 +79,7 @@ export async function loadSessions({ catchingUp = false, page = state.page } = {
     if (load === loadCounter) {
       pushedDuringLoad = null;
       document.getElementById('sessions-loading').hidden = true;
-      showFilters(shownFilters);
+      showShownFilters();
       showError(error, 'Loading the sessions');
     }
   } finally {
@@ -109,14 +109,18 @@ function applyPushedDuringLoad(pushed, catchingUp) {
   }
 }
 
-/** Sets the status and cleanup filters, and their fields, to the ones given. */
-function showFilters(filters) {
-  Object.assign(state, filters);
-  document.getElementById('filter-status').value = filters.statusFilter;
-  document.getElementById('filter-cleanup').value = filters.cleanupFilter;
-  for (const row of document.querySelectorAll('#sessions tbody tr[data-session-id]')) {
-    row.classList.toggle('is-outside-filters', !matchesFilters(shown.get(row.dataset.sessionId)));
-  }
+/** The status and cleanup filters chosen in their fields. */
+function chosenFilters() {
+  return {
+    statusFilter: document.getElementById('filter-status').value,
+    cleanupFilter: document.getElementById('filter-cleanup').value,
+  };
+}
+
+/** Puts the status and cleanup fields back to the filters of the rows on screen. */
+function showShownFilters() {
+  document.getElementById('filter-status').value = state.statusFilter;
+  document.getElementById('filter-cleanup').value = state.cleanupFilter;
 }
 
 /** Drops the rows shown and any page still on its way: other sessions are about to be shown. */

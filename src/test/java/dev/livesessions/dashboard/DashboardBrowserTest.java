@@ -167,6 +167,8 @@ class DashboardBrowserTest {
                   return fetchNow(input, init);
                 };""");
         logIn(tenant + "-streamer");
+        // Once the stream is open, the page reads its sessions only when asked to.
+        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
         waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 1 of 2"));
 
         click(By.id("page-next"));
@@ -193,6 +195,8 @@ class DashboardBrowserTest {
                   return fetchNow(input, init);
                 };""");
         logIn(tenant + "-streamer");
+        // Once the stream is open, the page reads its sessions only when asked to.
+        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
         waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 1 of 2"));
         click(By.id("page-next"));
         waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 2 of 2"));
@@ -215,6 +219,8 @@ class DashboardBrowserTest {
     void aPageThatEmptiedGivesWayToTheLastPage() {
         String oldest = sessionsOnTwoPages();
         logIn(tenant + "-streamer");
+        // Once the stream is open, the page reads its sessions only when asked to.
+        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
         waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 1 of 2"));
         click(By.id("page-next"));
         waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 2 of 2"));
