@@ -51,7 +51,8 @@ class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * How long a read may take. A change (a cleanup run, a replay's start, a verification) may take as long as it
-     * needs, up to half an hour; a read that takes a minute is stuck, and the tool, perhaps run by cron, says so.
+     * needs, up to half an hour, as may a read of a whole cleanup run; another read that takes a minute is stuck, and
+     * the tool, perhaps run by cron, says so.
      */
     static final Duration READ_TIME_LIMIT = Duration.ofMinutes(1);
     private static final Duration CHANGE_TIME_LIMIT = Duration.ofMinutes(30);
@@ -74,6 +75,11 @@ class ApiClient {
 
     JsonNode get(String path) {
         return send(request(path).timeout(readTimeLimit).GET());
+    }
+
+    /** A read whose answer may be large (a cleanup run with what it did to each of its sessions): a change's limit. */
+    JsonNode getLarge(String path) {
+        return send(request(path).GET());
     }
 
     JsonNode post(String path, Object body) {

@@ -152,7 +152,7 @@ class CleanupCommand implements Callable<Integer> {
             }
             try {
                 if (!running) {
-                    JsonNode whole = api.get("/api/cleanup-runs/" + id);
+                    JsonNode whole = api.getLarge("/api/cleanup-runs/" + id);
                     if (draw(whole, err)) {
                         err.println();
                     }

@@ -68,7 +68,16 @@ class ReplayCommand implements Callable<Integer> {
         JsonNode progress;
         while (true) {
             Thread.sleep(POLL.toMillis());
-            progress = api.get("/api/replays/progress");
+            try {
+                progress = api.get("/api/replays/progress");
+            } catch (ApiClient.ApiException notNow) {
+                // A busy or restarting service may not answer for a while: that counts as no progress, not an end.
+                if (notNow.exitCode() != ExitCodes.UNREACHABLE
+                        || Duration.between(moved, Instant.now()).compareTo(STALLED) > 0) {
+                    throw notNow;
+                }
+                continue;
+            }
             long now = progress.hasNonNull("position") ? progress.get("position").asLong() : -1;
             draw(err, progress, Math.max(now, 0), target);
             // Global indexes start at 1: a head of 0 is an empty stream, where the read models have no position.

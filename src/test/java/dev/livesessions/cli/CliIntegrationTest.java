@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -303,9 +305,10 @@ class CliIntegrationTest {
     @Timeout(30)
     void aReadThatDoesNotEndInTimeIsReportedAsUnanswered() throws IOException {
         HttpServer stuck = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        CountDownLatch answerMayGo = new CountDownLatch(1);
         stuck.createContext("/api/stats", exchange -> {
             try {
-                Thread.sleep(5_000);
+                answerMayGo.await(60, TimeUnit.SECONDS); // longer than the test may take
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -319,8 +322,9 @@ class CliIntegrationTest {
             assertThatThrownBy(() -> api.get("/api/stats"))
                     .isInstanceOfSatisfying(ApiClient.ApiException.class,
                                             e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.UNREACHABLE))
-                    .hasMessageContaining("could not be read");
+                    .hasMessageContaining("could not be read").hasMessageContaining("timed out");
         } finally {
+            answerMayGo.countDown();
             stuck.stop(0);
         }
     }
@@ -374,6 +378,34 @@ class CliIntegrationTest {
             assertThat(stopped.exitCode()).isEqualTo(ExitCodes.FAILED);
             assertThat(stopped.err()).contains("The read models stopped at event 4 of 10")
                                      .contains("4/10 events, 0/s").doesNotContain("to go");
+        } finally {
+            service.stop(0);
+        }
+    }
+
+    /** A progress the service cannot give for a moment (a 503, a read that times out) does not end the replay. */
+    @Test
+    @Timeout(60)
+    void aReplayIsFollowedThroughAMomentWithoutProgress() throws IOException {
+        AtomicInteger reads = new AtomicInteger();
+        HttpServer service = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        service.createContext("/api/replays", exchange -> {
+            if (exchange.getRequestMethod().equals("POST")) {
+                answer(exchange, 202, "{\"running\":true,\"replaying\":true,\"position\":0,\"head\":10}");
+            } else if (reads.incrementAndGet() == 1) {
+                answer(exchange, 503, "{\"detail\":\"The database is unavailable; try again shortly\"}");
+            } else {
+                answer(exchange, 200, "{\"running\":true,\"replaying\":false,\"position\":10,\"head\":10,"
+                                      + "\"deadLetters\":0}");
+            }
+        });
+        service.start();
+        try {
+            Result replay = run("--url", "http://localhost:" + service.getAddress().getPort(), "replay");
+
+            assertThat(replay.exitCode()).isZero();
+            assertThat(replay.out()).contains("Read models rebuilt up to event 10");
+            assertThat(reads).hasValue(2);
         } finally {
             service.stop(0);
         }
