@@ -129,8 +129,8 @@ public final class Senders {
             }
             String dialled = internationalForm(digits);
             if (!dialled.equals(digits)) {
-                return "'" + seller + "' keeps its country's national prefix after the country code, which is not "
-                       + "dialled from abroad; give it as +" + dialled;
+                return "'" + seller + "' is not how the number is dialled from abroad (a national prefix after the "
+                       + "country code?); give it as +" + dialled;
             }
             return null;
         }
@@ -159,14 +159,16 @@ public final class Senders {
 
     /**
      * The number's digits as dialled from abroad, by each country's rules (Google's libphonenumber): a national
-     * prefix written after the country code is dropped ({@code +33 06 ...}, {@code +44 07700 ...}, {@code +7 8 912 ...}),
-     * where a country that dials its 0 from abroad keeps it ({@code +39 06 ...}). Digits it cannot read as a number
-     * are given back as they are.
+     * prefix written after the country code is dropped ({@code +33 06 ...}, {@code +44 07911 ...}, {@code +7 8 912 ...}),
+     * where a country that dials its 0 from abroad keeps it ({@code +39 06 ...}). The digits are given back as they
+     * are when the library cannot read them as a number, or reads them as one its rules do not know of (rules newer
+     * than the library's copy of them must not refuse a seller).
      */
     private static String internationalForm(String digits) {
         try {
             Phonenumber.PhoneNumber number = PHONE_NUMBERS.parse("+" + digits, "ZZ");
-            return PHONE_NUMBERS.format(number, PhoneNumberUtil.PhoneNumberFormat.E164).substring(1);
+            return PHONE_NUMBERS.isValidNumber(number)
+                    ? PHONE_NUMBERS.format(number, PhoneNumberUtil.PhoneNumberFormat.E164).substring(1) : digits;
         } catch (NumberParseException notANumber) {
             return digits;
         }

@@ -108,16 +108,21 @@ class SendersTest {
         assertThat(Senders.problemWith(seller)).isNotBlank();
     }
 
-    /** Providers report +33 06 12 34 56 78 as 33612345678: the 0 is dialled at home only, as in +33 (0)6 .... */
+    /**
+     * Providers report +33 06 12 34 56 78 as 33612345678: the 0 is dialled at home only, as in +33 (0)6 .... So is
+     * Argentina's 15 of a mobile, which becomes a 9 after the country code.
+     */
     @ParameterizedTest(name = "{0} is refused, to be given as +{1}")
     @CsvSource({
             "'+33 06 12 34 56 78', 33612345678",
-            "'+44 07700 900123', 447700900123",
+            "'+44 07911 123456', 447911123456",
+            "'+54 11 15 1234 5678', 5491112345678",
             "'+49 0151 12345678', 4915112345678",
             "'+7 8 912 345-67-89', 79123456789",
     })
     void aNumberWithItsNationalPrefixAfterTheCountryCodeCannot(String seller, String dialled) {
-        assertThat(Senders.problemWith(seller)).contains("national prefix").endsWith("give it as +" + dialled);
+        assertThat(Senders.problemWith(seller)).contains("not how the number is dialled from abroad")
+                                                .endsWith("give it as +" + dialled);
     }
 
     @Test
