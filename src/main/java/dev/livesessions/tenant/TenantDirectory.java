@@ -174,6 +174,16 @@ public class TenantDirectory {
                     + "messages are not recognised until the number is given in international format", tenant.id(),
                     seller));
             LiveSessionsProperties.Cleanup cleanup = properties.cleanup();
+            Duration archiveAfter = cleanup.delayFor(fields.archiveAfterDays());
+            Duration notice = cleanup.noticeFor(fields.archiveNotice());
+            if (notice.compareTo(archiveAfter) > 0) {
+                // Each was right when it was set, one for the tenant and the other globally; together, every archive
+                // would be held back to the notice. The notice gives way, as the API would have it.
+                logger.warn("Tenant {} has an archive notice of {} and an archive delay of {}, one of them the global "
+                            + "setting: its notices come {} before the archive", tenant.id(), notice, archiveAfter,
+                            archiveAfter);
+                notice = archiveAfter;
+            }
             return new TenantSettings(
                     tenant.id(),
                     fields.sellerPhones(),
@@ -181,12 +191,12 @@ public class TenantDirectory {
                                                       : properties.defaultInactivityWindow(),
                     codePatternOf(tenant.id(), fields.codePattern()),
                     tenant.webhookSecret(),
-                    cleanup.delayFor(fields.archiveAfterDays()),
+                    archiveAfter,
                     fields.autoCleanupDefault() != null ? fields.autoCleanupDefault() : cleanup.autoCleanupDefault(),
                     fields.notificationUrl(),
                     fields.maxLifespan() != null ? fields.maxLifespan() : properties.maxLifespan(),
                     fields.automaticArchiving() != null ? fields.automaticArchiving() : cleanup.enabled(),
-                    cleanup.noticeFor(fields.archiveNotice()));
+                    notice);
         });
     }
 }

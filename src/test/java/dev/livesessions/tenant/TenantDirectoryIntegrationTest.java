@@ -50,6 +50,24 @@ class TenantDirectoryIntegrationTest {
         assertThat(output).contains("Tenant " + id + " has the seller 0612345678, a national number");
     }
 
+    /**
+     * A notice longer than the archive delay, each right when it was set (one for the tenant, the other globally, then
+     * changed), would hold every archive back to the notice: the notice gives way, and the log says so.
+     */
+    @Test
+    void aNoticeLongerThanTheArchiveDelayItMeetsGivesWay(CapturedOutput output) {
+        Http http = new Http(port);
+        String id = uniqueTenant("notice");
+        http.createTenant(id, null, "+33 6 12 34 56 78");
+        jdbc.update("UPDATE tenant SET archive_after_days = 1, archive_notice_seconds = 172800 WHERE id = ?", id);
+
+        TenantSettings settings = new TenantDirectory(tenants, properties, jdbc, Clock.systemUTC()).find(id).get();
+
+        assertThat(settings.archiveAfter()).isEqualTo(Duration.ofDays(1));
+        assertThat(settings.archiveNotice()).isEqualTo(Duration.ofDays(1));
+        assertThat(output).contains("Tenant " + id + " has an archive notice of PT48H and an archive delay of PT24H");
+    }
+
     /** A provider posting for a tenant that is not here costs one query, not one per message. */
     @Test
     void aTenantNotFoundIsKeptAsNotFoundUntilItIsCreated() throws InterruptedException {
