@@ -60,9 +60,12 @@ class Tenant {
         this.createdAt = now;
     }
 
-    /** @return the names of the fields that changed */
+    /** @return the names of the fields that changed; when none did, the tenant is left as it was, its change time too */
     List<String> update(TenantFields next, Instant now) {
         List<String> changed = changedFields(fields(), next);
+        if (changed.isEmpty()) {
+            return changed;
+        }
         name = next.name();
         sellers.clear();
         sellers.addAll(next.sellerPhones());
@@ -80,10 +83,13 @@ class Tenant {
     }
 
     /** @return whether the secret changed */
-    boolean changeWebhookSecret(String secret) {
-        boolean changed = !Objects.equals(webhookSecret, secret);
+    boolean changeWebhookSecret(String secret, Instant now) {
+        if (Objects.equals(webhookSecret, secret)) {
+            return false;
+        }
         webhookSecret = secret;
-        return changed;
+        updatedAt = now;
+        return true;
     }
 
     TenantFields fields() {

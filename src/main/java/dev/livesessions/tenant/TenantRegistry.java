@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -160,8 +161,9 @@ class TenantRegistry {
                                                request.whatsappPhoneNumberId(), request.archiveAfterDays(),
                                                request.autoCleanupDefault(), request.notificationUrl(), lifespan,
                                                request.automaticArchiving(), notice);
-        List<String> changed = new ArrayList<>(tenant.update(fields, clock.instant()));
-        if (request.webhookSecret() != null && tenant.changeWebhookSecret(request.webhookSecret())) {
+        Instant now = clock.instant();
+        List<String> changed = new ArrayList<>(tenant.update(fields, now));
+        if (request.webhookSecret() != null && tenant.changeWebhookSecret(request.webhookSecret(), now)) {
             changed.add("webhookSecret");
         }
         if (fields.notificationUrl() != null && tenant.webhookSecret() == null) {

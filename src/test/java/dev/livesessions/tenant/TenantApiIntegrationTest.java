@@ -147,6 +147,11 @@ class TenantApiIntegrationTest {
         assertThat(updated.body().get("whatsappPhoneNumberId").asText()).isEqualTo(number);
         assertThat(updated.body().get("inactivityWindow").asText()).isEqualTo("PT30M");
         assertThat(http.put("/api/tenants/" + id, tenant.put("webhookSecretSet", "no")).status()).isEqualTo(200);
+        // Sent back unchanged, the tenant stays as it was: its change time, and its change log.
+        Http.Response unchanged = http.put("/api/tenants/" + id, updated.body());
+        assertThat(unchanged.body().get("updatedAt")).isEqualTo(updated.body().get("updatedAt"));
+        assertThat(http.get("/api/tenants/" + id + "/changes").body().findValuesAsText("change"))
+                .containsExactly("created", "updated whatsappPhoneNumberId");
         assertThat(http.put("/api/tenants/" + id, tenant.put("nmae", "typo")).status()).isEqualTo(400);
     }
 
