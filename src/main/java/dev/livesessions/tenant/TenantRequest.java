@@ -55,4 +55,15 @@ record TenantRequest(@Pattern(regexp = TenantRequest.ID_PATTERN, message = "must
                      Duration archiveNotice) {
 
     static final String ID_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?";
+
+    /** Without the webhook secret's value: Spring's web layer writes the requests it reads in its trace log. */
+    @Override
+    public String toString() {
+        return "TenantRequest[id=" + id + ", name=" + name + ", sellerPhones=" + sellerPhones + ", inactivityWindow="
+               + inactivityWindow + ", codePattern=" + codePattern + ", whatsappPhoneNumberId=" + whatsappPhoneNumberId
+               + ", webhookSecret=" + (webhookSecret == null ? null : "(given)") + ", archiveAfterDays="
+               + archiveAfterDays + ", autoCleanupDefault=" + autoCleanupDefault + ", notificationUrl="
+               + notificationUrl + ", maxLifespan=" + maxLifespan + ", automaticArchiving=" + automaticArchiving
+               + ", archiveNotice=" + archiveNotice + "]";
+    }
 }
