@@ -2,12 +2,14 @@ package dev.livesessions.tenant;
 
 import dev.livesessions.security.Caller;
 import jakarta.validation.Valid;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -28,7 +30,8 @@ class TenantController {
     @PostMapping
     ResponseEntity<TenantResponse> create(@Valid @RequestBody TenantRequest request, Caller caller) {
         TenantResponse created = registry.create(request, caller.name());
-        return ResponseEntity.created(URI.create("/api/tenants/" + created.id())).body(created);
+        return ResponseEntity.created(URI.create("/api/tenants/" + created.id())).eTag(created.entityTag())
+                             .body(created);
     }
 
     @GetMapping
@@ -37,9 +40,10 @@ class TenantController {
     }
 
     @GetMapping("/{id}")
-    TenantResponse get(@PathVariable String id, Caller caller) {
+    ResponseEntity<TenantResponse> get(@PathVariable String id, Caller caller) {
         caller.mayRead(id);
-        return registry.get(id);
+        TenantResponse tenant = registry.get(id);
+        return ResponseEntity.ok().eTag(tenant.entityTag()).body(tenant);
     }
 
     @GetMapping("/{id}/changes")
@@ -47,8 +51,12 @@ class TenantController {
         return registry.changesOf(id);
     }
 
+    /** With {@code If-Match} (the {@code ETag} of a read), a change made since that read is not written over. */
     @PutMapping("/{id}")
-    TenantResponse update(@PathVariable String id, @Valid @RequestBody TenantRequest request, Caller caller) {
-        return registry.update(id, request, caller.name());
+    ResponseEntity<TenantResponse> update(@PathVariable String id, @Valid @RequestBody TenantRequest request,
+                                          @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                          Caller caller) {
+        TenantResponse updated = registry.update(id, request, caller.name(), ifMatch);
+        return ResponseEntity.ok().eTag(updated.entityTag()).body(updated);
     }
 }

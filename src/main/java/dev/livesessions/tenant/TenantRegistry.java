@@ -15,6 +15,7 @@ import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,12 +62,24 @@ class TenantRegistry {
         return TenantResponse.of(tenant);
     }
 
+    /**
+     * @param ifMatch the {@code If-Match} the request came with, or null: when it names no tag of the tenant as it is,
+     *                the tenant changed since the caller read it, and the request is refused (412) rather than
+     *                writing over that change
+     */
     @Transactional
-    TenantResponse update(String id, TenantRequest request, String actor) {
+    TenantResponse update(String id, TenantRequest request, String actor, String ifMatch) {
         if (request.id() != null && !request.id().equals(id)) {
             throw badRequest("id in the body (" + request.id() + ") differs from the path (" + id + ")");
         }
         Tenant tenant = tenants.findById(id).orElseThrow(() -> notFound(id));
+        String current = TenantResponse.of(tenant).entityTag();
+        if (ifMatch != null && Arrays.stream(ifMatch.split(",")).map(String::strip)
+                                     .noneMatch(tag -> tag.equals("*") || tag.equals(current))) {
+            throw new ResponseStatusException(HttpStatus.PRECONDITION_FAILED,
+                    "The tenant changed since it was read (If-Match: " + ifMatch + "; it is now " + current
+                    + "): read it again, and make the change over what it is now");
+        }
         List<String> changed = apply(request, tenant);
         if (!changed.isEmpty()) {
             changes.save(new TenantChange(id, clock.instant(), actor, "updated " + String.join(", ", changed)));
@@ -161,7 +174,8 @@ class TenantRegistry {
                                                request.whatsappPhoneNumberId(), request.archiveAfterDays(),
                                                request.autoCleanupDefault(), request.notificationUrl(), lifespan,
                                                request.automaticArchiving(), notice);
-        Instant now = clock.instant();
+        // As PostgreSQL keeps it: the change time is the tenant's entity tag, which must read the same once stored.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<String> changed = new ArrayList<>(tenant.update(fields, now));
         if (request.webhookSecret() != null && tenant.changeWebhookSecret(request.webhookSecret(), now)) {
             changed.add("webhookSecret");

@@ -16,6 +16,14 @@ record TenantResponse(String id, String name, List<String> sellerPhones, Duratio
                       Boolean automaticArchiving, Duration archiveNotice, boolean webhookSecretSet, Instant createdAt,
                       Instant updatedAt) {
 
+    /**
+     * The entity tag of this version of the tenant, for {@code If-Match}: its change time, which moves with every
+     * change (and only then).
+     */
+    String entityTag() {
+        return "\"" + updatedAt + "\"";
+    }
+
     static TenantResponse of(Tenant tenant) {
         TenantFields fields = tenant.fields();
         return new TenantResponse(tenant.id(), fields.name(), fields.sellerPhones().stream().sorted().toList(),

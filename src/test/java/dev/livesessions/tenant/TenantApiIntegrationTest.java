@@ -1,5 +1,6 @@
 package dev.livesessions.tenant;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.SessionFactory;
@@ -15,6 +16,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -229,6 +232,39 @@ class TenantApiIntegrationTest {
         assertThat(badPattern.contentType()).isEqualTo("application/problem+json");
         assertThat(badPattern.body().get("detail").asText()).contains("codePattern");
         assertThat(http.get("/api/tenants/" + id).status()).isEqualTo(404);
+    }
+
+    /** Two admins edit a tenant from the same read: the second change, made over the first read, is refused. */
+    @Test
+    void aChangeMadeOverAnOlderReadIsRefusedWhenItSaysWhichReadItWasMadeOver() {
+        String id = uniqueTenant("edited");
+        http.createTenant(id, "PT30M", "+33612345678");
+        Http.Response read = http.get("/api/tenants/" + id);
+        String tag = read.headers().firstValue("ETag").orElseThrow();
+        String number = String.valueOf(System.nanoTime());
+        ObjectNode withNumber = ((ObjectNode) read.body().deepCopy()).put("whatsappPhoneNumberId", number);
+        ObjectNode renamed = ((ObjectNode) read.body().deepCopy()).put("name", "Renamed");
+
+        Http.Response first = putIfMatch(id, withNumber, tag);
+        Http.Response second = putIfMatch(id, renamed, tag);
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(tag);
+        assertThat(second.status()).isEqualTo(412);
+        assertThat(second.body().get("detail").asText()).contains("changed since it was read");
+        Http.Response now = http.get("/api/tenants/" + id);
+        assertThat(now.body().get("whatsappPhoneNumberId").asText()).isEqualTo(number);
+        assertThat(now.body().get("name").asText()).isEqualTo("Tenant " + id);
+        assertThat(now.headers().firstValue("ETag")).isEqualTo(first.headers().firstValue("ETag"));
+        // Without If-Match, or with *, a PUT is written as it comes.
+        assertThat(putIfMatch(id, renamed, "*").status()).isEqualTo(200);
+        assertThat(http.put("/api/tenants/" + id, withNumber).status()).isEqualTo(200);
+    }
+
+    private Http.Response putIfMatch(String id, JsonNode tenant, String ifMatch) {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/tenants/" + id))
+                                    .header("Content-Type", "application/json").header("If-Match", ifMatch)
+                                    .PUT(HttpRequest.BodyPublishers.ofString(tenant.toString())));
     }
 
     @Test
