@@ -86,8 +86,9 @@ class LiveSignalClassifier {
 
     /**
      * Upper case, accents, full-width forms, invisible characters and the punctuation around it removed, spaces and
-     * dashes between words made one space: "Arrêt !", "«ＳＴＯＰ»" and "opt-out" read as "ARRET", "STOP" and "OPT OUT". Each step takes time in proportion to the
-     * text, so a message of any length is compared: "STOP" padded with forty "!" is still STOP.
+     * dashes between words made one space: "Arrêt !", "«ＳＴＯＰ»" and "opt-out" read as "ARRET", "STOP" and "OPT OUT".
+     * Each step takes time in proportion to the text, so a message of any length is compared: "STOP" padded with forty
+     * "!" is still STOP.
      */
     private static String comparable(String text) {
         String visible = FORMAT_CHARACTERS.matcher(text).replaceAll("");

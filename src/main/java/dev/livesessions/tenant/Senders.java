@@ -159,8 +159,8 @@ public final class Senders {
 
     /**
      * The number's digits as dialled from abroad, by each country's rules (Google's libphonenumber): a national
-     * prefix written after the country code is dropped ({@code +33 06 ...}, {@code +44 07911 ...}, {@code +7 8 912 ...}),
-     * where a country that dials its 0 from abroad keeps it ({@code +39 06 ...}). The digits are given back as they
+     * prefix written after the country code is dropped ({@code +33 06 ...}, {@code +44 07911 ...},
+     * {@code +7 8 912 ...}), where a country that dials its 0 from abroad keeps it ({@code +39 06 ...}). The digits are given back as they
      * are when the library cannot read them as a number, or reads them as one its rules do not know of (rules newer
      * than the library's copy of them must not refuse a seller).
      */
@@ -176,7 +176,8 @@ public final class Senders {
 
     /**
      * The text with every kind of space as a plain one: a number copied from a French text comes with no-break spaces
-     * (U+00A0, U+202F) between its groups, which {@link String#strip} and a pattern's {@code \s} do not take for spaces.
+     * (U+00A0, U+202F) between its groups, which {@link String#strip} and a pattern's {@code \s} do not take for
+     * spaces.
      */
     private static String plainSpaces(String text) {
         for (int i = 0; i < text.length(); i++) {

@@ -60,7 +60,7 @@ class Tenant {
         this.createdAt = now;
     }
 
-    /** @return the names of the fields that changed; when none did, the tenant is left as it was, its change time too */
+    /** @return the names of the fields that changed; when none did, the tenant is left as it was, change time too */
     List<String> update(TenantFields next, Instant now) {
         List<String> changed = changedFields(fields(), next);
         if (changed.isEmpty()) {

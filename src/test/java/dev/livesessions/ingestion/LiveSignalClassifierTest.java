@@ -68,7 +68,8 @@ class LiveSignalClassifierTest {
     @ValueSource(strings = {"STOP", "stop", " Stop. ", "STOP ALL", "stop  all!", "Arrêt", "ARRET !", "unsubscribe",
             "Arrêt\u202F!", "STOP\u00A0", "\uFEFFstop", "stop\u00A0all", "sto\u200Bp", "Stop\u2026", "STOP\uFF01",
             "Stop\u3002", "stop \u203C", "Stop\u00BB", "STOP \uD83D\uDED1", "\u00ABSTOP\u00BB", "\u00A1Stop!", "(stop)",
-            "\"STOP\"", "\uD83D\uDED1 STOP", "\uFF33\uFF34\uFF2F\uFF30", "...stop", "opt-out", "Stop-all", "Opt\u2013out",
+            "\"STOP\"", "\uD83D\uDED1 STOP", "\uFF33\uFF34\uFF2F\uFF30", "...stop", "opt-out", "Stop-all",
+            "Opt\u2013out",
             "STOP!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
             "STOP \uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1"
             + "\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1\uD83D\uDED1"
