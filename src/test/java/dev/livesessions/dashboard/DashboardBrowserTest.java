@@ -214,6 +214,39 @@ class DashboardBrowserTest {
         assertThat(browser.findElements(By.cssSelector("#sessions tbody tr"))).isEmpty();
     }
 
+    /**
+     * While the sessions of a new filter are read, a pushed session goes by the rows on screen, which were read under
+     * the filter before: it is shown, and stays, should the read fail.
+     */
+    @Test
+    void aSessionPushedWhileAFilterIsReadGoesByTheRowsOnScreen() {
+        keepSessionsOpenForAnHour();
+        beforeThePageLoads("""
+                window.fetch = async (input, init) => {
+                  const url = String(input);
+                  if (url.startsWith('/api/sessions?') && url.includes('status=CLOSED') && !window.heldFilter) {
+                    await new Promise((release) => { window.heldFilter = release; });
+                    return unavailable();
+                  }
+                  return fetchNow(input, init);
+                };""");
+        logIn(tenant + "-streamer");
+        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
+        Select status = new Select(browser.findElement(By.id("filter-status")));
+        status.selectByValue("CLOSED");
+        waitFor(driver -> Boolean.TRUE.equals(script("return typeof window.heldFilter === 'function'")));
+
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        By row = By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']");
+        waitFor(ExpectedConditions.attributeToBe(row, "data-status", "ACTIVE"));
+        assertThat(browser.findElement(row).getAttribute("class")).doesNotContain("is-outside-filters");
+
+        script("window.heldFilter()");
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("error-text"), "Loading the sessions"));
+        assertThat(status.getFirstSelectedOption().getAttribute("value")).isEmpty();
+        assertThat(browser.findElement(row).getAttribute("class")).doesNotContain("is-outside-filters");
+    }
+
     /** A page whose sessions went while it was shown gives way to the last page when the page is read again. */
     @Test
     void aPageThatEmptiedGivesWayToTheLastPage() {
