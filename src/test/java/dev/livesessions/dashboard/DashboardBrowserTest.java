@@ -441,17 +441,21 @@ class DashboardBrowserTest {
         keepSessionsOpenForAnHour();
         // Statistics are read by the service at once, but reach the page only when the test lets them.
         beforeThePageLoads("""
+                window.statsAsked = 0;
                 window.statsHeld = [];
                 window.fetch = async (input, init) => {
+                  const stats = String(input).startsWith('/api/stats/');
+                  window.statsAsked += stats ? 1 : 0;
                   const answer = await fetchNow(input, init);
-                  if (String(input).startsWith('/api/stats/')) {
+                  if (stats) {
                     await new Promise((release) => window.statsHeld.push(release));
                   }
                   return answer;
                 };""");
         logIn(tenant + "-streamer");
         waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
-        waitFor(driver -> Boolean.TRUE.equals(script("return window.statsHeld.length > 0")));
+        // Every read asked for so far, the one the open stream asked for included, was answered before the change.
+        waitFor(driver -> Boolean.TRUE.equals(script("return window.statsHeld.length === window.statsAsked")));
 
         admin.message(tenant, "m1", SELLER, "live");
         waitFor(ExpectedConditions.textToBePresentInElementLocated(
@@ -467,17 +471,20 @@ class DashboardBrowserTest {
         keepSessionsOpenForAnHour();
         // Statistics fail, when the test lets them.
         beforeThePageLoads("""
+                window.statsAsked = 0;
                 window.statsHeld = [];
                 window.fetch = async (input, init) => {
                   if (!String(input).startsWith('/api/stats/')) {
                     return fetchNow(input, init);
                   }
+                  window.statsAsked++;
                   await new Promise((release) => window.statsHeld.push(release));
                   return unavailable();
                 };""");
         logIn(tenant + "-streamer");
         waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
-        waitFor(driver -> Boolean.TRUE.equals(script("return window.statsHeld.length > 0")));
+        // Every read asked for so far, the one the open stream asked for included, was answered before the change.
+        waitFor(driver -> Boolean.TRUE.equals(script("return window.statsHeld.length === window.statsAsked")));
 
         admin.message(tenant, "m1", SELLER, "live");
         waitFor(ExpectedConditions.textToBePresentInElementLocated(
