@@ -329,6 +329,31 @@ class CliIntegrationTest {
         }
     }
 
+    /** A whole cleanup run, with what it did to each of its sessions, may take longer to read than the read limit. */
+    @Test
+    @Timeout(30)
+    void aWholeRunIsReadWithoutTheReadLimit() throws IOException {
+        HttpServer slow = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        slow.createContext("/api/cleanup-runs/", exchange -> {
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answer(exchange, 200, "{\"status\":\"SUCCEEDED\",\"items\":[]}");
+        });
+        slow.start();
+        try {
+            ApiClient api = new ApiClient("http://localhost:" + slow.getAddress().getPort(), null,
+                                          Duration.ofMillis(200));
+
+            assertThat(api.getLarge("/api/cleanup-runs/1").path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThatThrownBy(() -> api.get("/api/cleanup-runs/1?items=false")).hasMessageContaining("timed out");
+        } finally {
+            slow.stop(0);
+        }
+    }
+
     /** A run the service turned down was never started: the tool says so at once, and looks for no run. */
     @Test
     void aRunTheServiceTurnedDownIsNotLookedFor() throws IOException {
