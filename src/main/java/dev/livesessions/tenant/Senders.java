@@ -159,10 +159,10 @@ public final class Senders {
 
     /**
      * The number's digits as dialled from abroad, by each country's rules (Google's libphonenumber): a national
-     * prefix written after the country code is dropped ({@code +33 06 ...}, {@code +44 07911 ...},
-     * {@code +7 8 912 ...}), where a country that dials its 0 from abroad keeps it ({@code +39 06 ...}). The digits are given back as they
-     * are when the library cannot read them as a number, or reads them as one its rules do not know of (rules newer
-     * than the library's copy of them must not refuse a seller).
+     * prefix written after the country code is dropped ({@code +33 06 ...}, {@code +44 07400 ...},
+     * {@code +7 8 912 ...}), where a country that dials its 0 from abroad keeps it ({@code +39 06 ...}). The digits
+     * are given back as they are when the library cannot read them as a number, or reads them as one its rules do not
+     * know of (rules newer than the library's copy of them must not refuse a seller).
      */
     private static String internationalForm(String digits) {
         try {
