@@ -177,11 +177,12 @@ public class TenantDirectory {
             Duration archiveAfter = cleanup.delayFor(fields.archiveAfterDays());
             Duration notice = cleanup.noticeFor(fields.archiveNotice());
             if (notice.compareTo(archiveAfter) > 0) {
-                // Each was right when it was set, one for the tenant and the other globally; together, every archive
-                // would be held back to the notice. The notice gives way, as the API would have it.
-                logger.warn("Tenant {} has an archive notice of {} and an archive delay of {}, one of them the global "
-                            + "setting: its notices come {} before the archive", tenant.id(), notice, archiveAfter,
-                            archiveAfter);
+                // Each was right when it was set, one for the tenant and the other globally (changed since); together,
+                // every archive would be held back to the notice. The notice gives way, as the API would have it.
+                logger.warn("Tenant {} has an archive notice of {}{} and an archive delay of {}{}: its notices come {} "
+                            + "before the archive", tenant.id(), notice,
+                            fields.archiveNotice() == null ? " (the global one)" : "", archiveAfter,
+                            fields.archiveAfterDays() == null ? " (the global one)" : "", archiveAfter);
                 notice = archiveAfter;
             }
             return new TenantSettings(

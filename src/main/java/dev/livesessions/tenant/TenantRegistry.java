@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -140,10 +141,15 @@ class TenantRegistry {
             throw badRequest("archiveNotice must be between PT0S and P30D");
         }
         // An archive gets its whole notice while the service runs: a longer notice than the delay would hold every
-        // archive back to it.
+        // archive back to it. Checked when the request sets either otherwise than stored: a tenant whose own values
+        // met a global one changed since is served with the notice cut to the delay (TenantDirectory), and stays
+        // editable.
         Duration givenNotice = globally.noticeFor(notice);
         Duration delay = globally.delayFor(request.archiveAfterDays());
-        if (givenNotice.compareTo(delay) > 0) {
+        TenantFields stored = tenant.fields();
+        boolean retentionAsStored = Objects.equals(notice, stored.archiveNotice())
+                                    && Objects.equals(request.archiveAfterDays(), stored.archiveAfterDays());
+        if (!retentionAsStored && givenNotice.compareTo(delay) > 0) {
             throw badRequest("archiveNotice (" + givenNotice + (notice == null ? ", the global one" : "")
                              + ") must not be longer than the archive delay (" + delay
                              + (request.archiveAfterDays() == null ? ", the global one" : "")

@@ -293,6 +293,22 @@ class TenantApiIntegrationTest {
         assertThat(http.message(id, "m1", "+33600000000", "live").status()).isEqualTo(200);
     }
 
+    /**
+     * A notice and an archive delay that outgrew each other after they were stored (a global one changed since) are
+     * served with the notice cut to the delay: the tenant's other settings stay editable, its retention is checked
+     * when it is changed.
+     */
+    @Test
+    void aTenantWhoseNoticeOutgrewItsDelayMeanwhileCanStillBeEdited() {
+        String id = uniqueTenant("outgrown");
+        http.createTenant(id, "PT30M", "+33612345678");
+        jdbc.update("UPDATE tenant SET archive_after_days = 1, archive_notice_seconds = 172800 WHERE id = ?", id);
+        ObjectNode tenant = (ObjectNode) http.get("/api/tenants/" + id).body();
+
+        assertThat(http.put("/api/tenants/" + id, tenant.put("name", "Renamed")).status()).isEqualTo(200);
+        assertThat(http.put("/api/tenants/" + id, tenant.put("archiveNotice", "P3D")).status()).isEqualTo(400);
+    }
+
     @Test
     void aTenantOverridesTheGlobalLifespanArchivingAndNotice() {
         String id = uniqueTenant("own");
