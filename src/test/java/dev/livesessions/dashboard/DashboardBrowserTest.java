@@ -111,7 +111,8 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("admin-tools")).isDisplayed()).isTrue();
         waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#stats [data-stat='activeSessions']")));
 
-        browser.findElement(By.id("cleanup-preview")).click();
+        thePageHasReadItsSessions();
+        click(By.id("cleanup-preview"));
         waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("cleanup-result"), "Dry run"));
         // Left as they are, the fields preview what a scheduled run does: each tenant's own archive delay counts.
         assertThat(text("#cleanup-result")).contains("or their tenant's own archive delay");
@@ -138,8 +139,9 @@ class DashboardBrowserTest {
                 };""");
         logIn(tenant + "-admin");
 
-        browser.findElement(By.id("replay-start")).click();
-        waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-replay-button"))).click();
+        thePageHasReadItsSessions();
+        clickUntilOpen(By.id("replay-start"), "confirm-replay");
+        click(By.id("confirm-replay-button"));
 
         new WebDriverWait(browser, Duration.ofSeconds(60)).until(
                 ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Replay finished"));
@@ -789,6 +791,29 @@ class DashboardBrowserTest {
             }
             element.click();
             return true;
+        });
+    }
+
+    /**
+     * Waits until the page has read its sessions once its stream is open: until then, the rows it fills in move what
+     * is below them (the admin tools), and a click where a button was is lost.
+     */
+    private void thePageHasReadItsSessions() {
+        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
+        waitFor(ExpectedConditions.attributeToBe(By.id("sessions"), "aria-busy", "false"));
+    }
+
+    /** Clicks the button that opens a dialog until the dialog is open: rows pushed meanwhile may move the button. */
+    private void clickUntilOpen(By button, String dialogId) {
+        String isOpen = "return document.getElementById('" + dialogId + "').open";
+        new WebDriverWait(browser, LIVE).ignoring(StaleElementReferenceException.class).until(driver -> {
+            if (!Boolean.TRUE.equals(script(isOpen))) {
+                WebElement element = ExpectedConditions.elementToBeClickable(button).apply(driver);
+                if (element != null) {
+                    element.click();
+                }
+            }
+            return Boolean.TRUE.equals(script(isOpen));
         });
     }
 
