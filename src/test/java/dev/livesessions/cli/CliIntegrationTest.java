@@ -28,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 import static dev.livesessions.Http.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +76,17 @@ class CliIntegrationTest {
         assertThat(stats.out()).contains("activeSessions             1").contains("liveMessages               1");
         assertThat(sessions.exitCode()).isZero();
         assertThat(sessions.out()).contains(sessionId).contains("ACTIVE").contains("1 session(s) in all");
+    }
+
+    /** The session-cleanup guide's sessions per streamer: one line per tenant, for an admin. */
+    @Test
+    void statsByTenantGiveEachTenantItsLine() {
+        Result byTenant = cli("stats", "--by-tenant");
+
+        assertThat(byTenant.exitCode()).isZero();
+        assertThat(byTenant.out().lines().filter(line -> line.startsWith(tenant + " ")))
+                .singleElement().asString().matches(Pattern.quote(tenant) + " +1 +1 +0 +0\\.0");
+        assertThat(cli("stats", "--by-tenant", "--tenant", tenant).exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
     /** A streamer's token reads its own tenant's statistics without being told which tenant that is. */
