@@ -440,28 +440,7 @@ class DashboardBrowserTest {
     /** Statistics read before a change can reach the page after the change's were pushed: the pushed ones stay. */
     @Test
     void statisticsReadBeforeAPushedChangeDoNotReplaceIt() {
-        keepSessionsOpenForAnHour();
-        // Statistics are read by the service at once, but reach the page only when the test lets them.
-        beforeThePageLoads("""
-                window.statsAsked = 0;
-                window.statsHeld = [];
-                window.fetch = async (input, init) => {
-                  const stats = String(input).startsWith('/api/stats/');
-                  window.statsAsked += stats ? 1 : 0;
-                  const answer = await fetchNow(input, init);
-                  if (stats) {
-                    await new Promise((release) => window.statsHeld.push(release));
-                  }
-                  return answer;
-                };""");
-        logIn(tenant + "-streamer");
-        waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
-        // Every read asked for so far, the one the open stream asked for included, was answered before the change.
-        waitFor(driver -> Boolean.TRUE.equals(script("return window.statsHeld.length === window.statsAsked")));
-
-        admin.message(tenant, "m1", SELLER, "live");
-        waitFor(ExpectedConditions.textToBePresentInElementLocated(
-                By.cssSelector("#stats [data-stat='activeSessions'] .value"), "1"));
+        aPushedChangeOvertakesTheStatisticsRead("answer");
 
         assertThat(afterTheHeldStatisticsReachThePage("#stats [data-stat='activeSessions'] .value")).isEqualTo("1");
         assertThat(severeConsoleMessages()).isEmpty();
@@ -470,8 +449,19 @@ class DashboardBrowserTest {
     /** Statistics that fail to load after a pushed change replaced them report no error: the page is up to date. */
     @Test
     void statisticsThatFailAfterAPushedChangeReportNothing() {
+        aPushedChangeOvertakesTheStatisticsRead("unavailable()");
+
+        assertThat(afterTheHeldStatisticsReachThePage("#error")).as("the error shown").isEmpty();
+        assertThat(text("#stats [data-stat='activeSessions'] .value")).isEqualTo("1");
+    }
+
+    /**
+     * A streamer's page whose statistics are read by the service at once but reach the page only when the test lets
+     * them, answered with {@code answer} (the service's {@code answer}, or {@code unavailable()}); a session then
+     * opens, and its change is pushed to the page while every read asked for so far is held.
+     */
+    private void aPushedChangeOvertakesTheStatisticsRead(String answer) {
         keepSessionsOpenForAnHour();
-        // Statistics fail, when the test lets them.
         beforeThePageLoads("""
                 window.statsAsked = 0;
                 window.statsHeld = [];
@@ -480,9 +470,10 @@ class DashboardBrowserTest {
                     return fetchNow(input, init);
                   }
                   window.statsAsked++;
+                  const answer = await fetchNow(input, init);
                   await new Promise((release) => window.statsHeld.push(release));
-                  return unavailable();
-                };""");
+                  return %s;
+                };""".formatted(answer));
         logIn(tenant + "-streamer");
         waitFor(ExpectedConditions.attributeToBe(By.id("live-indicator"), "data-state", "live"));
         // Every read asked for so far, the one the open stream asked for included, was answered before the change.
@@ -491,9 +482,6 @@ class DashboardBrowserTest {
         admin.message(tenant, "m1", SELLER, "live");
         waitFor(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("#stats [data-stat='activeSessions'] .value"), "1"));
-
-        assertThat(afterTheHeldStatisticsReachThePage("#error")).as("the error shown").isEmpty();
-        assertThat(text("#stats [data-stat='activeSessions'] .value")).isEqualTo("1");
     }
 
     /**
