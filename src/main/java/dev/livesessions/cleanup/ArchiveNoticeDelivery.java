@@ -229,14 +229,15 @@ class ArchiveNoticeDelivery implements SmartLifecycle {
                                          .build();
         CompletableFuture<HttpResponse<Void>> exchange = http.sendAsync(request,
                                                                         HttpResponse.BodyHandlers.discarding());
+        String where = withoutSecrets(request.uri());
         int status;
         try {
             status = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Archive notice to " + tenant.notificationUrl() + " failed", e.getCause());
+            throw new IllegalStateException("Archive notice to " + where + " failed", e.getCause());
         } catch (TimeoutException e) {
             exchange.cancel(true);
-            throw new IllegalStateException("Archive notice to " + tenant.notificationUrl() + " took more than "
+            throw new IllegalStateException("Archive notice to " + where + " took more than "
                                             + timeout, e);
         } catch (InterruptedException e) {
             exchange.cancel(true);
@@ -244,8 +245,14 @@ class ArchiveNoticeDelivery implements SmartLifecycle {
             throw new IllegalStateException("Interrupted while sending an archive notice", e);
         }
         if (status < 200 || status > 299) {
-            throw new IllegalStateException("Archive notice to " + tenant.notificationUrl() + " answered " + status);
+            throw new IllegalStateException("Archive notice to " + where + " answered " + status);
         }
+    }
+
+    /** The URL as the log may show it: a user, a password or a query may be the receiver's own secret. */
+    private static String withoutSecrets(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
+               + uri.getRawPath();
     }
 
     private static String hmacHex(String secret, String content) {

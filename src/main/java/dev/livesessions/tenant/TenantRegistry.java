@@ -168,6 +168,12 @@ class TenantRegistry {
         if (request.notificationUrl() != null && !isHttpUrl(request.notificationUrl())) {
             throw badRequest("notificationUrl must be an absolute http or https URL");
         }
+        // Kept as it is when sent back unchanged, as a pattern is: it was stored before the rule was made.
+        if (request.notificationUrl() != null && URI.create(request.notificationUrl()).getUserInfo() != null
+            && !request.notificationUrl().equals(tenant.fields().notificationUrl())) {
+            throw badRequest("notificationUrl must not hold a user or password: they would not be sent, and anyone "
+                             + "who reads the tenant would see them; the receiver checks a notice by its signature");
+        }
         Set<String> sellers = new TreeSet<>();
         for (String phone : request.sellerPhones()) {
             String problem = Senders.problemWith(phone);

@@ -10,8 +10,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
@@ -175,7 +178,8 @@ class AutomaticArchiveIntegrationTest {
      * would find neither, and be posted. A trigger notes, as the delivery row goes, whether the record was there.
      */
     @Test
-    void aNoticeTheEndpointKeepsRefusingIsTriedAsManyTimesAsSetThenGivenUp() throws Exception {
+    @ExtendWith(OutputCaptureExtension.class)
+    void aNoticeTheEndpointKeepsRefusingIsTriedAsManyTimesAsSetThenGivenUp(CapturedOutput log) throws Exception {
         jdbc.execute("CREATE TABLE notice_removals (session_id text, recorded_first boolean)");
         jdbc.execute("""
                 CREATE FUNCTION note_notice_removal() RETURNS trigger AS $$
@@ -190,7 +194,8 @@ class AutomaticArchiveIntegrationTest {
                      + "EXECUTE FUNCTION note_notice_removal()");
         try {
             Http http = new Http(port);
-            createTenant(http, "refusing", "/refusing");
+            // The query is the receiver's own key, which the log must not show.
+            createTenant(http, "refusing", "/refusing?key=s3cret");
 
             String sessionId = http.message("refusing", "m1", "+33600000000", "live").body().get("sessionId")
                                    .asText();
@@ -199,6 +204,9 @@ class AutomaticArchiveIntegrationTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() == 3);
             Thread.sleep(5_000);
             assertThat(refused.get()).isEqualTo(3);
+            assertThat(log.getOut()).contains("Archive notice to http://localhost:"
+                                              + tenantEndpoint.getAddress().getPort() + "/refusing answered 503")
+                                    .doesNotContain("s3cret");
             assertThat(jdbc.queryForList("SELECT session_id || ' ' || recorded_first FROM notice_removals",
                                          String.class)).containsExactly(sessionId + " true");
         } finally {

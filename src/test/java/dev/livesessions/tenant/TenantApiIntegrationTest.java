@@ -114,6 +114,27 @@ class TenantApiIntegrationTest {
         assertThat(http.get("/api/tenants/" + id).body().get("codePattern").asText()).isEqualTo("(?:[A-Z]+,)+");
     }
 
+    /** Java's client sends no user or password written in a URL, and every read of the tenant would show them. */
+    @Test
+    void aNotificationUrlHoldingAPasswordIsRefusedButOneStoredBeforeIsKeptByAnEdit() {
+        String id = uniqueTenant("notified");
+        Map<String, Object> withPassword = Map.of("webhookSecret", Http.secretOf(id),
+                                                  "notificationUrl", "https://shop:s3cret@example.com/notices");
+        Http.Response refused = tenant(id, withPassword);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body().get("detail").asText()).contains("notificationUrl must not hold a user or password");
+        assertThat(http.get("/api/tenants/" + id).status()).isEqualTo(404);
+
+        assertThat(status(tenant(id, Map.of("webhookSecret", Http.secretOf(id),
+                                            "notificationUrl", "https://example.com/notices")))).isEqualTo(201);
+        jdbc.update("UPDATE tenant SET notification_url = 'https://shop:s3cret@example.com/notices' WHERE id = ?", id);
+        ObjectNode tenant = (ObjectNode) http.get("/api/tenants/" + id).body();
+        tenant.put("name", "Renamed");
+        assertThat(http.put("/api/tenants/" + id, tenant).status()).isEqualTo(200);
+        tenant.put("notificationUrl", "https://shop:n3w@example.com/notices");
+        assertThat(http.put("/api/tenants/" + id, tenant).status()).isEqualTo(400);
+    }
+
     /**
      * A pattern the API would refuse now, stored before the rule (matching against it could hold a thread for
      * minutes) or by hand (it does not compile, and would fail each message): the tenant's codes go by the global one.
