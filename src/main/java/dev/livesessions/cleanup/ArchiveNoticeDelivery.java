@@ -49,8 +49,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Delivers archive notices to tenants: a JSON POST to the tenant's notification URL, signed like the generic webhook
  * ({@code X-Live-Sessions-Signature: tenant=<id>,t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">} with the
- * tenant's webhook secret). Anything but a 2xx is retried with a doubling delay, then given up and counted. A notice
- * whose tenant has no notification URL or secret any more by the time it is due (or is gone) is dropped, and counted.
+ * tenant's webhook secret). Anything but a 2xx is retried with a doubling delay, then given up and counted, as is a
+ * notice still unposted when the archive it announces comes. A notice whose tenant has no notification URL or secret
+ * any more by the time it is due (or is gone) is dropped, and counted.
  * <p>
  * The notices wait in a db-scheduler of their own (ADR 38): its own table, {@value #TABLE}, and its own threads
  * ({@code notice-threads}), with every other setting of the deadlines' scheduler. A tenant endpoint may hold a
@@ -163,6 +164,15 @@ class ArchiveNoticeDelivery implements SmartLifecycle {
                         String body = instance.getData();
                         ArchiveNotice notice = read(json, body);
                         if (ArchiveNotices.WITHDRAWAL.equals(notice.type()) && !settled(unposted, notice)) {
+                            return;
+                        }
+                        // Retries span hours, and a tenant's notice may be shorter: "archived at" must not come after.
+                        if (ArchiveNotices.NOTICE.equals(notice.type()) && notice.archiveAt() != null
+                            && !clock.instant().isBefore(Instant.parse(notice.archiveAt()))) {
+                            logger.error("Gave up an archive notice: the archive it announces, at {}, has come: {}",
+                                         notice.archiveAt(), instance);
+                            givenUp.increment();
+                            notSent(unposted, notice, UnpostedNotices.Reason.GIVEN_UP);
                             return;
                         }
                         TenantSettings tenant = tenants.find(notice.tenantId()).orElse(null);

@@ -57,6 +57,10 @@ class AutomaticArchiveIntegrationTest {
     record Received(String signature, String body) {
     }
 
+    /** A notice the tenant's endpoint refused, and when. */
+    record Refused(Instant at, JsonNode notice) {
+    }
+
     @LocalServerPort
     int port;
     @Autowired
@@ -70,6 +74,7 @@ class AutomaticArchiveIntegrationTest {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final List<Refused> refusedNotices = new CopyOnWriteArrayList<>();
     private final AtomicInteger stalled = new AtomicInteger();
     private volatile boolean endpointStopped;
     private ExecutorService endpointThreads;
@@ -89,7 +94,7 @@ class AutomaticArchiveIntegrationTest {
             exchange.close();
         });
         tenantEndpoint.createContext("/refusing", exchange -> {
-            exchange.getRequestBody().readAllBytes();
+            refusedNotices.add(new Refused(Instant.now(), JSON.readTree(exchange.getRequestBody())));
             refused.incrementAndGet();
             exchange.sendResponseHeaders(503, -1);
             exchange.close();
@@ -224,8 +229,9 @@ class AutomaticArchiveIntegrationTest {
 
         http.message("stalling", "m1", "+33600000000", "live");
 
-        // Each try ends 2 s after it began; the next comes 1 s, then 2 s later.
-        await().atMost(Duration.ofSeconds(30)).until(() -> stalled.get() == 3);
+        // The notice comes 6 s before the archive; its first try ends 2 s after it began, and the next comes 1 s later.
+        // (A third would come 2 s after the second ended, after the archive: it is given up instead.)
+        await().atMost(Duration.ofSeconds(30)).until(() -> stalled.get() == 2);
     }
 
     @Test
@@ -335,6 +341,36 @@ class AutomaticArchiveIntegrationTest {
                                    sessionId);
     }
 
+    /**
+     * A tenant's notice may be shorter than the retries take: one its endpoint still refused when the archive came is
+     * given up, rather than announce an archive that has happened. With a notice of 2 s, the first try comes as the
+     * notice is issued, the second a second or so later, the third two seconds after that: past the archive.
+     */
+    @Test
+    void aNoticeStillUnpostedWhenItsArchiveComesIsGivenUp() {
+        Http http = new Http(port);
+        String tenant = Http.uniqueTenant("short-notice");
+        createTenant(http, tenant, "/refusing", Map.of("archiveNotice", "PT2S"));
+        Counter givenUp = meters.counter("live_sessions.notices", "outcome", "given_up");
+        double givenUpBefore = givenUp.count();
+
+        String sessionId = http.message(tenant, "m1", "+33600000000", "live").body().get("sessionId").asText();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !refusedOf(sessionId).isEmpty()
+                                                             && deliveriesFor(sessionId) == 0);
+        Instant archiveAt = Instant.parse(refusedOf(sessionId).get(0).notice().get("archiveAt").asText());
+        // A try that began just before the archive may reach the endpoint a moment after it.
+        assertThat(refusedOf(sessionId)).allSatisfy(refusal -> assertThat(refusal.at())
+                .isBefore(archiveAt.plusMillis(500)));
+        assertThat(neverSent(sessionId)).isEqualTo(1);
+        assertThat(givenUp.count()).isEqualTo(givenUpBefore + 1);
+    }
+
+    private List<Refused> refusedOf(String sessionId) {
+        return refusedNotices.stream().filter(refusal -> refusal.notice().get("sessionId").asText().equals(sessionId))
+                             .toList();
+    }
+
     /** A tenant that removed its notification URL after a notice was issued does not get it: the notice is counted. */
     @Test
     void aNoticeDueForATenantWithoutANotificationUrlAnyMoreIsDroppedAndCounted() throws Exception {
@@ -366,6 +402,10 @@ class AutomaticArchiveIntegrationTest {
     }
 
     private void createTenant(Http http, String id, String noticePath) {
+        createTenant(http, id, noticePath, Map.of());
+    }
+
+    private void createTenant(Http http, String id, String noticePath, Map<String, Object> overrides) {
         Map<String, Object> tenant = new LinkedHashMap<>();
         tenant.put("id", id);
         tenant.put("name", id);
@@ -373,6 +413,7 @@ class AutomaticArchiveIntegrationTest {
         tenant.put("inactivityWindow", "PT1S");
         tenant.put("webhookSecret", Http.secretOf(id));
         tenant.put("notificationUrl", "http://localhost:" + tenantEndpoint.getAddress().getPort() + noticePath);
+        tenant.putAll(overrides);
         assertThat(http.post("/api/tenants", tenant).status()).isEqualTo(201);
     }
 }
