@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * What the dashboard's login allows. A username that failed {@value #MOST_FAILURES} times is refused until
  * {@code PAUSE} has passed without a failure, so its password cannot be guessed; and one password is checked at a
  * time, so that a flood of logins (each costs a bcrypt hash, tens of milliseconds of a core, also for a username no
- * account has) cannot take the cores the webhooks need. API tokens are not affected.
+ * account has) cannot take the cores the webhooks need, nor, with a few waiting at most, their request threads. API
+ * tokens are not affected.
  */
 @Component
 class LoginAttempts {
@@ -34,12 +35,20 @@ class LoginAttempts {
     static final Duration PAUSE = Duration.ofMinutes(15);
     /** How long a login waits for another one's check before it is turned away. */
     private static final Duration WAIT_AT_MOST = Duration.ofSeconds(5);
+    /**
+     * Logins let in at once, checked or waiting to be: the others are turned away at once, so that a flood of logins
+     * holds a few of the server's request threads, not all of those the webhooks need.
+     */
+    static final int MOST_AT_ONCE = 8;
+    /** The longest username an account can have: a longer one is refused unchecked, and not remembered. */
+    static final int LONGEST_USERNAME = 60;
 
     private final Cache<String, Integer> failures = Caffeine.newBuilder()
                                                             .expireAfterWrite(PAUSE)
                                                             .maximumSize(100_000)
                                                             .build();
     private final Semaphore checking = new Semaphore(1);
+    private final Semaphore letIn = new Semaphore(MOST_AT_ONCE);
 
     @EventListener
     void failed(AuthenticationFailureBadCredentialsEvent event) {
@@ -67,10 +76,28 @@ class LoginAttempts {
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
                                             FilterChain chain) throws ServletException, IOException {
                 String username = request.getParameter("username");
+                // Counted, it would be kept for the pause: failures of megabyte-long names would fill the heap.
+                if (username != null && username.trim().length() > LONGEST_USERNAME) {
+                    response.sendRedirect(request.getContextPath() + "/login.html?error");
+                    return;
+                }
                 if (throttled(username)) {
                     response.sendRedirect(request.getContextPath() + "/login.html?throttled");
                     return;
                 }
+                if (!letIn.tryAcquire()) {
+                    response.sendRedirect(request.getContextPath() + "/login.html?busy");
+                    return;
+                }
+                try {
+                    checkedInTurn(username, request, response, chain);
+                } finally {
+                    letIn.release();
+                }
+            }
+
+            private void checkedInTurn(String username, HttpServletRequest request, HttpServletResponse response,
+                                       FilterChain chain) throws ServletException, IOException {
                 boolean turn;
                 try {
                     turn = checking.tryAcquire(WAIT_AT_MOST.toMillis(), TimeUnit.MILLISECONDS);

@@ -23,7 +23,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
@@ -31,6 +33,7 @@ import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
@@ -137,7 +140,9 @@ class SecurityConfiguration {
                     .anyRequest().authenticated())
             .addFilterBefore(new ApiTokenFilter(bootstrap, tokens, problems, apiErrors), BasicAuthenticationFilter.class)
             .formLogin(form -> form.loginPage("/login.html").loginProcessingUrl("/login")
-                                   .defaultSuccessUrl("/", true).failureUrl("/login.html?error"))
+                                   .defaultSuccessUrl("/", true).failureHandler(failedLogin()))
+            // The login always leads to the dashboard: a request saved for after it would only cost a session.
+            .requestCache(cache -> cache.requestCache(new NullRequestCache()))
             .addFilterBefore(logins.filter(), UsernamePasswordAuthenticationFilter.class)
             .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login.html?logout"))
             .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
@@ -153,6 +158,16 @@ class SecurityConfiguration {
             .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
                     NOT_API_DOCS, new ContentSecurityPolicyHeaderWriter(CONTENT_SECURITY_POLICY))));
         return http.build();
+    }
+
+    /**
+     * Back to the login page, without a session: the page says the login failed, and needs nothing kept for that. A
+     * session per failure would let anyone fill the heap with them.
+     */
+    private static AuthenticationFailureHandler failedLogin() {
+        SimpleUrlAuthenticationFailureHandler failed = new SimpleUrlAuthenticationFailureHandler("/login.html?error");
+        failed.setAllowSessionCreation(false);
+        return failed;
     }
 
     /**

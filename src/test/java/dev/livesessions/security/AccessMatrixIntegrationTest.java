@@ -437,6 +437,37 @@ class AccessMatrixIntegrationTest {
     }
 
     /**
+     * A username longer than any account's is refused without checking the password, and is not counted: the count of
+     * a failure is kept for the pause, and failures of names megabytes long would fill the heap.
+     */
+    @Test
+    void aUsernameLongerThanAnyAccountsIsRefusedWithoutBeingCounted() throws Exception {
+        HttpClient browser = onTheLoginPage();
+        String tooLong = "x".repeat(100_000);
+
+        for (int i = 0; i <= LoginAttempts.MOST_FAILURES; i++) {
+            assertThat(logIn(browser, tooLong, "not-the-password-" + i)).endsWith("/login.html?error");
+        }
+    }
+
+    /** Only a login makes a session: each would otherwise cost the heap until it times out, at anyone's request. */
+    @Test
+    void anonymousCallersAndFailedLoginsAreGivenNoSession() throws Exception {
+        HttpClient browser = onTheLoginPage();
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(url("/")))
+                                                            .header("Accept", "text/html").build(),
+                                                 HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> api = browser.send(HttpRequest.newBuilder(URI.create(url("/api/sessions"))).build(),
+                                                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(302);
+        assertThat(api.statusCode()).isEqualTo(401);
+        assertThat(logIn(browser, "nobody", "not-the-password")).endsWith("/login.html?error");
+        assertThat(((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore().getCookies())
+                .noneMatch(cookie -> cookie.getName().equals("JSESSIONID"));
+    }
+
+    /**
      * A disabled user's username is refused like one no account has: with its own password, and, after as many
      * failures, for a while. Nothing tells that the account exists.
      */
