@@ -39,9 +39,11 @@ class WebhookJson {
                                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                                 .build();
+        // Strings are bounded by the body's limit only: a text is cut to its beginning once read, and a WhatsApp
+        // notification refused for one long text would be refused whole, and sent again unchanged, for good.
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                                                                           .maxNestingDepth(32)
-                                                                          .maxStringLength(64 * 1024)
+                                                                          .maxStringLength(Integer.MAX_VALUE)
                                                                           .maxNumberLength(64)
                                                                           .maxNameLength(256)
                                                                           .build());

@@ -108,6 +108,26 @@ class WhatsAppWebhookIntegrationTest {
         assertThat(activitiesOf(messageId)).containsExactly(SHOP_A + ":SELLER:null");
     }
 
+    /**
+     * A text far longer than any other, pasted by a client, must not cost the notification its other messages: Meta
+     * sends a refused notification again unchanged, so refusing it would lose them for good.
+     */
+    @Test
+    void aClientsVeryLongTextDoesNotCostTheNotificationItsOtherMessages() {
+        String batch = "wamid.very-long-" + UUID.randomUUID() + "-";
+        long now = Instant.now().getEpochSecond();
+        String longText = "\uD83D\uDE00".repeat(40_000);
+        String body = notification(SHOP_A_NUMBER, """
+                {"from": "16505550001", "id": "%s1", "timestamp": "%d", "type": "text", "text": {"body": "%s"}},\
+                {"from": "16505550002", "id": "%s2", "timestamp": "%d", "type": "text", "text": {"body": "A12"}}"""
+                .formatted(batch, now, longText, batch, now));
+
+        Http.Response response = http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(activitiesOf(batch + "2")).containsExactly(SHOP_A + ":CLIENT:A12");
+    }
+
     @Test
     void anInteractiveReplyCountsByTheTitleTheClientChose() {
         Http.Response response = post("interactive-reply.json");
