@@ -168,25 +168,12 @@ class WhatsAppWebhookController {
                 // Not when it was sent; the message still counts, as received now.
                 sentAt = null;
             }
-            InboundMessage inbound = new InboundMessage(message.id(), tenant.tenantId(), sender, beginningOf(text),
+            InboundMessage inbound = new InboundMessage(message.id(), tenant.tenantId(), sender, text,
                                                         sentAt, correlationId);
             json.validate(inbound);
             deliveries.add(new Delivery(tenant, inbound));
         }
         return ignored;
-    }
-
-    /**
-     * As much of a text as the generic webhook takes. WhatsApp's texts run to 4 096 characters, which in Java's UTF-16
-     * can be twice as long; only a text's first few dozen characters tell STOP, a code or chat, and refusing the text
-     * would refuse the whole notification with it.
-     */
-    private static String beginningOf(String text) {
-        if (text.length() <= InboundMessage.LONGEST_TEXT) {
-            return text;
-        }
-        int end = InboundMessage.LONGEST_TEXT;
-        return text.substring(0, Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end);
     }
 
     /** The text a client or seller typed or chose; "" for media without caption; null for types without text. */

@@ -162,6 +162,16 @@ class InboundMessageIntegrationTest {
                 http.get("/api/stats/" + tenant).body().get("liveMessages").asLong()).isEqualTo(2));
     }
 
+    /** A seller's long announcement opens the live: only its beginning tells what it is, and the rest is cut off. */
+    @Test
+    void aSellersTextLongerThanAnyOtherIsKeptToItsBeginningAndOpensTheSession() {
+        Http.Response response = http.message(tenant, "announcement", SELLER, "Live tonight! " + "-".repeat(6_000));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(response.body().get("classification").asText()).isEqualTo("SELLER_MESSAGE");
+        assertThat(response.body().get("created").asBoolean()).isTrue();
+    }
+
     @Test
     void invalidInputIsRejectedWithAProblemAndStoresNothing() {
         List<Http.Response> rejected = List.of(
