@@ -145,7 +145,7 @@ class SecurityConfiguration {
             .requestCache(cache -> cache.requestCache(new NullRequestCache()))
             .addFilterBefore(logins.filter(), UsernamePasswordAuthenticationFilter.class)
             .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login.html?logout"))
-            .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+            .csrf(csrf -> csrf.csrfTokenRepository(csrfCookie())
                               .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
                               .ignoringRequestMatchers(BEARER, SESSIONLESS))
             .addFilterAfter(new CsrfCookie(), BasicAuthenticationFilter.class)
@@ -158,6 +158,13 @@ class SecurityConfiguration {
             .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
                     NOT_API_DOCS, new ContentSecurityPolicyHeaderWriter(CONTENT_SECURITY_POLICY))));
         return http.build();
+    }
+
+    /** The CSRF token in a cookie the dashboard's script reads, kept to the dashboard's own site as its login is. */
+    private static CookieCsrfTokenRepository csrfCookie() {
+        CookieCsrfTokenRepository cookie = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        cookie.setCookieCustomizer(settings -> settings.sameSite("Lax"));
+        return cookie;
     }
 
     /**

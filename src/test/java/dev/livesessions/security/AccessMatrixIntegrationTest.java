@@ -450,6 +450,26 @@ class AccessMatrixIntegrationTest {
         }
     }
 
+    /** The dashboard's login and its CSRF token stay on its own site: a request from another site carries neither. */
+    @Test
+    void theDashboardsCookiesAreKeptToItsOwnSite() throws Exception {
+        String username = aStreamerOfTenantA();
+        HttpClient browser = onTheLoginPage();
+        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(url("/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + username + "&password=a-long-enough-password"
+                                                          + "&_csrf=" + xsrfOf(browser)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(url("/login.html"))).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).endsWith("/"));
+        assertThat(login.headers().allValues("Set-Cookie"))
+                .anySatisfy(cookie -> assertThat(cookie).startsWith("JSESSIONID=").contains("SameSite=Lax"));
+        assertThat(page.headers().allValues("Set-Cookie"))
+                .anySatisfy(cookie -> assertThat(cookie).startsWith("XSRF-TOKEN=").contains("SameSite=Lax"));
+    }
+
     /** Only a login makes a session: each would otherwise cost the heap until it times out, at anyone's request. */
     @Test
     void anonymousCallersAndFailedLoginsAreGivenNoSession() throws Exception {
