@@ -209,8 +209,9 @@ class CleanupRun implements Persistable<UUID> {
                                   deleteDays, tenantsOwnDelays, dryRun, abandoned ? ABANDONED : status.name(), total,
                                   processed, closed,
                                   archived, unchanged, failed,
-                                  abandoned ? "No progress since " + progressedAt + ": the node running it stopped. "
-                                              + "Start a new run (with another id) to finish the cleanup" : failure,
+                                  abandoned ? "No progress since " + progressedAt + ": the node running it stopped, "
+                                              + "or could not store its end. Start a new run (with another id) to "
+                                              + "finish the cleanup" : failure,
                                   items);
     }
 }

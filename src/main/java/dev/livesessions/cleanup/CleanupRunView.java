@@ -16,7 +16,7 @@ import java.util.UUID;
  *                         before this was recorded
  * @param status       RUNNING, SUCCEEDED or FAILED (a failed run says why in {@code failure}), or ABANDONED: it was
  *                     RUNNING, and made no progress for {@code live-sessions.cleanup.run-abandoned-after}, because the
- *                     node running it stopped; nothing will finish it
+ *                     node running it stopped, or could not store its end; nothing will finish it
  * @param items         what was done (or, in a dry run, would be done) to each session; empty in lists of runs
  */
 record CleanupRunView(UUID id, Instant requestedAt, Instant finishedAt, Instant progressedAt,

@@ -130,7 +130,14 @@ class CleanupRuns {
             logger.error("Cleanup run {} failed", id, e);
             run.abort(clock.instant(), e.getMessage() == null ? e.getClass().getName() : e.getMessage());
         }
-        save(run, unsaved);
+        try {
+            save(run, unsaved);
+        } catch (RuntimeException e) {
+            // The database went as the run ended: it stays RUNNING, shown as abandoned in time, and counted here as
+            // failed, so that the alert on failed runs fires.
+            runCounter(CleanupRun.Status.FAILED, run.dryRun()).increment();
+            throw e;
+        }
         runCounter(run.status(), run.dryRun()).increment();
         return withItems(run);
     }

@@ -10,6 +10,8 @@ import dev.livesessions.api.SignalSource;
 import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.UtcClock;
 import dev.livesessions.tenant.TenantDirectory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.queryhandling.QueryGateway;
@@ -70,6 +72,8 @@ class CleanupRunIntegrationTest {
     LiveSessionsProperties properties;
     @Autowired
     TenantDirectory tenants;
+    @Autowired
+    MeterRegistry meters;
 
     private Http http;
     private String tenant;
@@ -403,6 +407,33 @@ class CleanupRunIntegrationTest {
             jdbc.execute("DROP TRIGGER fail_once ON cleanup_run");
             jdbc.execute("DROP FUNCTION fail_once()");
             jdbc.execute("DROP SEQUENCE fail_once");
+        }
+    }
+
+    /**
+     * A run whose end cannot be stored (the database went as it ended) stays RUNNING, to be shown as abandoned: it is
+     * counted as failed, so that the alert on failed runs fires.
+     */
+    @Test
+    void aRunWhoseEndCouldNotBeStoredIsCountedAsFailed() {
+        UUID id = UUID.randomUUID();
+        Counter failedRuns = meters.counter("live_sessions.cleanup.runs", "status", "failed", "dry_run", "false");
+        double failedBefore = failedRuns.count();
+        jdbc.execute("""
+                CREATE FUNCTION fail_always() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'the database is gone';
+                END $$""");
+        jdbc.execute("CREATE TRIGGER fail_always BEFORE UPDATE ON cleanup_run FOR EACH ROW "
+                     + "WHEN (NEW.id = '" + id + "' AND NEW.processed > 0) EXECUTE FUNCTION fail_always()");
+        try {
+            assertThat(run(Map.of("id", id, "inactiveHours", 24, "deleteDays", 30)).status()).isGreaterThanOrEqualTo(500);
+
+            assertThat(http.get("/api/cleanup-runs/" + id).body().get("status").asText()).isEqualTo("RUNNING");
+            assertThat(failedRuns.count()).isEqualTo(failedBefore + 1);
+        } finally {
+            jdbc.execute("DROP TRIGGER fail_always ON cleanup_run");
+            jdbc.execute("DROP FUNCTION fail_always()");
         }
     }
 
