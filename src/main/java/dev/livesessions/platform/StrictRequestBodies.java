@@ -1,5 +1,6 @@
 package dev.livesessions.platform;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -17,7 +18,8 @@ import java.util.List;
  * fraction where a whole number is expected is refused with a 400 that names it, instead of being dropped while the
  * rest of the request is carried out. So is an empty string where a value is expected, and a string or a number
  * where a yes or no is: Jackson reads {@code "dryRun": ""} as no value, and a run asked for as a dry run would then
- * be carried out. Answers are written as before; webhooks read their bodies themselves.
+ * be carried out. A field given twice is refused too (which of {@code "dryRun": true, "dryRun": false} would count?), as
+ * is anything after the body's JSON value. Answers are written as before; webhooks read their bodies themselves.
  */
 @Configuration(proxyBeanMethods = false)
 class StrictRequestBodies implements WebMvcConfigurer {
@@ -32,7 +34,9 @@ class StrictRequestBodies implements WebMvcConfigurer {
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
         ObjectMapper strict = json.copy()
                                   .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                                  .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                                   .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        strict.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         strict.coercionConfigDefaults().setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         strict.coercionConfigFor(LogicalType.Boolean)
               .setCoercion(CoercionInputShape.String, CoercionAction.Fail)

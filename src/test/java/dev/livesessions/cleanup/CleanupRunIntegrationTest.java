@@ -478,7 +478,7 @@ class CleanupRunIntegrationTest {
     }
 
     @Test
-    void aRequestWithAMisspelledOrEmptyFieldOrAnUnknownTenantIsRefusedAndRunsNothing() {
+    void aRequestWithAMisspelledEmptyOrRepeatedFieldOrAnUnknownTenantIsRefusedAndRunsNothing() {
         String before = fingerprint();
 
         Http.Response misspelled = run(Map.of("dryrun", true));
@@ -487,6 +487,12 @@ class CleanupRunIntegrationTest {
         Http.Response dryRunAsANumber = run(Map.of("dryRun", 1));
         Http.Response noDelayGiven = run(Map.of("deleteDays", ""));
         Http.Response unknownTenant = http.post("/api/cleanup-runs", Map.of("tenantId", tenant + "-typo"));
+        // Which of the two would count? A parser keeping the last would carry the run out.
+        String ofTenant = "{\"tenantId\": \"" + tenant + "\", ";
+        Http.Response saidTwice = http.postRaw("/api/cleanup-runs", "application/json",
+                                               ofTenant + "\"dryRun\": true, \"dryRun\": false}");
+        Http.Response twoBodies = http.postRaw("/api/cleanup-runs", "application/json",
+                                               ofTenant + "\"dryRun\": true} {\"dryRun\": false}");
 
         assertThat(misspelled.status()).isEqualTo(400);
         assertThat(misspelled.body().get("detail").asText()).isEqualTo("dryrun: not a field of this request");
@@ -496,6 +502,7 @@ class CleanupRunIntegrationTest {
                                                                        .containsOnly(400);
         assertThat(noDryRunGiven.body().get("detail").asText()).contains("dryRun");
         assertThat(unknownTenant.status()).isEqualTo(404);
+        assertThat(List.of(saidTwice, twoBodies)).extracting(Http.Response::status).containsOnly(400);
         assertThat(fingerprint()).isEqualTo(before);
     }
 
