@@ -124,13 +124,14 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      *
      * @param writers      writer threads; a tenant always goes to the same one
      * @param maxBatchSize most signals stored in one transaction
-     * @param attempts     tries per batch before a request is answered 503 (a lost race is retried)
+     * @param attempts     tries per batch before a request is answered 503 (a lost race is retried); at least 2, the
+     *                     batch and then each tenant's signals on their own, so that one tenant does not fail the others
      * @param answerWithin how long a webhook waits for its signals' commit; past it the answer is 503 and the
      *                     provider delivers again (a duplicate, if the commit came after all)
      */
     public record Recorder(@Min(1) @Max(64) @DefaultValue("1") int writers,
                            @Min(1) @Max(10_000) @DefaultValue("500") int maxBatchSize,
-                           @Min(1) @Max(10) @DefaultValue("3") int attempts,
+                           @Min(2) @Max(10) @DefaultValue("3") int attempts,
                            @NotNull @DurationMin(seconds = 1) @DefaultValue("10s") Duration answerWithin) {
     }
 

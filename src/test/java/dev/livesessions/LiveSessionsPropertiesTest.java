@@ -104,7 +104,9 @@ class LiveSessionsPropertiesTest {
         refused("live-sessions.cleanup.notice-retry-delay=-30s", "noticeRetryDelay");
         refused("live-sessions.cleanup.archive-after=0d", "archiveAfter");
         refused("live-sessions.cleanup.archive-notice=-1h", "archiveNotice");
-        service.withPropertyValues("live-sessions.recorder.answer-within=1s",
+        // One try would leave no second to try each tenant's signals apart: one tenant would fail every other.
+        refused("live-sessions.recorder.attempts=1", "attempts");
+        service.withPropertyValues("live-sessions.recorder.answer-within=1s", "live-sessions.recorder.attempts=2",
                                    "live-sessions.webhooks.signature-tolerance=1s",
                                    "live-sessions.webhooks.max-body-size=1KB",
                                    "live-sessions.whatsapp.max-body-size=1GB",
