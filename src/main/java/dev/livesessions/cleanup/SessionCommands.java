@@ -7,14 +7,20 @@ import org.axonframework.common.caching.Cache;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.command.ConcurrencyException;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
-/** Sends lifecycle commands to sessions, saying who acts: the events they cause carry it in their metadata. */
+/**
+ * Sends lifecycle commands to sessions, saying who acts and at which request: the events they cause carry both in
+ * their metadata.
+ */
 @Component
 class SessionCommands {
 
     private static final int ATTEMPTS = 3;
+    /** The request's, in the log's context (RequestCorrelation), and the events' metadata key for it. */
+    private static final String CORRELATION_ID = "correlationId";
 
     private final CommandGateway commands;
     private final CommandTargetResolver sessionOfCommand;
@@ -39,8 +45,13 @@ class SessionCommands {
      * @return whether the session changed
      */
     boolean send(Object command, String actor) {
-        CommandMessage<?> message = GenericCommandMessage.asCommandMessage(command)
-                                                         .withMetaData(MetaData.with("actor", actor));
+        MetaData cause = MetaData.with("actor", actor);
+        // The request's correlation id, as a live signal's events carry the webhook's: Axon gives it to the events.
+        String correlationId = MDC.get(CORRELATION_ID);
+        if (correlationId != null) {
+            cause = cause.and(CORRELATION_ID, correlationId);
+        }
+        CommandMessage<?> message = GenericCommandMessage.asCommandMessage(command).withMetaData(cause);
         for (int attempt = 1; ; attempt++) {
             liveSessionCache.remove(sessionOfCommand.resolveTarget(message).getIdentifier());
             try {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.EventBusSpanFactory;
@@ -32,9 +33,14 @@ import org.springframework.context.annotation.Primary;
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 @Configuration(proxyBeanMethods = false)
 class PlatformConfiguration {
+
+    /** The metadata key of the request a message was sent for, as events and the log's context name it. */
+    private static final String CORRELATION_ID = "correlationId";
 
     /**
      * The one clock of the service: nothing else reads the time, so tests can move it. It ticks in microseconds,
@@ -45,10 +51,23 @@ class PlatformConfiguration {
         return Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
     }
 
-    /** Correlation and trace ids follow every message from the inbound request to the events it causes. */
+    /**
+     * Correlation and trace ids follow every message from the inbound request to the events it causes. Axon makes a
+     * message's own id the correlation id of what it causes; a command that names the request it was sent for (an
+     * action or a cleanup run through the API) passes that request's id on instead.
+     */
     @Bean
     CorrelationDataProvider messageOrigin() {
-        return new MessageOriginProvider();
+        MessageOriginProvider origin = new MessageOriginProvider();
+        return message -> {
+            Object request = message.getMetaData().get(CORRELATION_ID);
+            if (!(message instanceof CommandMessage<?>) || request == null) {
+                return origin.correlationDataFor(message);
+            }
+            Map<String, Object> data = new HashMap<>(origin.correlationDataFor(message));
+            data.put(CORRELATION_ID, request);
+            return data;
+        };
     }
 
     /** Whoever sent a command (a user, a token, "system") is recorded on every event it causes. */

@@ -50,8 +50,11 @@ class SessionActionsIntegrationTest {
     }
 
     @Test
-    void deactivatingClosesTheSessionByHandOnceAndSaysWhoDidIt() throws Exception {
-        JsonNode first = http.post("/api/sessions/" + sessionId + "/deactivate", Map.of()).body();
+    void deactivatingClosesTheSessionByHandOnceAndSaysWhoDidItAndAtWhichRequest() throws Exception {
+        JsonNode first = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/sessions/"
+                                                                     + sessionId + "/deactivate"))
+                                              .header("X-Correlation-Id", "trace-7")
+                                              .POST(HttpRequest.BodyPublishers.noBody())).body();
         JsonNode second = http.post("/api/sessions/" + sessionId + "/deactivate", Map.of()).body();
 
         assertThat(first.get("changed").asBoolean()).isTrue();
@@ -66,6 +69,7 @@ class SessionActionsIntegrationTest {
                 "SELECT meta_data FROM domain_event_entry WHERE aggregate_identifier = ? "
                         + "AND payload_type = 'dev.livesessions.api.LiveSessionClosed'", byte[].class, sessionId);
         assertThat(JSON.readTree(metaData).get("actor").asText()).isEqualTo("admin-token");
+        assertThat(JSON.readTree(metaData).get("correlationId").asText()).isEqualTo("trace-7");
     }
 
     @Test
