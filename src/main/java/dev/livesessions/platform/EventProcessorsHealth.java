@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every event processor in health: down when one is stopped or a segment of a streaming one is in error (it then
- * retries by itself; the error says why it cannot go on). Each processor's details say which segments this node
+ * Every event processor in health: down when one is stopped or a streaming one that holds segments is in error (it
+ * then retries by itself; the error says why it cannot go on). Each processor's details say which segments this node
  * holds.
  */
 @Component("eventProcessorsHealthIndicator")
@@ -34,10 +34,14 @@ class EventProcessorsHealth implements HealthIndicator {
             detail.put("running", processor.isRunning());
             up &= processor.isRunning();
             if (processor instanceof StreamingEventProcessor streaming) {
-                detail.put("error", streaming.isError());
-                up &= !streaming.isError();
                 Map<Integer, String> segments = new LinkedHashMap<>();
                 streaming.processingStatus().forEach((segment, status) -> segments.put(segment, describe(status)));
+                // Axon clears a pooled processor's error once it processes again, which a node holding no segment
+                // (another node holds them all) never does: its error would stay, and the node be down, for good. A
+                // node that cannot claim a segment for want of its database is down by the database's health.
+                boolean error = streaming.isError() && !segments.isEmpty();
+                detail.put("error", error);
+                up &= !error;
                 detail.put("segments", segments);
             }
             details.put(processor.getName(), detail);
