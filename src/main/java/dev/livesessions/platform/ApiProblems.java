@@ -105,12 +105,15 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 
     /**
      * Axon's JDBC event store wraps what the driver said in exceptions of its own: a database lost while a command
-     * loads or appends a session's events is unavailable like any other; anything else stays a server error.
+     * loads or appends a session's events is unavailable like any other; anything else is a server error, answered
+     * as a problem like the database's own.
      */
     @ExceptionHandler({EventStoreException.class, JdbcException.class})
     ResponseEntity<ProblemDetail> eventStoreFailed(AxonException exception) {
         if (!DatabaseFailures.unreachable(exception)) {
-            throw exception;
+            logger.error("Request failed in the event store", exception);
+            return ResponseEntity.internalServerError().body(ProblemDetail.forStatusAndDetail(
+                    HttpStatus.INTERNAL_SERVER_ERROR, "The request failed in the event store."));
         }
         return databaseUnavailable(exception);
     }

@@ -5,9 +5,10 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What the database's refusal of a write, or its loss, tells the caller. */
 class ApiProblemsTest {
@@ -33,13 +34,16 @@ class ApiProblemsTest {
         assertThat(problems.eventStoreFailed(lost).getHeaders().getFirst("Retry-After")).isEqualTo("5");
     }
 
-    /** Anything else the event store throws stays the server error it was. */
+    /** Anything else the event store throws is a server error, answered as a problem that does not repeat it. */
     @Test
     void anEventStoreThatFailedOtherwiseIsNotCalledUnavailable() {
         EventStoreException failed = new EventStoreException("Failed to read events", new PSQLException(
                 "ERROR: permission denied for table domain_event_entry", PSQLState.UNKNOWN_STATE));
 
-        assertThatThrownBy(() -> problems.eventStoreFailed(failed)).isSameAs(failed);
+        ResponseEntity<ProblemDetail> answer = problems.eventStoreFailed(failed);
+
+        assertThat(answer.getStatusCode().value()).isEqualTo(500);
+        assertThat(answer.getBody().getDetail()).isEqualTo("The request failed in the event store.");
     }
 
     /** SQLSTATE class 23: reading the data again and retrying may settle it. */
