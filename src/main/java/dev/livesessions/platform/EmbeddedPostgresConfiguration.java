@@ -89,6 +89,10 @@ class EmbeddedPostgresConfiguration {
                                                     // so every commit waits for its WAL to reach the disk.
                                                     .setServerConfig("fsync", "on")
                                                     .setServerConfig("synchronous_commit", "on")
+                                                    // After a crash, PostgreSQL replays its WAL before it answers:
+                                                    // zonky's 10 s would give up on it, and the next start stop it
+                                                    // in the middle, again; pg_ctl's own wait is a minute.
+                                                    .setPGStartupWait(Duration.ofMinutes(1))
                                                     // Stopped by the context, after everything that uses it.
                                                     .setRegisterShutdownHook(false)
                                                     .start();
