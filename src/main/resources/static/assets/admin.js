@@ -9,6 +9,8 @@ const POLL_EVERY_MS = 1000;
 
 /** After starting a replay, how many polls may show no position yet (the processor is resetting) before giving up. */
 const POLLS_WITHOUT_POSITION = 30;
+/** How many reads of the progress in a row may fail (a node restarting, a network blip) before the page gives up. */
+const FAILED_POLLS_AT_MOST = 30;
 
 let pollTimer = 0;
 let onReplayDone = () => {};
@@ -21,6 +23,7 @@ let pollsSinceStart = 0;
 const POLLS_TO_SEE_RESET = 5;
 /** The stream's head when this page started a replay: the replay is over once the read models are past it. */
 let replayTarget = 0;
+let failedPolls = 0;
 
 /** @param {() => void} replayDone called when a replay ends, to load the rebuilt statistics and sessions */
 export function setUpAdminTools(replayDone) {
@@ -151,11 +154,21 @@ async function pollProgress() {
   try {
     progress = await api('/api/replays/progress');
   } catch (error) {
+    failedPolls += 1;
+    if (failedPolls === 1) {
+      showError(error, 'Replay progress');
+    }
+    // The replay goes on on the server: one failed read says nothing of it.
+    if (failedPolls < FAILED_POLLS_AT_MOST) {
+      pollTimer = window.setTimeout(pollProgress, POLL_EVERY_MS);
+      return;
+    }
+    failedPolls = 0;
     startedHere = false;
     document.getElementById('replay-start').disabled = false;
-    showError(error, 'Replay progress');
     return;
   }
+  failedPolls = 0;
   renderProgress(progress);
   if (stillReplaying(progress)) {
     pollTimer = window.setTimeout(pollProgress, POLL_EVERY_MS);

@@ -117,7 +117,10 @@ async function loadTenants() {
   }
 }
 
-/** Logs out (POST /logout with the CSRF token), then shows the login page. */
+/**
+ * Logs out (POST /logout with the CSRF token), then shows the login page. Should the log out fail, the page is still
+ * logged in, and follows the sessions again.
+ */
 async function logOut() {
   closeStream();
   let response;
@@ -125,6 +128,7 @@ async function logOut() {
     response = await fetch('/logout', { method: 'POST', headers: csrfHeaders(), credentials: 'same-origin' });
   } catch {
     showError(new Error('The service could not be reached.'), 'Logging out');
+    follow();
     return;
   }
   // The server answers with a redirect to the login page, which fetch follows.
@@ -132,6 +136,7 @@ async function logOut() {
     window.location.assign('/login.html?logout');
   } else {
     showError(new Error(`The service answered ${response.status}.`), 'Logging out');
+    follow();
   }
 }
 

@@ -267,9 +267,12 @@ function renderActions(session) {
 }
 
 /** Focuses an action's button; when the session no longer offers it (a deleted session), the first action. */
+/**
+ * Puts the focus back on the action's button, or on the panel's title when the session no longer offers it: on another
+ * button, a second Enter would do something else (turn auto-cleanup off after a deactivate, restore after a delete).
+ */
 function focusAction(action) {
-  const actions = document.getElementById('detail-actions');
-  const button = actions.querySelector(`[data-action="${action}"]`) || actions.querySelector('button');
+  const button = document.getElementById('detail-actions').querySelector(`[data-action="${action}"]`);
   (button || document.getElementById('detail-title')).focus();
 }
 
@@ -330,13 +333,16 @@ async function perform(action, session) {
   const { request, done, same, shows } = ACTIONS[action];
   const id = session.sessionId;
   setActionsBusy(true);
+  let step = `${humanize(action.replace('-', '_'))} of ${id}`;
   try {
     const answer = await request(id, session);
     const changed = answer?.changed !== false;
     showStatus(changed ? done(id, session) : same(id, session));
+    // Done: a read that fails now is not the action failing, and the live stream brings the change anyway.
+    step = `Reading ${id} again`;
     await refreshSession(id, changed ? (after) => shows(after, session) : () => true);
   } catch (error) {
-    showError(error, `${humanize(action.replace('-', '_'))} of ${id}`);
+    showError(error, step);
   } finally {
     setActionsBusy(false);
     if (state.selectedId === id) {

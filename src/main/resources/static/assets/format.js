@@ -87,11 +87,14 @@ export function formatRelative(iso, now = Date.now()) {
   if (abs < 60) {
     return relative.format(seconds, 'second');
   }
-  if (abs < 3600) {
-    return relative.format(Math.round(seconds / 60), 'minute');
+  // Rounded first, then the unit chosen: 59.6 minutes is "1 hr", not "60 min".
+  const minutes = Math.round(seconds / 60);
+  if (Math.abs(minutes) < 60) {
+    return relative.format(minutes, 'minute');
   }
-  if (abs < 86400) {
-    return relative.format(Math.round(seconds / 3600), 'hour');
+  const hours = Math.round(seconds / 3600);
+  if (Math.abs(hours) < 24) {
+    return relative.format(hours, 'hour');
   }
   return relative.format(Math.round(seconds / 86400), 'day');
 }

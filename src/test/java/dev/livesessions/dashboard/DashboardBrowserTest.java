@@ -123,12 +123,18 @@ class DashboardBrowserTest {
     /**
      * Messages keep coming while a replay started from the dashboard runs, so the stream's head moves on at every look
      * (here, the progress the page reads says the head is always 1 000 events further): the page still says when the
-     * read models are past the head the replay began with.
+     * read models are past the head the replay began with. A read of the progress that fails (here, the first after
+     * the start) does not end the page's watch.
      */
     @Test
     void aReplayStartedFromTheDashboardEndsWhileTheStreamMovesOn() {
         beforeThePageLoads("""
                 window.fetch = async (input, init) => {
+                  if (String(input) === '/api/replays/progress' && window.replayStarted && !window.failedOnce) {
+                    window.failedOnce = true;
+                    return unavailable();
+                  }
+                  window.replayStarted = window.replayStarted || String(input) === '/api/replays';
                   const answer = await fetchNow(input, init);
                   if (String(input) !== '/api/replays/progress' || !answer.ok) {
                     return answer;
@@ -145,6 +151,7 @@ class DashboardBrowserTest {
 
         new WebDriverWait(browser, Duration.ofSeconds(60)).until(
                 ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Replay finished"));
+        assertThat(script("return window.failedOnce === true")).isEqualTo(true);
         assertThat(browser.findElement(By.id("replay-start")).isEnabled()).isTrue();
         assertThat(severeConsoleMessages()).isEmpty();
     }
@@ -666,6 +673,93 @@ class DashboardBrowserTest {
         assertThat(admin.get("/api/sessions/" + sessionId).body().get("status").asText()).isEqualTo("CLOSED");
         waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline li[data-type='SessionRestored']")));
         assertThat(severeConsoleMessages()).isEmpty();
+    }
+
+    /**
+     * A deactivate that was done is reported done, though the read of the session that follows it fails: the error
+     * names that read, not the deactivate.
+     */
+    @Test
+    void aDeactivateIsReportedDoneWhenOnlyTheSessionsReadAfterItFails() {
+        keepSessionsOpenForAnHour();
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        beforeThePageLoads("""
+                window.fetch = async (input, init) => {
+                  const url = String(input);
+                  if (window.deactivated && !window.failedOnce && url.startsWith('/api/sessions/')) {
+                    window.failedOnce = true;
+                    return unavailable();
+                  }
+                  const answer = await fetchNow(input, init);
+                  window.deactivated = window.deactivated || url.endsWith('/deactivate');
+                  return answer;
+                };""");
+        logIn(tenant + "-streamer");
+        click(By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"));
+        click(By.cssSelector("#session-detail [data-action='deactivate']"));
+
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("error-text"), "Reading " + sessionId));
+        assertThat(text("#error-text")).doesNotContain("Deactivate");
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), sessionId + " is closed"));
+        // The live stream brings the change the failed read did not.
+        waitFor(ExpectedConditions.attributeToBe(By.id("session-detail"), "data-status", "CLOSED"));
+    }
+
+    /**
+     * Once deactivated, a session offers no deactivate: the focus goes to the panel's title, not to the next button,
+     * where a second Enter would turn auto-cleanup off.
+     */
+    @Test
+    void afterADeactivateTheFocusIsOnThePanelNotOnAnotherAction() {
+        keepSessionsOpenForAnHour();
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        logIn(tenant + "-streamer");
+        click(By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"));
+        click(By.cssSelector("#session-detail [data-action='deactivate']"));
+
+        waitFor(ExpectedConditions.attributeToBe(By.id("session-detail"), "data-status", "CLOSED"));
+        waitFor(ExpectedConditions.attributeToBe(By.id("detail-actions"), "aria-busy", "false"));
+        assertThat(script("return document.activeElement.id")).isEqualTo("detail-title");
+    }
+
+    /** A log out that failed leaves the page logged in, and following its sessions as before. */
+    @Test
+    void aLogOutThatFailedLeavesThePageFollowingTheSessions() {
+        beforeThePageLoads("""
+                window.fetch = async (input, init) => {
+                  if (String(input) === '/logout' && !window.failedOnce) {
+                    window.failedOnce = true;
+                    return unavailable();
+                  }
+                  return fetchNow(input, init);
+                };""");
+        logIn(tenant + "-streamer");
+        thePageHasReadItsSessions();
+        click(By.id("logout"));
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("error-text"), "Logging out"));
+
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+
+        waitFor(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']")));
+    }
+
+    /** A relative time is rounded before its unit is chosen: 59 min 50 s ago reads as an hour ago, not "60 min". */
+    @Test
+    void aRelativeTimeIsRoundedBeforeItsUnitIsChosen() {
+        browser.get(url("/login.html"));
+        Object shown = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/assets/format.js').then((format) => {
+                  const now = Date.parse('2026-12-07T12:00:00Z');
+                  const at = (seconds) => format.formatRelative(new Date(now + seconds * 1000).toISOString(), now);
+                  done([at(-3590), at(-3600), at(23.6 * 3600), at(86400)]);
+                });""");
+
+        assertThat(shown).asInstanceOf(InstanceOfAssertFactories.LIST).satisfies(times -> {
+            assertThat(times.get(0)).isEqualTo(times.get(1));
+            assertThat(times.get(2)).isEqualTo(times.get(3));
+        });
     }
 
     @Test
