@@ -11,6 +11,7 @@ import org.axonframework.common.caching.Cache;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,10 @@ public class LiveSignalRouter {
         Map<String, LatestSessions.Latest> latest = latestSessions.of(tenants.stream().map(TenantSignals::tenantId)
                                                                              .toList());
         Map<String, List<RecordedSignal>> recorded = new LinkedHashMap<>();
-        for (TenantSignals tenant : tenants) {
+        // In the order of their ids, not of arrival: two nodes writing the same two tenants at once take their rows
+        // in the same order, so that neither waits on the other in a deadlock until PostgreSQL breaks it.
+        List<TenantSignals> inIdOrder = tenants.stream().sorted(Comparator.comparing(TenantSignals::tenantId)).toList();
+        for (TenantSignals tenant : inIdOrder) {
             // The latest session, active or not, decides: it records the signals, or opens its successor no earlier
             // than it closed itself. Only a tenant's first session is opened from here.
             LatestSessions.Latest latestSession = latest.get(tenant.tenantId());

@@ -4,6 +4,7 @@ import dev.livesessions.Http;
 import dev.livesessions.IntegrationTest;
 import dev.livesessions.LiveSessionsProperties;
 import dev.livesessions.api.LiveSignal;
+import dev.livesessions.api.SessionTerms;
 import dev.livesessions.api.SignalSource;
 import dev.livesessions.ingestion.LiveSignalRecorder.Recording;
 import dev.livesessions.ingestion.LiveSignalRecorder.TenantSignal;
@@ -296,6 +297,31 @@ class LiveSignalRecorderIntegrationTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A batch writes its tenants in the order of their ids, whatever the order their signals came in: two nodes
+     * writing the same two tenants at once take their rows in the same order, and neither waits on the other in a
+     * deadlock.
+     */
+    @Test
+    void aBatchWritesItsTenantsInTheOrderOfTheirIds() {
+        TenantSettings later = newTenant("zz-order");
+        TenantSettings earlier = newTenant("aa-order");
+
+        router.route(List.of(signalsOf(later, "zz-1"), signalsOf(earlier, "aa-1")));
+
+        assertThat(lastEventOf(earlier)).isLessThan(lastEventOf(later));
+    }
+
+    private static LiveSignalRouter.TenantSignals signalsOf(TenantSettings tenant, String messageId) {
+        return new LiveSignalRouter.TenantSignals(tenant.tenantId(), new SessionTerms(tenant.inactivityWindow(),
+                tenant.autoCleanupByDefault(), tenant.maxLifespan()), List.of(code(tenant, messageId).signal()));
+    }
+
+    private long lastEventOf(TenantSettings tenant) {
+        return jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry WHERE aggregate_identifier LIKE ?",
+                                   Long.class, tenant.tenantId() + ".%");
     }
 
     private TenantSettings newTenant(String prefix) {
