@@ -1,5 +1,6 @@
 package dev.livesessions.platform;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.livesessions.DatabaseFailures;
@@ -30,6 +31,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +43,8 @@ import java.util.stream.Collectors;
 class ApiProblems extends ResponseEntityExceptionHandler {
 
     private static final Logger logger = LoggerFactory.getLogger(ApiProblems.class);
+    /** How Jackson words a field found twice in one object; it has no exception of its own for it. */
+    private static final Pattern GIVEN_TWICE = Pattern.compile("Duplicate field '(.*)'");
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(@NonNull MethodArgumentNotValidException exception,
@@ -76,8 +81,12 @@ class ApiProblems extends ResponseEntityExceptionHandler {
                                                                   @NonNull HttpStatusCode status,
                                                                   @NonNull WebRequest request) {
         String error;
+        Matcher twice = exception.getCause() instanceof JsonParseException parse && parse.getOriginalMessage() != null
+                ? GIVEN_TWICE.matcher(parse.getOriginalMessage()) : null;
         if (exception.getCause() instanceof UnrecognizedPropertyException unknown) {
             error = fieldOf(unknown) + ": not a field of this request";
+        } else if (twice != null && twice.matches()) {
+            error = twice.group(1) + ": given twice";
         } else if (exception.getCause() instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
             error = fieldOf(mismatch) + ": not a value of the expected type";
         } else {

@@ -503,6 +503,7 @@ class CleanupRunIntegrationTest {
         assertThat(noDryRunGiven.body().get("detail").asText()).contains("dryRun");
         assertThat(unknownTenant.status()).isEqualTo(404);
         assertThat(List.of(saidTwice, twoBodies)).extracting(Http.Response::status).containsOnly(400);
+        assertThat(saidTwice.body().get("detail").asText()).isEqualTo("dryRun: given twice");
         assertThat(fingerprint()).isEqualTo(before);
     }
 
