@@ -125,7 +125,7 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      * @param writers      writer threads; a tenant always goes to the same one
      * @param maxBatchSize most signals stored in one transaction
      * @param attempts     tries per batch before a request is answered 503 (a lost race is retried); at least 2, the
-     *                     batch and then each tenant's signals on their own, so that one tenant does not fail the others
+     *                     batch and then each tenant's signals on their own, so that one tenant fails no other
      * @param answerWithin how long a webhook waits for its signals' commit; past it the answer is 503 and the
      *                     provider delivers again (a duplicate, if the commit came after all)
      */

@@ -266,7 +266,6 @@ function renderActions(session) {
   }
 }
 
-/** Focuses an action's button; when the session no longer offers it (a deleted session), the first action. */
 /**
  * Puts the focus back on the action's button, or on the panel's title when the session no longer offers it: on another
  * button, a second Enter would do something else (turn auto-cleanup off after a deactivate, restore after a delete).

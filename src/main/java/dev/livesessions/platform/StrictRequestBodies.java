@@ -18,8 +18,9 @@ import java.util.List;
  * fraction where a whole number is expected is refused with a 400 that names it, instead of being dropped while the
  * rest of the request is carried out. So is an empty string where a value is expected, and a string or a number
  * where a yes or no is: Jackson reads {@code "dryRun": ""} as no value, and a run asked for as a dry run would then
- * be carried out. A field given twice is refused too (which of {@code "dryRun": true, "dryRun": false} would count?), as
- * is anything after the body's JSON value. Answers are written as before; webhooks read their bodies themselves.
+ * be carried out. A field given twice is refused too (which of {@code "dryRun": true, "dryRun": false} would
+ * count?), as is anything after the body's JSON value. Answers are written as before; webhooks read their bodies
+ * themselves.
  */
 @Configuration(proxyBeanMethods = false)
 class StrictRequestBodies implements WebMvcConfigurer {

@@ -57,10 +57,6 @@ class AutomaticArchiveIntegrationTest {
     record Received(String signature, String body) {
     }
 
-    /** A notice the tenant's endpoint refused, and when. */
-    record Refused(Instant at, JsonNode notice) {
-    }
-
     @LocalServerPort
     int port;
     @Autowired
@@ -74,7 +70,7 @@ class AutomaticArchiveIntegrationTest {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
-    private final List<Refused> refusedNotices = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> refusedNotices = new CopyOnWriteArrayList<>();
     private final AtomicInteger stalled = new AtomicInteger();
     private volatile boolean endpointStopped;
     private ExecutorService endpointThreads;
@@ -94,7 +90,7 @@ class AutomaticArchiveIntegrationTest {
             exchange.close();
         });
         tenantEndpoint.createContext("/refusing", exchange -> {
-            refusedNotices.add(new Refused(Instant.now(), JSON.readTree(exchange.getRequestBody())));
+            refusedNotices.add(JSON.readTree(exchange.getRequestBody()));
             refused.incrementAndGet();
             exchange.sendResponseHeaders(503, -1);
             exchange.close();
@@ -344,7 +340,7 @@ class AutomaticArchiveIntegrationTest {
     /**
      * A tenant's notice may be shorter than the retries take: one its endpoint still refused when the archive came is
      * given up, rather than announce an archive that has happened. With a notice of 2 s, the first try comes as the
-     * notice is issued, the second a second or so later, the third two seconds after that: past the archive.
+     * notice is issued, the second a second or more later, the third two seconds after that: past the archive.
      */
     @Test
     void aNoticeStillUnpostedWhenItsArchiveComesIsGivenUp() {
@@ -358,17 +354,15 @@ class AutomaticArchiveIntegrationTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !refusedOf(sessionId).isEmpty()
                                                              && deliveriesFor(sessionId) == 0);
-        Instant archiveAt = Instant.parse(refusedOf(sessionId).get(0).notice().get("archiveAt").asText());
-        // A try that began just before the archive may reach the endpoint a moment after it.
-        assertThat(refusedOf(sessionId)).allSatisfy(refusal -> assertThat(refusal.at())
-                .isBefore(archiveAt.plusMillis(500)));
+        // The third try, at least a second after the archive, was not made; posted, it would have been refused.
+        assertThat(refusedOf(sessionId)).hasSizeLessThan(3);
         assertThat(neverSent(sessionId)).isEqualTo(1);
-        assertThat(givenUp.count()).isEqualTo(givenUpBefore + 1);
+        // (Another test's notice may be given up meanwhile.)
+        assertThat(givenUp.count()).isGreaterThan(givenUpBefore);
     }
 
-    private List<Refused> refusedOf(String sessionId) {
-        return refusedNotices.stream().filter(refusal -> refusal.notice().get("sessionId").asText().equals(sessionId))
-                             .toList();
+    private List<JsonNode> refusedOf(String sessionId) {
+        return refusedNotices.stream().filter(notice -> notice.get("sessionId").asText().equals(sessionId)).toList();
     }
 
     /** A tenant that removed its notification URL after a notice was issued does not get it: the notice is counted. */

@@ -121,8 +121,9 @@ class WhatsAppWebhookIntegrationTest {
                 {"from": "16505550001", "id": "%s1", "timestamp": "%d", "type": "text", "text": {"body": "%s"}},\
                 {"from": "16505550002", "id": "%s2", "timestamp": "%d", "type": "text", "text": {"body": "A12"}}"""
                 .formatted(batch, now, longText, batch, now));
+        String signature = "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body);
 
-        Http.Response response = http.whatsApp(body, "sha256=" + Http.hmacHex(IntegrationTest.WHATSAPP_APP_SECRET, body));
+        Http.Response response = http.whatsApp(body, signature);
 
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         assertThat(activitiesOf(batch + "2")).containsExactly(SHOP_A + ":CLIENT:A12");
