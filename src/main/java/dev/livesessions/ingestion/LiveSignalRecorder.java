@@ -374,7 +374,8 @@ class LiveSignalRecorder implements SmartLifecycle {
         try {
             transaction = transactionManager.startTransaction();
         } catch (RuntimeException noTransaction) {
-            // No connection to begin with: nothing was written.
+            // No connection to begin with: nothing was written, and the write failed as one rolled back does.
+            rolledBack.increment();
             unitOfWork.rollback(noTransaction);
             return noTransaction;
         }

@@ -22,6 +22,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -296,6 +297,27 @@ class LiveSignalRecorderIntegrationTest {
             latch.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A write that could not even begin (no connection to the database) is counted with the writes rolled back. */
+    @Test
+    void aWriteThatCannotBeginItsTransactionIsCountedAsRolledBack() {
+        TenantSettings tenant = newTenant("no-connection");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        TransactionManager noConnection = () -> {
+            throw new CannotCreateTransactionException("no connection to the database (test)");
+        };
+        LiveSignalRecorder recorder = new LiveSignalRecorder(inboundMessages, router, noConnection, properties,
+                                                             meters);
+        recorder.start();
+        try {
+            assertThatThrownBy(() -> recorder.record(List.of(code(tenant, "not-written"))))
+                    .isInstanceOf(SignalsNotRecordedException.class);
+
+            assertThat(meters.counter(LiveSignalRecorder.ROLLED_BACK).count()).isPositive();
+        } finally {
+            recorder.stop();
         }
     }
 
