@@ -24,6 +24,7 @@ import org.springframework.beans.BeanUtils;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.util.UriComponentsBuilder;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -261,8 +262,7 @@ class ArchiveNoticeDelivery implements SmartLifecycle {
 
     /** The URL as the log may show it: a user, a password or a query may be the receiver's own secret. */
     private static String withoutSecrets(URI uri) {
-        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
-               + uri.getRawPath();
+        return UriComponentsBuilder.fromUri(uri).userInfo(null).query(null).fragment(null).toUriString();
     }
 
     private static String hmacHex(String secret, String content) {
