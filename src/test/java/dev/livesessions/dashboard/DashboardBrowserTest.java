@@ -541,10 +541,7 @@ class DashboardBrowserTest {
 
     @Test
     void theTimelineOfTheSessionShownGrowsAsItsMessagesArrive() {
-        keepSessionsOpenForAnHour();
-        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
-        logIn(tenant + "-streamer");
-        click(By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"));
+        String sessionId = theStreamerShowsAnOpenSession();
         waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline-count"), "2 events"));
 
         for (int i = 1; i <= 3; i++) {
@@ -681,8 +678,6 @@ class DashboardBrowserTest {
      */
     @Test
     void aDeactivateIsReportedDoneWhenOnlyTheSessionsReadAfterItFails() {
-        keepSessionsOpenForAnHour();
-        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
         beforeThePageLoads("""
                 window.fetch = async (input, init) => {
                   const url = String(input);
@@ -694,8 +689,7 @@ class DashboardBrowserTest {
                   window.deactivated = window.deactivated || url.endsWith('/deactivate');
                   return answer;
                 };""");
-        logIn(tenant + "-streamer");
-        click(By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"));
+        String sessionId = theStreamerShowsAnOpenSession();
         click(By.cssSelector("#session-detail [data-action='deactivate']"));
 
         waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("error-text"), "Reading " + sessionId));
@@ -711,10 +705,7 @@ class DashboardBrowserTest {
      */
     @Test
     void afterADeactivateTheFocusIsOnThePanelNotOnAnotherAction() {
-        keepSessionsOpenForAnHour();
-        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
-        logIn(tenant + "-streamer");
-        click(By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"));
+        theStreamerShowsAnOpenSession();
         click(By.cssSelector("#session-detail [data-action='deactivate']"));
 
         waitFor(ExpectedConditions.attributeToBe(By.id("session-detail"), "data-status", "CLOSED"));
@@ -806,6 +797,15 @@ class DashboardBrowserTest {
     /** A window long enough that the tenant's session stays open while the test watches it. */
     private void keepSessionsOpenForAnHour() {
         inactivityWindow("PT1H");
+    }
+
+    /** @return the session the streamer, logged in, has open in the panel: its tenant's, open for an hour */
+    private String theStreamerShowsAnOpenSession() {
+        keepSessionsOpenForAnHour();
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        logIn(tenant + "-streamer");
+        click(By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "']"));
+        return sessionId;
     }
 
     /**
