@@ -13,7 +13,8 @@ import java.util.function.Function;
 record BenchSettings(String mode,
                      List<String> shapes, List<Integer> concurrencies, int spreadTenants, double jitWarmupSeconds,
                      double warmupSeconds, double durationSeconds,
-                     List<Integer> priorEvents, double streamRate, double streamSeconds,
+                     List<Integer> priorEvents, List<Integer> sessionsPerLength, double streamRate,
+                     double streamSeconds,
                      int closureTenants, Duration closureWindow, int closurePasses, Duration closureTimeout,
                      long replayEvents,
                      String serviceHeap, List<String> serviceJvmOptions, boolean flightRecording,
@@ -25,11 +26,11 @@ record BenchSettings(String mode,
     static BenchSettings of(String mode) {
         BenchSettings settings = switch (mode) {
             case "full" -> new BenchSettings("full", SHAPES, List.of(16, 64), 1_000, 40, 5, 20,
-                                             List.of(10, 1_000, 10_000), 150, 20,
+                                             List.of(10, 1_000, 10_000), List.of(1_000, 40, 10), 150, 20,
                                              100_000, Duration.ofMinutes(10), 2, Duration.ofMinutes(15),
                                              1_000_000, "512m", List.of(), false, false);
             case "smoke" -> new BenchSettings("smoke", SHAPES, List.of(8), 20, 0, 0.5, 1,
-                                              List.of(10, 50, 200), 60, 2,
+                                              List.of(10, 50, 200), List.of(20, 4, 2), 60, 2,
                                               300, Duration.ofSeconds(3), 2, Duration.ofMinutes(1),
                                               3_000, "512m", List.of(), false, true);
             default -> throw new IllegalArgumentException("bench.mode is full or smoke, not " + mode);
@@ -46,7 +47,7 @@ record BenchSettings(String mode,
                                  list("bench.senders", concurrencies, Integer::valueOf), spreadTenants,
                                  Double.parseDouble(property("bench.jit-warmup", jitWarmupSeconds)), warmupSeconds,
                                  Double.parseDouble(property("bench.duration", durationSeconds)),
-                                 priorEvents, streamRate, streamSeconds,
+                                 priorEvents, sessionsPerLength, streamRate, streamSeconds,
                                  Integer.parseInt(property("bench.closure.tenants", closureTenants)),
                                  Duration.parse(property("bench.closure.window", closureWindow)),
                                  closurePasses, closureTimeout,

@@ -19,8 +19,7 @@ import java.util.Map;
  *     from PostgreSQL's table statistics, per live message and per session.</li>
  *     <li>Memory: heap in use after a full GC (asked of the service's JVM) and the process's resident set size.</li>
  * </ul>
- * The tenants are inserted with SQL (one statement each for tenants and their sellers): a hundred thousand calls to
- * the tenant API would take minutes and measure nothing of interest here. The service reads them like any tenant.
+ * The tenants are inserted with SQL ({@link Database#insertTenants}).
  */
 final class ClosureScenario {
 
@@ -41,13 +40,7 @@ final class ClosureScenario {
         int tenants = settings.closureTenants();
         long window = settings.closureWindow().toSeconds();
         Database database = run.database;
-        database.execute(("INSERT INTO tenant (id, name, inactivity_window_seconds, created_at, updated_at, version, "
-                          + "webhook_secret) SELECT 'c-' || i, 'Bench c-' || i, %d, now(), now(), 0, "
-                          + "'bench-webhook-secret-c-' || i || '-0123456789abcdef' FROM generate_series(0, %d) i")
-                                 .formatted(window, tenants - 1));
-        database.execute(("INSERT INTO tenant_seller (tenant_id, sender) SELECT 'c-' || i, "
-                          + "'3360' || lpad((i %% 10000000)::text, 7, '0') FROM generate_series(0, %d) i")
-                                 .formatted(tenants - 1));
+        database.insertTenants(PREFIX, tenants, settings.closureWindow());
         Memory before = memory(0);
         long deadlineWritesBefore = database.deadlineWrites();
         int senders = settings.concurrencies().stream().mapToInt(Integer::intValue).max().orElseThrow();

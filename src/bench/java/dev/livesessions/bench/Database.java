@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -135,6 +136,21 @@ final class Database implements AutoCloseable {
                     created_at      timestamptz  NOT NULL
                 );
                 """);
+    }
+
+    /**
+     * Inserts tenants {@code <prefix>-0} to {@code <prefix>-<count - 1>} with the webhook secrets and seller phones of
+     * {@link BenchTenants}, with two SQL statements: many calls to the tenant API would take minutes and measure
+     * nothing of interest. The service reads them like any tenant.
+     */
+    void insertTenants(String prefix, int count, Duration inactivityWindow) throws SQLException {
+        execute(("INSERT INTO tenant (id, name, inactivity_window_seconds, created_at, updated_at, version, "
+                 + "webhook_secret) SELECT '%1$s-' || i, 'Bench %1$s-' || i, %2$d, now(), now(), 0, "
+                 + "'bench-webhook-secret-%1$s-' || i || '-0123456789abcdef' FROM generate_series(0, %3$d) i")
+                        .formatted(prefix, inactivityWindow.toSeconds(), count - 1));
+        execute(("INSERT INTO tenant_seller (tenant_id, sender) SELECT '%s-' || i, "
+                 + "'3360' || lpad((i %% 10000000)::text, 7, '0') FROM generate_series(0, %d) i")
+                        .formatted(prefix, count - 1));
     }
 
     void execute(String sql) throws SQLException {

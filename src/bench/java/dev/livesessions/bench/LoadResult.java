@@ -16,11 +16,11 @@ import java.util.Map;
  * @param liveSignalsMissed live signals (a seller's message, a client's code) answered 200 as not being one: the
  *                          service dropped them, a lost message as much as one acknowledged and not stored
  * @param failures          the others, by status ("503", "io" for a connection failure)
- * @param latencyByTenant   per tenant, for loads on a few tenants ({@link Workload.Shape#CYCLE} on up to 10)
+ * @param latencyByGroup    per group of tenants, for {@link Workload.Shape#GROUPS}; empty for the other shapes
  */
 public record LoadResult(String runId, long measuredMessages, double measuredSeconds, double messagesPerSecond,
                          Latency latency, long sent, long acknowledged, long liveAcknowledged, long duplicates,
-                         long liveSignalsMissed, Map<String, Long> failures, Map<String, Latency> latencyByTenant) {
+                         long liveSignalsMissed, Map<String, Long> failures, Map<Integer, Latency> latencyByGroup) {
 
     /** A latency distribution, in milliseconds. */
     public record Latency(long count, double mean, double p50, double p90, double p99, double p999, double max) {

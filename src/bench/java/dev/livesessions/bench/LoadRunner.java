@@ -38,7 +38,6 @@ final class LoadRunner {
     }
 
     private static final long HIGHEST_MICROS = 60_000_000L;
-    private static final int PER_TENANT_LIMIT = 10;
 
     private LoadRunner() {
     }
@@ -75,7 +74,7 @@ final class LoadRunner {
         private final CountDownLatch done;
         private final Random random;
         final Histogram latency = new Histogram(HIGHEST_MICROS, 3);
-        final Map<String, Histogram> latencyByTenant = new TreeMap<>();
+        final Map<Integer, Histogram> latencyByGroup = new TreeMap<>();
         final Map<String, Long> failures = new TreeMap<>();
         long sent;
         long acknowledged;
@@ -138,10 +137,9 @@ final class LoadRunner {
                 if (outcome.status() == 200 && due >= measureFrom) {
                     long micros = Math.min(HIGHEST_MICROS, Math.max(1, (answered - due) / 1_000));
                     latency.recordValue(micros);
-                    if (plan.workload().shape() == Workload.Shape.CYCLE
-                            && plan.workload().tenantCount() <= PER_TENANT_LIMIT) {
-                        latencyByTenant.computeIfAbsent(message.tenantId(), id -> new Histogram(HIGHEST_MICROS, 3))
-                                       .recordValue(micros);
+                    if (message.group() >= 0) {
+                        latencyByGroup.computeIfAbsent(message.group(), group -> new Histogram(HIGHEST_MICROS, 3))
+                                      .recordValue(micros);
                     }
                     lastAnswer = answered;
                 }
@@ -173,7 +171,7 @@ final class LoadRunner {
 
     private static LoadResult summarize(LoadPlan plan, List<SenderThread> threads, long measureFrom) {
         Histogram all = new Histogram(HIGHEST_MICROS, 3);
-        Map<String, Histogram> byTenant = new TreeMap<>();
+        Map<Integer, Histogram> byGroup = new TreeMap<>();
         Map<String, Long> failures = new TreeMap<>();
         long sent = 0;
         long acknowledged = 0;
@@ -183,8 +181,8 @@ final class LoadRunner {
         long lastAnswer = measureFrom;
         for (SenderThread thread : threads) {
             all.add(thread.latency);
-            thread.latencyByTenant.forEach((tenant, histogram) -> byTenant
-                    .computeIfAbsent(tenant, id -> new Histogram(HIGHEST_MICROS, 3)).add(histogram));
+            thread.latencyByGroup.forEach((group, histogram) -> byGroup
+                    .computeIfAbsent(group, id -> new Histogram(HIGHEST_MICROS, 3)).add(histogram));
             thread.failures.forEach((status, count) -> failures.merge(status, count, Long::sum));
             sent += thread.sent;
             acknowledged += thread.acknowledged;
@@ -195,11 +193,11 @@ final class LoadRunner {
         }
         // The measured time runs to the last answer: a closed loop stops sending at the end, a counted run when done.
         double measuredSeconds = Math.max(1e-3, (lastAnswer - measureFrom) / 1e9);
-        Map<String, LoadResult.Latency> latencyByTenant = new TreeMap<>();
-        byTenant.forEach((tenant, histogram) -> latencyByTenant.put(tenant, latencyOf(histogram)));
+        Map<Integer, LoadResult.Latency> latencyByGroup = new TreeMap<>();
+        byGroup.forEach((group, histogram) -> latencyByGroup.put(group, latencyOf(histogram)));
         return new LoadResult(plan.runId(), all.getTotalCount(), measuredSeconds,
                               all.getTotalCount() / measuredSeconds, latencyOf(all), sent, acknowledged, live,
-                              duplicates, missed, failures, latencyByTenant);
+                              duplicates, missed, failures, latencyByGroup);
     }
 
     static LoadResult.Latency latencyOf(Histogram micros) {

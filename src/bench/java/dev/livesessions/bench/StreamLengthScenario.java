@@ -5,17 +5,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 
 /**
- * Scenario 4, stream length: does a session with a long stream cost more per live message? Three tenants' sessions
- * are filled with 10, 1 000 and 10 000 live signals; then a paced load sends codes to the three in turn (each
- * message to the next session, so that all three see the same moments of the run) and compares their p99.
+ * Scenario 4, stream length: does a session with a long stream cost more per live message? Each length (10, 1 000,
+ * 10 000 live signals) gets a group of sessions, filled over HTTP; then a paced load sends codes to the groups in
+ * turn, so that all groups see the same moments of the run (collections, checkpoints), and compares their p99.
+ * <p>
+ * A group has enough sessions that each receives few of the measured messages, so that its streams stay near their
+ * length while they are measured: with one session per length, the load itself would grow the shortest stream a
+ * hundredfold. The longer the streams, the fewer sessions, as filling them costs a message per event.
  */
 final class StreamLengthScenario {
 
     static final String NAME = "stream-length";
     private static final String PREFIX = "len";
+    private static final int FILL_SENDERS = 16;
 
     private final Run run;
 
@@ -24,69 +30,90 @@ final class StreamLengthScenario {
     }
 
     void run() throws Exception {
-        List<Integer> prior = run.settings.priorEvents();
-        for (int i = 0; i < prior.size(); i++) {
-            run.service.createTenant(BenchTenants.id(PREFIX, i), BenchTenants.sellerPhone(i), Duration.ofHours(2));
-            LoadResult fill = run.overHttp(LoadPlan.counted("len-fill-" + i, run.url("/webhooks/messages"),
-                                                            Workload.hot(PREFIX, i), 16, prior.get(i)));
-            run.checked(fill);
+        List<Integer> lengths = run.settings.priorEvents();
+        List<Integer> sessions = run.settings.sessionsPerLength();
+        Workload measured = Workload.groups(PREFIX, sessions);
+        run.database.insertTenants(PREFIX, measured.tenantCount(), Duration.ofHours(2));
+        for (int group = 0; group < lengths.size(); group++) {
+            int first = measured.firstOfGroup(group);
+            run.checked(run.overHttp(LoadPlan.counted("len-fill-" + group, run.url("/webhooks/messages"),
+                                                      Workload.cycle(PREFIX, first, sessions.get(group)),
+                                                      FILL_SENDERS, (long) sessions.get(group) * lengths.get(group))));
         }
-        Map<String, Long> streamLengths = streamLengths(prior.size());
+        List<LongSummaryStatistics> before = streamLengths(measured);
         double rate = run.settings.streamRate();
         LoadResult result = run.checked(run.overHttp(LoadPlan.paced("len-measure", run.url("/webhooks/messages"),
-                                                        Workload.cycle(PREFIX, 0, prior.size()), 6,
-                                                        Math.min(2, run.settings.warmupSeconds()),
-                                                        run.settings.streamSeconds(), rate)));
-        // The load grows every stream: the shortest ends far longer than it began, which the table must show.
-        Map<String, Long> lengthsAfter = streamLengths(prior.size());
+                                                                    measured, 6,
+                                                                    Math.min(2, run.settings.warmupSeconds()),
+                                                                    run.settings.streamSeconds(), rate)));
+        List<LongSummaryStatistics> after = streamLengths(measured);
         List<String> md = Run.header("Stream length",
-                ("A paced load of %s live messages per second, to the three sessions in turn, %s s measured. "
-                 + "Prior events: the session's stream (LiveSessionCreated and its ActivityRecorded events) when "
-                 + "the measurement starts; the load adds to it, up to the length at the end (warm-up included)."
+                ("A paced load of %s live messages per second, to the groups in turn and to a group's sessions in "
+                 + "turn, %s s measured. Prior events: a session's stream (LiveSessionCreated and its "
+                 + "ActivityRecorded events) when the measurement starts, the group's least and most; the load adds "
+                 + "to it, up to the length at the end (warm-up included)."
                 ).formatted(Report.number(rate), Report.number(run.settings.streamSeconds())));
-        md.add("| session | prior events | at the end | messages | p50 | p99 | p99.9 | max "
+        md.add("| group | sessions | prior events | at the end | messages | p50 | p99 | p99.9 | max "
                + "| p99 / p99 at the shortest |");
-        md.add("|---|---|---|---|---|---|---|---|---|");
+        md.add("|---|---|---|---|---|---|---|---|---|---|");
         List<Map<String, Object>> rows = new ArrayList<>();
         double shortestP99 = Double.NaN;
         double longestRatio = Double.NaN;
-        for (int i = 0; i < prior.size(); i++) {
-            String tenantId = BenchTenants.id(PREFIX, i);
-            String sessionId = tenantId + ".1";
-            LoadResult.Latency latency = result.latencyByTenant().get(tenantId);
-            if (i == 0) {
+        for (int group = 0; group < lengths.size(); group++) {
+            LoadResult.Latency latency = result.latencyByGroup().get(group);
+            if (group == 0) {
                 shortestP99 = latency.p99();
             }
             double ratio = latency.p99() / shortestP99;
             longestRatio = ratio;
-            md.add("| %s | %d | %d | %d | %s | %s | %s | %s | %s |".formatted(sessionId,
-                    streamLengths.get(sessionId), lengthsAfter.get(sessionId),
-                    latency.count(), Report.number(latency.p50()), Report.number(latency.p99()),
-                    Report.number(latency.p999()), Report.number(latency.max()), Report.ratio(ratio)));
-            rows.add(Map.of("sessionId", sessionId, "priorEvents", streamLengths.get(sessionId),
-                            "eventsAtTheEnd", lengthsAfter.get(sessionId), "latency", latency,
-                            "p99OverShortest", ratio));
+            md.add("| %,d live signals | %,d | %s | %s | %,d | %s | %s | %s | %s | %s |".formatted(lengths.get(group),
+                    sessions.get(group), range(before.get(group)), range(after.get(group)), latency.count(),
+                    Report.number(latency.p50()), Report.number(latency.p99()), Report.number(latency.p999()),
+                    Report.number(latency.max()), Report.ratio(ratio)));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("liveSignals", lengths.get(group));
+            row.put("sessions", sessions.get(group));
+            row.put("priorEvents", Map.of("min", before.get(group).getMin(), "max", before.get(group).getMax()));
+            row.put("eventsAtTheEnd", Map.of("min", after.get(group).getMin(), "max", after.get(group).getMax()));
+            row.put("latency", latency);
+            row.put("p99OverShortest", ratio);
+            rows.add(row);
         }
-        run.report.target(NAME, "p99 at %d prior events ≤ 1.5× p99 at %d".formatted(prior.get(prior.size() - 1),
-                                                                                  prior.get(0)),
+        run.report.target(NAME, "p99 at %d prior events ≤ 1.5× p99 at %d".formatted(lengths.get(lengths.size() - 1),
+                                                                                  lengths.get(0)),
                           Report.ratio(longestRatio), longestRatio <= 1.5);
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("ratePerSecond", rate);
-        results.put("sessions", rows);
+        results.put("groups", rows);
         results.put("load", result);
         run.report.scenario(NAME, results, md);
-        System.out.printf("  stream length: p99 at the longest stream is %s the p99 at the shortest%n",
+        System.out.printf("  stream length: p99 at the longest streams is %s the p99 at the shortest%n",
                           Report.ratio(longestRatio));
     }
 
-    /** Each session's stream as stored now. */
-    private Map<String, Long> streamLengths(int sessions) throws SQLException {
-        Map<String, Long> lengths = new LinkedHashMap<>();
-        for (int i = 0; i < sessions; i++) {
-            String sessionId = BenchTenants.id(PREFIX, i) + ".1";
-            lengths.put(sessionId, run.database.count(
-                    "SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ?", sessionId));
+    /** The length of each group's streams as stored now; every session of a group is counted. */
+    private List<LongSummaryStatistics> streamLengths(Workload measured) throws SQLException {
+        List<LongSummaryStatistics> groups = new ArrayList<>();
+        for (int group = 0; group < measured.groups().size(); group++) {
+            groups.add(new LongSummaryStatistics());
         }
-        return lengths;
+        for (List<Object> row : run.database.rows(
+                "SELECT aggregate_identifier, count(*) FROM domain_event_entry WHERE aggregate_identifier LIKE ? "
+                + "GROUP BY aggregate_identifier", PREFIX + "-%")) {
+            int tenant = Integer.parseInt(((String) row.get(0)).replaceAll("^" + PREFIX + "-(\\d+)\\.\\d+$", "$1"));
+            groups.get(measured.groupOf(tenant)).accept(((Number) row.get(1)).longValue());
+        }
+        for (int group = 0; group < groups.size(); group++) {
+            if (groups.get(group).getCount() != measured.groups().get(group)) {
+                throw new IllegalStateException("group %d has %d sessions, not %d".formatted(group,
+                        groups.get(group).getCount(), measured.groups().get(group)));
+            }
+        }
+        return groups;
+    }
+
+    private static String range(LongSummaryStatistics lengths) {
+        return lengths.getMin() == lengths.getMax() ? "%,d".formatted(lengths.getMin())
+                : "%,d-%,d".formatted(lengths.getMin(), lengths.getMax());
     }
 }

@@ -1,5 +1,6 @@
 package dev.livesessions.bench;
 
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -10,19 +11,31 @@ import java.util.Random;
  * @param tenantPrefix tenants are named {@code <prefix>-<number>} (see {@link BenchTenants})
  * @param firstTenant  the number of the first tenant the load uses
  * @param tenantCount  how many tenants, numbered from {@code firstTenant} on (1 for {@link Shape#HOT})
+ * @param groups       for {@link Shape#GROUPS}, how many tenants each group has, the groups' tenants numbered one
+ *                     group after the other; empty for the other shapes
  */
-public record Workload(Shape shape, String tenantPrefix, int firstTenant, int tenantCount) {
+public record Workload(Shape shape, String tenantPrefix, int firstTenant, int tenantCount, List<Integer> groups) {
+
+    public Workload {
+        groups = groups == null ? List.of() : List.copyOf(groups);
+    }
 
     static Workload spread(String tenantPrefix, int tenantCount) {
-        return new Workload(Shape.SPREAD, tenantPrefix, 0, tenantCount);
+        return new Workload(Shape.SPREAD, tenantPrefix, 0, tenantCount, List.of());
     }
 
     static Workload hot(String tenantPrefix, int tenant) {
-        return new Workload(Shape.HOT, tenantPrefix, tenant, 1);
+        return new Workload(Shape.HOT, tenantPrefix, tenant, 1, List.of());
     }
 
     static Workload cycle(String tenantPrefix, int firstTenant, int tenantCount) {
-        return new Workload(Shape.CYCLE, tenantPrefix, firstTenant, tenantCount);
+        return new Workload(Shape.CYCLE, tenantPrefix, firstTenant, tenantCount, List.of());
+    }
+
+    /** Client codes to each group in turn, and within a group to each of its tenants in turn. */
+    static Workload groups(String tenantPrefix, List<Integer> groups) {
+        return new Workload(Shape.GROUPS, tenantPrefix, 0, groups.stream().mapToInt(Integer::intValue).sum(),
+                            groups);
     }
 
 
@@ -32,7 +45,12 @@ public record Workload(Shape shape, String tenantPrefix, int firstTenant, int te
         /** One tenant's live: every sender posts product codes into the same session. */
         HOT,
         /** Client codes to each tenant in turn: message n goes to tenant n mod count. */
-        CYCLE
+        CYCLE,
+        /**
+         * Client codes to each group of tenants in turn, so that every group sees the same moments of the run:
+         * message n goes to group n mod groups, and within it to its tenants in turn. Latency is kept per group.
+         */
+        GROUPS
     }
 
     /** What kind of text a message carries. */
@@ -41,9 +59,10 @@ public record Workload(Shape shape, String tenantPrefix, int firstTenant, int te
     /**
      * One message, ready to be sent as the generic webhook's JSON body.
      *
+     * @param group      the message's group, for {@link Shape#GROUPS}; -1 for the other shapes
      * @param liveSignal whether the service must take it as a live signal (a seller's message or a client's code)
      */
-    public record Message(int tenantIndex, String tenantId, String messageId, String sender, String text,
+    public record Message(int tenantIndex, int group, String tenantId, String messageId, String sender, String text,
                           boolean liveSignal) {
 
         /** The generic webhook's body; the harness's ids, phones and texts need no JSON escaping. */
@@ -55,10 +74,12 @@ public record Workload(Shape shape, String tenantPrefix, int firstTenant, int te
 
     /** The message with this sequence number of the run; {@code random} picks tenants, senders and codes. */
     Message message(String runId, long sequence, Random random) {
+        int group = shape == Shape.GROUPS ? (int) (sequence % groups.size()) : -1;
         int tenantIndex = firstTenant + switch (shape) {
             case SPREAD -> random.nextInt(tenantCount);
             case HOT -> 0;
             case CYCLE -> (int) (sequence % tenantCount);
+            case GROUPS -> firstOfGroup(group) + (int) (sequence / groups.size() % groups.get(group));
         };
         Kind kind = Kind.CODE;
         if (shape == Shape.SPREAD) {
@@ -70,11 +91,26 @@ public record Workload(Shape shape, String tenantPrefix, int firstTenant, int te
         String messageId = runId + "-" + sequence;
         String tenantId = BenchTenants.id(tenantPrefix, tenantIndex);
         return switch (kind) {
-            case SELLER -> new Message(tenantIndex, tenantId, messageId, BenchTenants.sellerPhone(tenantIndex),
-                                       "New item: code " + code + ", 20 EUR", true);
-            case CODE -> new Message(tenantIndex, tenantId, messageId, clientPhone, code, true);
-            case CHAT -> new Message(tenantIndex, tenantId, messageId, clientPhone, "hello, is it still available?",
-                                     false);
+            case SELLER -> new Message(tenantIndex, group, tenantId, messageId,
+                                       BenchTenants.sellerPhone(tenantIndex), "New item: code " + code + ", 20 EUR", true);
+            case CODE -> new Message(tenantIndex, group, tenantId, messageId, clientPhone, code, true);
+            case CHAT -> new Message(tenantIndex, group, tenantId, messageId, clientPhone,
+                                     "hello, is it still available?", false);
         };
+    }
+
+    /** The number of a group's first tenant, counted from {@code firstTenant}. */
+    int firstOfGroup(int group) {
+        return groups.subList(0, group).stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** The group of a tenant, by its number counted from {@code firstTenant}. */
+    int groupOf(int tenant) {
+        for (int group = 0, first = 0; group < groups.size(); first += groups.get(group), group++) {
+            if (tenant < first + groups.get(group)) {
+                return group;
+            }
+        }
+        throw new IllegalArgumentException("tenant " + tenant + " is in no group of " + groups);
     }
 }
