@@ -1,5 +1,7 @@
 package dev.livesessions.bench;
 
+import java.util.Base64;
+import java.util.BitSet;
 import java.util.Map;
 
 /**
@@ -12,6 +14,8 @@ import java.util.Map;
  * @param sent              every message sent
  * @param acknowledged      answered 200
  * @param liveAcknowledged  answered 200 as a stored live signal (not a duplicate): each must be stored exactly once
+ * @param liveAcknowledgedSequences which ones, by their sequence numbers in the run (the end of their message ids),
+ *                          as a {@link BitSet} in Base64 (see {@link #acknowledgedLiveSignals()})
  * @param duplicates        answered 200 as a redelivery
  * @param liveSignalsMissed live signals (a seller's message, a client's code) answered 200 as not being one: the
  *                          service dropped them, a lost message as much as one acknowledged and not stored
@@ -19,11 +23,22 @@ import java.util.Map;
  * @param latencyByGroup    per group of tenants, for {@link Workload.Shape#GROUPS}; empty for the other shapes
  */
 public record LoadResult(String runId, long measuredMessages, double measuredSeconds, double messagesPerSecond,
-                         Latency latency, long sent, long acknowledged, long liveAcknowledged, long duplicates,
+                         Latency latency, long sent, long acknowledged, long liveAcknowledged,
+                         String liveAcknowledgedSequences, long duplicates,
                          long liveSignalsMissed, Map<String, Long> failures, Map<Integer, Latency> latencyByGroup) {
 
     /** A latency distribution, in milliseconds. */
     public record Latency(long count, double mean, double p50, double p90, double p99, double p999, double max) {
+    }
+
+    /** A set of sequence numbers as {@code liveAcknowledgedSequences} holds it. */
+    static String encode(BitSet sequences) {
+        return Base64.getEncoder().encodeToString(sequences.toByteArray());
+    }
+
+    /** The sequence numbers of the messages answered 200 as a stored live signal. */
+    BitSet acknowledgedLiveSignals() {
+        return BitSet.valueOf(Base64.getDecoder().decode(liveAcknowledgedSequences));
     }
 
     long failed() {

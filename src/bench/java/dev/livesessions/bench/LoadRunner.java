@@ -3,6 +3,7 @@ package dev.livesessions.bench;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -79,6 +80,8 @@ final class LoadRunner {
         long sent;
         long acknowledged;
         long liveAcknowledged;
+        /** The sequence numbers of the messages counted in {@code liveAcknowledged}. */
+        final BitSet liveAcknowledgedSequences = new BitSet();
         long duplicates;
         long liveSignalsMissed;
         long lastAnswer;
@@ -133,7 +136,7 @@ final class LoadRunner {
                     outcome = new Outcome(-1, false, false);
                 }
                 long answered = System.nanoTime();
-                count(message, outcome);
+                count(number, message, outcome);
                 if (outcome.status() == 200 && due >= measureFrom) {
                     long micros = Math.min(HIGHEST_MICROS, Math.max(1, (answered - due) / 1_000));
                     latency.recordValue(micros);
@@ -146,7 +149,7 @@ final class LoadRunner {
             }
         }
 
-        private void count(Workload.Message message, Outcome outcome) {
+        private void count(long number, Workload.Message message, Outcome outcome) {
             sent++;
             if (outcome.status() != 200) {
                 failures.merge(outcome.status() < 0 ? "io" : Integer.toString(outcome.status()), 1L, Long::sum);
@@ -157,6 +160,7 @@ final class LoadRunner {
                 duplicates++;
             } else if (outcome.liveSignal()) {
                 liveAcknowledged++;
+                liveAcknowledgedSequences.set(Math.toIntExact(number));
             } else if (message.liveSignal()) {
                 liveSignalsMissed++;
             }
@@ -176,6 +180,7 @@ final class LoadRunner {
         long sent = 0;
         long acknowledged = 0;
         long live = 0;
+        BitSet liveSequences = new BitSet();
         long duplicates = 0;
         long missed = 0;
         long lastAnswer = measureFrom;
@@ -187,6 +192,7 @@ final class LoadRunner {
             sent += thread.sent;
             acknowledged += thread.acknowledged;
             live += thread.liveAcknowledged;
+            liveSequences.or(thread.liveAcknowledgedSequences);
             duplicates += thread.duplicates;
             missed += thread.liveSignalsMissed;
             lastAnswer = Math.max(lastAnswer, thread.lastAnswer);
@@ -197,7 +203,7 @@ final class LoadRunner {
         byGroup.forEach((group, histogram) -> latencyByGroup.put(group, latencyOf(histogram)));
         return new LoadResult(plan.runId(), all.getTotalCount(), measuredSeconds,
                               all.getTotalCount() / measuredSeconds, latencyOf(all), sent, acknowledged, live,
-                              duplicates, missed, failures, latencyByGroup);
+                              LoadResult.encode(liveSequences), duplicates, missed, failures, latencyByGroup);
     }
 
     static LoadResult.Latency latencyOf(Histogram micros) {
