@@ -1,7 +1,10 @@
 package dev.livesessions.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +21,8 @@ import java.util.stream.Stream;
  *     <li>ours-inproc: the same write path inside the service's JVM, without HTTP (see {@link InProcessWritePath}).</li>
  * </ul>
  * Variants run one after the other for each shape and concurrency, so that drift of a shared machine touches them
- * alike. After each run of a service variant, the database is checked: every acknowledged live signal stored exactly
+ * alike, in an order that turns from one shape and concurrency to the next ({@link #inTurn}), each once the read
+ * models have caught up with the previous one. After each run of a service variant, the database is checked: every acknowledged live signal stored exactly
  * once. Then, per shape, a paced run at half of the highest ours-http rate gives the latency a service sees at a
  * sustainable load, and raw-http paced at the same rate gives the latency of one durable insert per request at that
  * load: the floor of the paced p99 on this machine.
@@ -31,6 +35,8 @@ final class IngestionScenario {
     private static final List<String> VARIANTS = List.of("raw-http", "crud-http", "ours-http", "ours-inproc");
     /** How many of PostgreSQL's costliest statements a run of ours-http reports, when statements are tracked. */
     private static final int STATEMENTS_REPORTED = 12;
+    /** The pause before each run, after the read models have caught up (shorter in smoke mode: its warm-up). */
+    private static final double SETTLE_PAUSE_SECONDS = 2;
     /** Threads' shares of the CPU per message below this many milliseconds are not worth a line. */
     private static final double SMALLEST_THREAD_SHARE_MILLIS = 0.005;
 
@@ -109,11 +115,16 @@ final class IngestionScenario {
             }
         }
         List<Row> rows = new ArrayList<>();
+        int cell = 0;
         for (Map.Entry<String, Workload> shape : shapes.entrySet()) {
             for (int senders : settings.concurrencies()) {
-                for (String variant : VARIANTS) {
-                    rows.add(measure(shape.getKey(), shape.getValue(), variant, senders, settings.warmupSeconds(), 0));
+                List<Row> cellRows = new ArrayList<>();
+                for (String variant : inTurn(cell++)) {
+                    cellRows.add(measure(shape.getKey(), shape.getValue(), variant, senders, settings.warmupSeconds(),
+                                         0));
                 }
+                cellRows.sort(Comparator.comparing(row -> VARIANTS.indexOf(row.variant())));
+                rows.addAll(cellRows);
             }
         }
         List<Row> paced = new ArrayList<>();
@@ -131,8 +142,20 @@ final class IngestionScenario {
         report(rows, paced, deadlineWrites);
     }
 
+    /**
+     * The variants in the order in which the {@code cell}-th shape and concurrency runs them: each cell starts one
+     * variant later than the previous one, so that over four cells each variant runs once in each place (after
+     * each of the others), and none always follows the one that leaves the machine the busiest.
+     */
+    private static List<String> inTurn(int cell) {
+        List<String> order = new ArrayList<>(VARIANTS);
+        Collections.rotate(order, -(cell % VARIANTS.size()));
+        return order;
+    }
+
     private Row measure(String shapeName, Workload workload, String variant, int senders, double warmup, double rate)
             throws Exception {
+        settle();
         String runId = "%s-%s-%d-%s%s".formatted(shapeName, variant, senders, rate > 0 ? "paced-" : "",
                                                 Long.toString(System.nanoTime() % 1_000_000, 36));
         double duration = shapeName.equals("jit") ? 0 : run.settings.durationSeconds();
@@ -166,6 +189,15 @@ final class IngestionScenario {
                           result.messagesPerSecond(), result.latency().p50(), result.latency().p99(),
                           check.exact() ? "stored = acknowledged" : "CHECK FAILED " + check);
         return new Row(shapeName, senders, variant, rate, result, check, diskWrites, cpu, statements);
+    }
+
+    /**
+     * Lets the previous run's after-effects end before the next run starts: the read models catch up with the events
+     * it stored, then a pause lets PostgreSQL's writers and the collectors finish what it left them.
+     */
+    private void settle() throws Exception {
+        run.awaitReadModels(Duration.ofMinutes(5));
+        Thread.sleep((long) (Math.min(SETTLE_PAUSE_SECONDS, run.settings.warmupSeconds()) * 1_000));
     }
 
     private LoadPlan withUrl(LoadPlan plan, String path) {

@@ -42,7 +42,7 @@ final class ReplayScenario {
         if (events < wanted) {
             throw new IllegalStateException("The store holds " + events + " events after filling, not " + wanted);
         }
-        awaitCaughtUp(Duration.ofMinutes(15));
+        run.awaitReadModels(Duration.ofMinutes(15));
 
         ProcessCpu.Sample beforeFirstRead = run.cpu.sample();
         BenchEndpoints.RawRead firstRead = run.service.post("/bench/control/raw-read", null,
@@ -145,19 +145,6 @@ final class ReplayScenario {
     }
 
     /** The read models have taken every event there is (nothing else is writing now). */
-    private void awaitCaughtUp(Duration patience) throws Exception {
-        long giveUpAt = System.nanoTime() + patience.toNanos();
-        long head = run.database.eventHead();
-        while (System.nanoTime() < giveUpAt) {
-            JsonNode progress = run.service.get("/api/replays/progress");
-            if (!progress.path("position").isNull() && progress.path("position").asLong() >= head) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("The read models did not catch up with the stream in " + patience);
-    }
-
     /** Polls the replay's progress until it has passed the head of the stream as it was when it began. */
     private JsonNode awaitReplayed(long head, Duration patience) throws Exception {
         long giveUpAt = System.nanoTime() + patience.toNanos();

@@ -1,7 +1,10 @@
 package dev.livesessions.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -95,6 +98,20 @@ final class Run {
             generator.destroyForcibly();
             LOAD_GENERATORS.remove(generator);
         }
+    }
+
+    /** Waits until the read models have handled every event stored so far. */
+    void awaitReadModels(Duration patience) throws Exception {
+        long giveUpAt = System.nanoTime() + patience.toNanos();
+        long head = database.eventHead();
+        while (System.nanoTime() < giveUpAt) {
+            JsonNode progress = service.get("/api/replays/progress");
+            if (!progress.path("position").isNull() && progress.path("position").asLong() >= head) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("The read models did not catch up with the stream in " + patience);
     }
 
     /** Runs a load through the write path inside the service's JVM (no HTTP); the service measures it. */
