@@ -239,13 +239,15 @@ final class IngestionScenario {
                 "Closed loop: each sender sends its next message when its previous one is answered. Latency in "
                 + "milliseconds, from sending to the answer (200 = stored). Ratios compare ours-http with the "
                 + "baselines of the same shape and concurrency; ours-inproc/http shows what HTTP, the signature and "
-                + "JSON cost. `stored = ack` checks the database: each acknowledged live signal's id stored exactly "
-                + "once. WAL/msg: bytes of WAL PostgreSQL wrote during the run, per message sent (warm-up included). "
+                + "JSON cost. Failed: requests not answered 200 (by status; `io` a connection failure), which the "
+                + "rate and latency leave out. `stored = ack` checks the database: each acknowledged live signal's "
+                + "id stored exactly once. "
+                + "WAL/msg: bytes of WAL PostgreSQL wrote during the run, per message sent (warm-up included). "
                 + "CPU/msg: milliseconds of CPU the service's process and PostgreSQL spent during the run, per "
                 + "message sent (warm-up included; in process, the load is the service's too).");
         md.add("| shape | senders | variant | msg/s | p50 | p99 | p99.9 | max | ours/crud | ours/raw | WAL/msg "
-               + "| CPU/msg: service, PostgreSQL | stored = ack |");
-        md.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+               + "| CPU/msg: service, PostgreSQL | failed | stored = ack |");
+        md.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         Map<String, Object> ratios = new LinkedHashMap<>();
         for (Row row : rows) {
             Row crud = find(rows, row.shape(), row.senders(), "crud-http");
@@ -255,11 +257,11 @@ final class IngestionScenario {
             double overCrud = row.result().messagesPerSecond() / crud.result().messagesPerSecond();
             double overRaw = row.result().messagesPerSecond() / raw.result().messagesPerSecond();
             LoadResult.Latency latency = row.result().latency();
-            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |".formatted(
+            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |".formatted(
                     row.shape(), row.senders(), row.variant(), Report.number(row.result().messagesPerSecond()),
                     Report.number(latency.p50()), Report.number(latency.p99()), Report.number(latency.p999()),
                     Report.number(latency.max()), isOurs ? Report.ratio(overCrud) : "", isOurs ? Report.ratio(overRaw) : "",
-                    Report.number(row.walBytesPerMessage()), cpuText(row), checkText(row)));
+                    Report.number(row.walBytesPerMessage()), cpuText(row), failedText(row), checkText(row)));
             if (row.variant().equals("ours-http")) {
                 ratios.put(row.shape() + "-" + row.senders(), Map.of(
                         "oursOverCrud", overCrud, "oursOverRaw", overRaw,
@@ -295,16 +297,16 @@ final class IngestionScenario {
                + "above.");
         md.add("");
         md.add("| shape | senders | variant | rate asked | rate reached | p50 | p99 | p99.9 | max | checkpoints (sync) "
-               + "| CPU/msg: service, PostgreSQL | stored = ack |");
-        md.add("|---|---|---|---|---|---|---|---|---|---|---|---|");
+               + "| CPU/msg: service, PostgreSQL | failed | stored = ack |");
+        md.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Row row : paced) {
             LoadResult.Latency latency = row.result().latency();
-            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d (%s ms) | %s | %s |".formatted(
+            md.add("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d (%s ms) | %s | %s | %s |".formatted(
                     row.shape(), row.senders(), row.variant(), Report.number(row.ratePerSecond()),
                     Report.number(row.result().messagesPerSecond()), Report.number(latency.p50()),
                     Report.number(latency.p99()), Report.number(latency.p999()), Report.number(latency.max()),
                     row.diskWrites().checkpoints(), Report.number(row.diskWrites().checkpointSyncMillis()),
-                    cpuText(row), checkText(row)));
+                    cpuText(row), failedText(row), checkText(row)));
             if (row.variant().equals("ours-http")) {
                 double floor = find(paced, row.shape(), row.senders(), "raw-http").result().latency().p99();
                 report.target(NAME, "%s: p99 ≤ 25 ms at half of the highest rate (%s msg/s)".formatted(
@@ -362,6 +364,12 @@ final class IngestionScenario {
     /** A thread's share is a few hundredths of a millisecond: it needs a third decimal. */
     private static String millis(double value) {
         return String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    private static String failedText(Row row) {
+        LoadResult result = row.result();
+        return result.failed() == 0 ? "0" : "**%d** (%s)".formatted(result.failed(), result.failures().entrySet()
+                .stream().map(status -> status.getKey() + ": " + status.getValue()).collect(Collectors.joining(", ")));
     }
 
     private static String checkText(Row row) {
