@@ -287,8 +287,13 @@ class LiveSignalRecorder implements SmartLifecycle {
         for (List<Pending> signalsOfTenant : byTenant(failing.get(true)).values()) {
             if (unreachable != null) {
                 failAll(signalsOfTenant, unreachable);
-            } else if (writeApart(signalsOfTenant, 1) == null) {
+                continue;
+            }
+            Throwable last = writeApart(signalsOfTenant, 1);
+            if (last == null) {
                 failingTenants.remove(signalsOfTenant.get(0).tenant().tenantId());
+            } else if (DatabaseFailures.unreachable(last)) {
+                unreachable = last;
             }
         }
     }
@@ -298,7 +303,8 @@ class LiveSignalRecorder implements SmartLifecycle {
      * signals fail on their own while other tenants' are stored is marked as failing; when none is stored, the
      * trouble is not the tenants' (the database refuses every write) and none is marked.
      *
-     * @return the failure, when the database could not be reached; null otherwise (the senders are answered either way)
+     * @return the failure, when the database could not be reached, at first or while the tenants were written apart;
+     *         null otherwise (the senders are answered either way)
      */
     private Throwable writeTogether(List<Pending> batch) {
         Throwable failure = writeInOneTransaction(batch);
@@ -319,11 +325,19 @@ class LiveSignalRecorder implements SmartLifecycle {
         }
         List<String> failedOnTheirOwn = new ArrayList<>();
         boolean anyStored = false;
+        Throwable unreachable = null;
         for (List<Pending> signalsOfTenant : tenants.values()) {
+            if (unreachable != null) {
+                // The database went away while the batch was retried: the next tenants would only wait for it too.
+                failAll(signalsOfTenant, unreachable);
+                continue;
+            }
             Throwable last = writeApart(signalsOfTenant, settings.attempts() - 1);
             if (last == null) {
                 anyStored = true;
-            } else if (!DatabaseFailures.unreachable(last)) {
+            } else if (DatabaseFailures.unreachable(last)) {
+                unreachable = last;
+            } else {
                 failedOnTheirOwn.add(signalsOfTenant.get(0).tenant().tenantId());
             }
         }
@@ -332,11 +346,12 @@ class LiveSignalRecorder implements SmartLifecycle {
                     "Live signals of tenant {} fail on their own while other tenants' are stored; they are written "
                     + "apart from the others until a write of theirs commits", tenantId));
         }
-        return null;
+        return unreachable;
     }
 
     /**
-     * Writes one tenant's signals in transactions of their own, trying up to {@code attempts} times.
+     * Writes one tenant's signals in transactions of their own, trying up to {@code attempts} times, or until the
+     * database is unreachable.
      *
      * @return null when they were stored, else why not (their senders are then answered that they were not)
      */
@@ -346,6 +361,12 @@ class LiveSignalRecorder implements SmartLifecycle {
             last = writeInOneTransaction(signalsOfTenant);
             if (last == null) {
                 return null;
+            }
+            if (DatabaseFailures.unreachable(last)) {
+                logger.warn("Could not store {} live signal(s) of tenant {}: the database is unreachable",
+                            signalsOfTenant.size(), signalsOfTenant.get(0).tenant().tenantId());
+                failAll(signalsOfTenant, last);
+                return last;
             }
         }
         logger.error("Could not store {} live signal(s) of tenant {}", signalsOfTenant.size(),

@@ -191,6 +191,34 @@ class LiveSignalRecorderIntegrationTest {
     }
 
     /**
+     * When the database goes away while a batch is retried tenant by tenant, the tenants not tried yet are answered at
+     * once, rather than each waiting in turn for a connection that will not come, and retried no more.
+     */
+    @Test
+    void aDatabaseLostWhileABatchIsRetriedTenantByTenantEndsTheRetries() throws Exception {
+        assertThat(properties.recorder().attempts()).as("a tenant retried more than once").isGreaterThan(2);
+        TenantSettings refused = newTenant("lost-db");
+        TenantSettings second = newTenant("lost-db");
+        TenantSettings third = newTenant("lost-db");
+        BatchesOfOurOwn batches = new BatchesOfOurOwn(second);
+        refuseEventsOf(refused.tenantId() + ".%");
+        try {
+            batches.loseTheDatabaseAfterTheFirstTransactionOfTheBatch();
+            List<CompletableFuture<List<Recording>>> lost = batches.inOneBatch(code(refused, "r1"),
+                                                                               code(second, "s1"),
+                                                                               code(third, "t1"));
+
+            assertThat(lost).allSatisfy(recording -> assertThatThrownBy(() -> recording.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(SignalsNotRecordedException.class));
+            assertThat(batches.transactionsOfTheBatch()).as("the batch's, then the first tenant's, once")
+                                                        .isEqualTo(2);
+        } finally {
+            allowEventsAgain();
+            batches.stop();
+        }
+    }
+
+    /**
      * A recorder of the test's own whose batches the test makes: its writer is held on a signal of the given tenant
      * while the signals of the batch queue up, and the transactions it starts are counted.
      */
@@ -199,6 +227,7 @@ class LiveSignalRecorderIntegrationTest {
         private final TenantSettings holder;
         private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
         private final AtomicInteger transactionsStarted = new AtomicInteger();
+        private final AtomicBoolean databaseLost = new AtomicBoolean();
         /** The hold of the next transaction: reached once the writer is held, and opened to let it go on. */
         private final AtomicReference<Hold> hold = new AtomicReference<>();
         private final LiveSignalRecorder recorder;
@@ -209,11 +238,14 @@ class LiveSignalRecorderIntegrationTest {
                                                        .isEqualTo(1);
             this.holder = holder;
             TransactionManager countingAndHolding = () -> {
-                transactionsStarted.incrementAndGet();
+                int started = transactionsStarted.incrementAndGet();
                 Hold next = hold.getAndSet(null);
                 if (next != null) {
                     next.reached().countDown();
                     awaitQuietly(next.opened());
+                }
+                if (databaseLost.get() && started > 1) {
+                    throw new CannotCreateTransactionException("the database is gone (test)");
                 }
                 return transactions.startTransaction();
             };
@@ -234,6 +266,13 @@ class LiveSignalRecorderIntegrationTest {
             // The holding signal fails when its tenant's events are refused: only its end matters.
             holding.handle((recording, failure) -> null).get(10, TimeUnit.SECONDS);
             return recordings;
+        }
+
+        /** From the second transaction of the next batch on, no transaction can begin: no connection is left. */
+        void loseTheDatabaseAfterTheFirstTransactionOfTheBatch() {
+            assertThat(transactionsStarted.get()).as("the holding signal's transaction is not the batch's second")
+                                                 .isZero();
+            databaseLost.set(true);
         }
 
         /** The transactions started for the batch last made, once its signals are answered. */
