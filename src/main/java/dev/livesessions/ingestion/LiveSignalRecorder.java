@@ -284,9 +284,10 @@ class LiveSignalRecorder implements SmartLifecycle {
                 pending -> failingTenants.contains(pending.tenant().tenantId())));
         Throwable unreachable = failing.get(false).isEmpty() ? null : writeTogether(failing.get(false));
         // Their signals failed every attempt last time: one more now, and the provider's redelivery is the next.
+        List<Pending> untried = new ArrayList<>();
         for (List<Pending> signalsOfTenant : byTenant(failing.get(true)).values()) {
             if (unreachable != null) {
-                failAll(signalsOfTenant, unreachable);
+                untried.addAll(signalsOfTenant);
                 continue;
             }
             Throwable last = writeApart(signalsOfTenant, 1);
@@ -296,6 +297,7 @@ class LiveSignalRecorder implements SmartLifecycle {
                 unreachable = last;
             }
         }
+        failUntried(untried, unreachable);
     }
 
     /**
@@ -326,10 +328,11 @@ class LiveSignalRecorder implements SmartLifecycle {
         List<String> failedOnTheirOwn = new ArrayList<>();
         boolean anyStored = false;
         Throwable unreachable = null;
+        List<Pending> untried = new ArrayList<>();
         for (List<Pending> signalsOfTenant : tenants.values()) {
             if (unreachable != null) {
                 // The database went away while the batch was retried: the next tenants would only wait for it too.
-                failAll(signalsOfTenant, unreachable);
+                untried.addAll(signalsOfTenant);
                 continue;
             }
             Throwable last = writeApart(signalsOfTenant, settings.attempts() - 1);
@@ -341,6 +344,7 @@ class LiveSignalRecorder implements SmartLifecycle {
                 failedOnTheirOwn.add(signalsOfTenant.get(0).tenant().tenantId());
             }
         }
+        failUntried(untried, unreachable);
         if (anyStored) {
             failedOnTheirOwn.stream().filter(failingTenants::add).forEach(tenantId -> logger.warn(
                     "Live signals of tenant {} fail on their own while other tenants' are stored; they are written "
@@ -373,6 +377,14 @@ class LiveSignalRecorder implements SmartLifecycle {
                      signalsOfTenant.get(0).tenant().tenantId(), last);
         failAll(signalsOfTenant, last);
         return last;
+    }
+
+    /** Answers the signals not tried once the database was found unreachable: each try would wait for a connection. */
+    private static void failUntried(List<Pending> untried, Throwable unreachable) {
+        if (!untried.isEmpty()) {
+            logger.warn("Could not store {} more live signal(s): the database is unreachable", untried.size());
+            failAll(untried, unreachable);
+        }
     }
 
     private static void failAll(List<Pending> pendings, Throwable failure) {
