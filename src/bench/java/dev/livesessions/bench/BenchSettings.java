@@ -36,6 +36,10 @@ record BenchSettings(String mode,
             default -> throw new IllegalArgumentException("bench.mode is full or smoke, not " + mode);
         };
         BenchSettings overridden = settings.withOverrides();
+        if (overridden.priorEvents().size() != overridden.sessionsPerLength().size()) {
+            throw new IllegalArgumentException("each stream length has its number of sessions: "
+                                               + overridden.priorEvents() + " and " + overridden.sessionsPerLength());
+        }
         if (!SHAPES.containsAll(overridden.shapes())) {
             throw new IllegalArgumentException("bench.shapes are among " + SHAPES + ", not " + overridden.shapes());
         }

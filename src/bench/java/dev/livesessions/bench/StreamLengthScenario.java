@@ -32,7 +32,7 @@ final class StreamLengthScenario {
     void run() throws Exception {
         List<Integer> lengths = run.settings.priorEvents();
         List<Integer> sessions = run.settings.sessionsPerLength();
-        Workload measured = Workload.groups(PREFIX, sessions);
+        Workload measured = Workload.inGroups(PREFIX, sessions);
         run.database.insertTenants(PREFIX, measured.tenantCount(), Duration.ofHours(2));
         for (int group = 0; group < lengths.size(); group++) {
             int first = measured.firstOfGroup(group);
@@ -61,6 +61,10 @@ final class StreamLengthScenario {
         double longestRatio = Double.NaN;
         for (int group = 0; group < lengths.size(); group++) {
             LoadResult.Latency latency = result.latencyByGroup().get(group);
+            if (latency == null) {
+                throw new IllegalStateException(("no message to the sessions of %d live signals was answered 200; "
+                                                 + "failures: %s").formatted(lengths.get(group), result.failures()));
+            }
             if (group == 0) {
                 shortestP99 = latency.p99();
             }
@@ -71,7 +75,7 @@ final class StreamLengthScenario {
                     Report.number(latency.p50()), Report.number(latency.p99()), Report.number(latency.p999()),
                     Report.number(latency.max()), Report.ratio(ratio)));
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("liveSignals", lengths.get(group));
+            row.put("length", lengths.get(group));
             row.put("sessions", sessions.get(group));
             row.put("priorEvents", Map.of("min", before.get(group).getMin(), "max", before.get(group).getMax()));
             row.put("eventsAtTheEnd", Map.of("min", after.get(group).getMin(), "max", after.get(group).getMax()));
@@ -94,7 +98,7 @@ final class StreamLengthScenario {
     /** The length of each group's streams as stored now; every session of a group is counted. */
     private List<LongSummaryStatistics> streamLengths(Workload measured) throws SQLException {
         List<LongSummaryStatistics> groups = new ArrayList<>();
-        for (int group = 0; group < measured.groups().size(); group++) {
+        for (int group = 0; group < measured.groupSizes().size(); group++) {
             groups.add(new LongSummaryStatistics());
         }
         for (List<Object> row : run.database.rows(
@@ -104,9 +108,9 @@ final class StreamLengthScenario {
             groups.get(measured.groupOf(tenant)).accept(((Number) row.get(1)).longValue());
         }
         for (int group = 0; group < groups.size(); group++) {
-            if (groups.get(group).getCount() != measured.groups().get(group)) {
+            if (groups.get(group).getCount() != measured.groupSizes().get(group)) {
                 throw new IllegalStateException("group %d has %d sessions, not %d".formatted(group,
-                        groups.get(group).getCount(), measured.groups().get(group)));
+                        groups.get(group).getCount(), measured.groupSizes().get(group)));
             }
         }
         return groups;

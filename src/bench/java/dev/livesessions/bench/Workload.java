@@ -11,13 +11,13 @@ import java.util.Random;
  * @param tenantPrefix tenants are named {@code <prefix>-<number>} (see {@link BenchTenants})
  * @param firstTenant  the number of the first tenant the load uses
  * @param tenantCount  how many tenants, numbered from {@code firstTenant} on (1 for {@link Shape#HOT})
- * @param groups       for {@link Shape#GROUPS}, how many tenants each group has, the groups' tenants numbered one
+ * @param groupSizes   for {@link Shape#GROUPS}, how many tenants each group has, the groups' tenants numbered one
  *                     group after the other; empty for the other shapes
  */
-public record Workload(Shape shape, String tenantPrefix, int firstTenant, int tenantCount, List<Integer> groups) {
+public record Workload(Shape shape, String tenantPrefix, int firstTenant, int tenantCount, List<Integer> groupSizes) {
 
     public Workload {
-        groups = groups == null ? List.of() : List.copyOf(groups);
+        groupSizes = groupSizes == null ? List.of() : List.copyOf(groupSizes);
     }
 
     static Workload spread(String tenantPrefix, int tenantCount) {
@@ -33,9 +33,9 @@ public record Workload(Shape shape, String tenantPrefix, int firstTenant, int te
     }
 
     /** Client codes to each group in turn, and within a group to each of its tenants in turn. */
-    static Workload groups(String tenantPrefix, List<Integer> groups) {
-        return new Workload(Shape.GROUPS, tenantPrefix, 0, groups.stream().mapToInt(Integer::intValue).sum(),
-                            groups);
+    static Workload inGroups(String tenantPrefix, List<Integer> groupSizes) {
+        return new Workload(Shape.GROUPS, tenantPrefix, 0, groupSizes.stream().mapToInt(Integer::intValue).sum(),
+                            groupSizes);
     }
 
 
@@ -74,12 +74,12 @@ public record Workload(Shape shape, String tenantPrefix, int firstTenant, int te
 
     /** The message with this sequence number of the run; {@code random} picks tenants, senders and codes. */
     Message message(String runId, long sequence, Random random) {
-        int group = shape == Shape.GROUPS ? (int) (sequence % groups.size()) : -1;
+        int group = shape == Shape.GROUPS ? (int) (sequence % groupSizes.size()) : -1;
         int tenantIndex = firstTenant + switch (shape) {
             case SPREAD -> random.nextInt(tenantCount);
             case HOT -> 0;
             case CYCLE -> (int) (sequence % tenantCount);
-            case GROUPS -> firstOfGroup(group) + (int) (sequence / groups.size() % groups.get(group));
+            case GROUPS -> firstOfGroup(group) + (int) (sequence / groupSizes.size() % groupSizes.get(group));
         };
         Kind kind = Kind.CODE;
         if (shape == Shape.SPREAD) {
@@ -91,8 +91,8 @@ public record Workload(Shape shape, String tenantPrefix, int firstTenant, int te
         String messageId = runId + "-" + sequence;
         String tenantId = BenchTenants.id(tenantPrefix, tenantIndex);
         return switch (kind) {
-            case SELLER -> new Message(tenantIndex, group, tenantId, messageId,
-                                       BenchTenants.sellerPhone(tenantIndex), "New item: code " + code + ", 20 EUR", true);
+            case SELLER -> new Message(tenantIndex, group, tenantId, messageId, BenchTenants.sellerPhone(tenantIndex),
+                                       "New item: code " + code + ", 20 EUR", true);
             case CODE -> new Message(tenantIndex, group, tenantId, messageId, clientPhone, code, true);
             case CHAT -> new Message(tenantIndex, group, tenantId, messageId, clientPhone,
                                      "hello, is it still available?", false);
@@ -101,16 +101,16 @@ public record Workload(Shape shape, String tenantPrefix, int firstTenant, int te
 
     /** The number of a group's first tenant, counted from {@code firstTenant}. */
     int firstOfGroup(int group) {
-        return groups.subList(0, group).stream().mapToInt(Integer::intValue).sum();
+        return groupSizes.subList(0, group).stream().mapToInt(Integer::intValue).sum();
     }
 
     /** The group of a tenant, by its number counted from {@code firstTenant}. */
     int groupOf(int tenant) {
-        for (int group = 0, first = 0; group < groups.size(); first += groups.get(group), group++) {
-            if (tenant < first + groups.get(group)) {
+        for (int group = 0, first = 0; group < groupSizes.size(); first += groupSizes.get(group), group++) {
+            if (tenant < first + groupSizes.get(group)) {
                 return group;
             }
         }
-        throw new IllegalArgumentException("tenant " + tenant + " is in no group of " + groups);
+        throw new IllegalArgumentException("tenant " + tenant + " is in no group of " + groupSizes);
     }
 }
