@@ -1,5 +1,7 @@
 package dev.livesessions.bench;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.Map;
@@ -24,7 +26,7 @@ import java.util.Map;
  */
 public record LoadResult(String runId, long measuredMessages, double measuredSeconds, double messagesPerSecond,
                          Latency latency, long sent, long acknowledged, long liveAcknowledged,
-                         String liveAcknowledgedSequences, long duplicates,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String liveAcknowledgedSequences, long duplicates,
                          long liveSignalsMissed, Map<String, Long> failures, Map<Integer, Latency> latencyByGroup) {
 
     /** A latency distribution, in milliseconds. */
@@ -39,6 +41,12 @@ public record LoadResult(String runId, long measuredMessages, double measuredSec
     /** The sequence numbers of the messages answered 200 as a stored live signal. */
     BitSet acknowledgedLiveSignals() {
         return BitSet.valueOf(Base64.getDecoder().decode(liveAcknowledgedSequences));
+    }
+
+    /** The same without {@code liveAcknowledgedSequences}, once they are checked: they are no figure to report. */
+    LoadResult withoutAcknowledgedSequences() {
+        return new LoadResult(runId, measuredMessages, measuredSeconds, messagesPerSecond, latency, sent, acknowledged,
+                              liveAcknowledged, null, duplicates, liveSignalsMissed, failures, latencyByGroup);
     }
 
     long failed() {

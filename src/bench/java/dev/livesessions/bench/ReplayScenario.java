@@ -144,7 +144,6 @@ final class ReplayScenario {
         }
     }
 
-    /** The read models have taken every event there is (nothing else is writing now). */
     /** Polls the replay's progress until it has passed the head of the stream as it was when it began. */
     private JsonNode awaitReplayed(long head, Duration patience) throws Exception {
         long giveUpAt = System.nanoTime() + patience.toNanos();
