@@ -176,8 +176,7 @@ class LiveSignalRecorderIntegrationTest {
         try {
             List<CompletableFuture<List<Recording>>> refused = batches.inOneBatch(code(first, "a1"),
                                                                                   code(second, "b1"));
-            assertThat(refused).allSatisfy(recording -> assertThatThrownBy(() -> recording.get(10, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(SignalsNotRecordedException.class));
+            assertNotRecorded(refused);
 
             allowEventsAgain();
             List<CompletableFuture<List<Recording>>> stored = batches.inOneBatch(code(first, "a2"),
@@ -208,8 +207,7 @@ class LiveSignalRecorderIntegrationTest {
                                                                                code(second, "s1"),
                                                                                code(third, "t1"));
 
-            assertThat(lost).allSatisfy(recording -> assertThatThrownBy(() -> recording.get(10, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(SignalsNotRecordedException.class));
+            assertNotRecorded(lost);
             assertThat(batches.transactionsOfTheBatch()).as("the batch's, then the first tenant's, once")
                                                         .isEqualTo(2);
         } finally {
@@ -238,14 +236,18 @@ class LiveSignalRecorderIntegrationTest {
                                                                                code(healthy, "h2"));
 
             assertThat(lost.get(2).get(10, TimeUnit.SECONDS)).extracting(Recording::duplicate).containsExactly(false);
-            assertThat(lost.subList(0, 2)).allSatisfy(recording -> assertThatThrownBy(
-                    () -> recording.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(SignalsNotRecordedException.class));
+            assertNotRecorded(lost.subList(0, 2));
             assertThat(batches.transactionsOfTheBatch()).as("the healthy tenant's, then one failing tenant's")
                                                         .isEqualTo(2);
         } finally {
             allowEventsAgain();
             batches.stop();
         }
+    }
+
+    private static void assertNotRecorded(List<CompletableFuture<List<Recording>>> recordings) {
+        assertThat(recordings).allSatisfy(recording -> assertThatThrownBy(() -> recording.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(SignalsNotRecordedException.class));
     }
 
     /**
