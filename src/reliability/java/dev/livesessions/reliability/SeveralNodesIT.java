@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +76,10 @@ class SeveralNodesIT extends ReliabilityScenario {
             return Message.liveSignal("nodes" + nodeCount, tenants.get(tenant), n);
         })).start();
 
-        ServiceNode victim = nodes.get(nodeCount - 1);
         ServiceNode.sleep(run.multipliedBy(40).dividedBy(100));
+        // The victim holds read-model segments when it is killed, or their taking over would be measured on nothing.
+        ServiceNode victim = claims.awaitSegmentsHeldByOneOf(nodes.subList(1, nodeCount), Duration.ofSeconds(30));
+        int victimSegments = claims.segmentsHeldBy(victim);
         String victimOwner = victim.pid() + "@";
         victim.kill();
         Instant killedAt = Instant.now();
@@ -95,6 +98,7 @@ class SeveralNodesIT extends ReliabilityScenario {
 
         SoftAssertions softly = new SoftAssertions();
         report.put("start to ready", starts)
+              .put("victim", victim.name() + ", holding " + victimSegments + " read-model segment(s)")
               .put("victim killed after", Reports.seconds(Duration.between(loadStarted, killedAt)))
               .put("victim's read-model segments claimed by others after", Reports.seconds(segmentsTakenOver))
               .put("victim restart to ready", Reports.seconds(restart));
@@ -118,6 +122,7 @@ class SeveralNodesIT extends ReliabilityScenario {
         report.finish();
 
         softly.assertThat(claims.owners()).as("nodes that claimed read-model segments").hasSizeGreaterThan(1);
+        softly.assertThat(victimSegments).as("read-model segments the killed node held").isPositive();
         softly.assertThat(segmentsTakenOver).as("time for the killed node's segments to be taken over")
               .isLessThan(Duration.ofSeconds(60));
         softly.assertThat(watch.violations()).as("moments the read model showed two active sessions").isEmpty();
@@ -214,6 +219,27 @@ class SeveralNodesIT extends ReliabilityScenario {
             }
             String pid = owner.substring(0, Math.max(0, owner.indexOf('@')));
             return pid.isEmpty() ? owner : nodeByPid.getOrDefault(Long.parseLong(pid), owner);
+        }
+
+        /** How many segments the node held at the last sample. */
+        int segmentsHeldBy(ServiceNode node) {
+            String ownerPrefix = node.pid() + "@";
+            return (int) lastOwners.stream().filter(owner -> owner != null && owner.startsWith(ownerPrefix)).count();
+        }
+
+        /**
+         * Waits until one of the nodes holds a segment. @return the one holding the most, or the last one when none
+         * does within the patience
+         */
+        ServiceNode awaitSegmentsHeldByOneOf(List<ServiceNode> candidates, Duration patience) {
+            long start = System.nanoTime();
+            while (true) {
+                ServiceNode most = candidates.stream().max(Comparator.comparingInt(this::segmentsHeldBy)).orElseThrow();
+                if (segmentsHeldBy(most) > 0 || System.nanoTime() - start > patience.toNanos()) {
+                    return segmentsHeldBy(most) > 0 ? most : candidates.get(candidates.size() - 1);
+                }
+                ServiceNode.sleep(Duration.ofMillis(100));
+            }
         }
 
         /** Waits until no segment is claimed by the given owner (prefix {@code pid@}). @return how long it took */
