@@ -59,6 +59,7 @@ class DatabaseOutageIT extends ReliabilityScenario {
         ServiceNode.sleep(Duration.between(Instant.now(), due.plusMillis(300)));
 
         quietTenantsStopped = true;
+        long answered503Before = ledger.answers(503);
         database.stop();
         Instant stoppedAt = Instant.now();
         // Commits under way when the server stopped may still be answered 200 within the first second.
@@ -70,12 +71,12 @@ class DatabaseOutageIT extends ReliabilityScenario {
             ServiceNode.sleep(Duration.ofMillis(500));
         }
         long acknowledgedDuringOutage = ledger.answers(200) - acknowledgedBefore;
-        long answered503 = ledger.answers(503);
+        long answered503 = ledger.answers(503) - answered503Before;
         database.startAgain();
         Instant restartedAt = Instant.now();
-        awaitAcknowledgementAfter(ledger, ledger.answers(200), Duration.ofSeconds(60));
+        boolean storedAgain = awaitAcknowledgementAfter(ledger, ledger.answers(200), Duration.ofSeconds(60));
         Duration untilStored = Duration.between(restartedAt, Instant.now());
-        awaitReady(node, Duration.ofSeconds(60));
+        boolean healthyAgain = awaitReady(node, Duration.ofSeconds(60));
         Duration untilHealthy = Duration.between(restartedAt, Instant.now());
 
         ServiceNode.sleep(Duration.ofSeconds(5));
@@ -109,7 +110,10 @@ class DatabaseOutageIT extends ReliabilityScenario {
         checkReadModels(report, node, database, softly);
         report.finish();
 
+        softly.assertThat(storedAgain).as("a message stored within 60 s of PostgreSQL's return").isTrue();
+        softly.assertThat(healthyAgain).as("health UP within 60 s of PostgreSQL's return").isTrue();
         softly.assertThat(answered503).as("503 answers while PostgreSQL was down").isPositive();
+        softly.assertThat(ledger.answers(Sender.TIMED_OUT)).as("requests not answered within 20 s").isZero();
         softly.assertThat(acknowledgedDuringOutage).as("200 answers while PostgreSQL was down").isZero();
         softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503, the first: %s",
                                                    ledger.serverErrorSamples()).isZero();
@@ -122,17 +126,21 @@ class DatabaseOutageIT extends ReliabilityScenario {
         softly.assertAll();
     }
 
-    private static void awaitAcknowledgementAfter(Ledger ledger, long acknowledgedSoFar, Duration patience) {
+    /** @return whether a message was acknowledged within the patience */
+    private static boolean awaitAcknowledgementAfter(Ledger ledger, long acknowledgedSoFar, Duration patience) {
         long start = System.nanoTime();
         while (ledger.answers(200) == acknowledgedSoFar && System.nanoTime() - start < patience.toNanos()) {
             ServiceNode.sleep(Duration.ofMillis(50));
         }
+        return ledger.answers(200) > acknowledgedSoFar;
     }
 
-    private static void awaitReady(ServiceNode node, Duration patience) {
+    /** @return whether the node was ready within the patience */
+    private static boolean awaitReady(ServiceNode node, Duration patience) {
         long start = System.nanoTime();
         while (!node.ready() && System.nanoTime() - start < patience.toNanos()) {
             ServiceNode.sleep(Duration.ofMillis(100));
         }
+        return node.ready();
     }
 }
