@@ -1,5 +1,6 @@
 package dev.livesessions.reliability;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livesessions.Http;
@@ -94,11 +95,19 @@ final class Sender {
         api(node, "POST", "/api/tenants", tenant);
     }
 
-    /** Asks the node to rebuild the read models in memory and compare: @return the differences it found */
-    List<String> verifyReadModels(ServiceNode node) {
-        JsonNode verification = api(node, "POST", "/api/replays/verification", Map.of());
-        return JSON.convertValue(verification.path("differences"),
-                                 JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+    /**
+     * What a node found when it rebuilt the read models in memory and compared them with its own.
+     *
+     * @param tenantsLeftOut  tenants whose events moved on during the comparison, not compared
+     * @param differenceCount every difference; {@code differences} lists the first ones
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Verification(int sessionsCompared, int tenantsLeftOut, int differenceCount, List<String> differences) {
+    }
+
+    /** Asks the node to rebuild the read models in memory and compare them with its own. */
+    Verification verifyReadModels(ServiceNode node) {
+        return JSON.convertValue(api(node, "POST", "/api/replays/verification", Map.of()), Verification.class);
     }
 
     /** An admin API call that must succeed. @return the answer's JSON */
