@@ -76,7 +76,7 @@ class DatabaseOutageIT extends ReliabilityScenario {
         Instant restartedAt = Instant.now();
         boolean storedAgain = awaitAcknowledgementAfter(ledger, ledger.answers(200), Duration.ofSeconds(60));
         Duration untilStored = Duration.between(restartedAt, Instant.now());
-        boolean healthyAgain = awaitReady(node, Duration.ofSeconds(60));
+        boolean healthyAgain = awaitReady(node, Duration.ofSeconds(60).minus(untilStored));
         Duration untilHealthy = Duration.between(restartedAt, Instant.now());
 
         ServiceNode.sleep(Duration.ofSeconds(5));

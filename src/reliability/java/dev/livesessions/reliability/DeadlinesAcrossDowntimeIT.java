@@ -18,7 +18,7 @@ class DeadlinesAcrossDowntimeIT extends ReliabilityScenario {
 
     private static final Duration SHORT_WINDOW = Duration.ofSeconds(3);
     /** How much longer than the downtime the long window is at least: enough to cover a restart. */
-    private static final Duration AFTER_RESTART = Duration.ofSeconds(25);
+    private static final Duration AFTER_RESTART = Duration.ofSeconds(40);
     /** How soon after the node is ready a closure due during the downtime must be stored. */
     private static final Duration PROMPTLY = Duration.ofSeconds(5);
     /** How late a closure due while the node runs may be stored (the deadline polling is every 500 ms). */

@@ -181,12 +181,14 @@ abstract class ReliabilityScenario {
                 ServiceNode.sleep(Duration.ofMillis(250));
             }
         }
-        Sender.Verification verification;
-        try {
-            verification = sender.verifyReadModels(node);
-        } catch (RuntimeException e) {
-            verification = new Sender.Verification(0, 0, 1, List.of("the verification request failed: "
-                                                                     + e.getMessage()));
+        // A tenant whose events move on while it is compared (an archive notice or an archive falling due, as they do
+        // in the soak for 2 minutes after its last closures) is left out: the comparison is made again until none is,
+        // for 3 minutes at most.
+        Sender.Verification verification = verifyReadModels(node);
+        for (long stopTryingAt = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+             verification.tenantsLeftOut() > 0 && System.nanoTime() < stopTryingAt; ) {
+            ServiceNode.sleep(Duration.ofSeconds(1));
+            verification = verifyReadModels(node);
         }
         List<String> differences = verification.differences();
         report.put("read models caught up with the stream", caughtUp)
@@ -199,9 +201,17 @@ abstract class ReliabilityScenario {
         }
         softly.assertThat(caughtUp).as("the read models caught up with the stream").isTrue();
         softly.assertThat(verification.sessionsCompared()).as("sessions the replay compared").isPositive();
-        softly.assertThat(verification.tenantsLeftOut()).as("tenants the replay left out (the load has ended)")
+        softly.assertThat(verification.tenantsLeftOut()).as("tenants the replay left out, after 3 minutes of tries")
               .isZero();
         softly.assertThat(verification.differenceCount()).as("differences between the read models and a replay: %s",
                                                              differences).isZero();
+    }
+
+    private Sender.Verification verifyReadModels(ServiceNode node) {
+        try {
+            return sender.verifyReadModels(node);
+        } catch (RuntimeException e) {
+            return new Sender.Verification(0, 0, 1, List.of("the verification request failed: " + e.getMessage()));
+        }
     }
 }

@@ -46,8 +46,9 @@ class SeveralNodesIT extends ReliabilityScenario {
                 + " processes on one PostgreSQL", nodeCount + " nodes started together; 16 senders at "
                 + mode.clusterRatePerSecond() + " messages/s, round-robin over the nodes, " + mode.clusterTenants()
                 + " tenants (window " + WINDOW.toSeconds() + " s) busy and quiet in turns of " + TURN.toSeconds()
-                + " s, for " + run.toSeconds() + " s. The last node is killed (kill -9) at 40 % of the run and "
-                + "restarted at 70 %. Token claims of the read-models processor are sampled every 500 ms.");
+                + " s, for " + run.toSeconds() + " s. At 40 % of the run the node (other than the first) holding the "
+                + "most read-model segments is killed (kill -9); it is restarted at 70 %. Token claims of the "
+                + "read-models processor are sampled every 500 ms.");
         Postgres database = startPostgres();
         List<ServiceNode> nodes = new ArrayList<>();
         for (int i = 1; i <= nodeCount; i++) {
@@ -78,8 +79,9 @@ class SeveralNodesIT extends ReliabilityScenario {
 
         ServiceNode.sleep(run.multipliedBy(40).dividedBy(100));
         // The victim holds read-model segments when it is killed, or their taking over would be measured on nothing.
-        ServiceNode victim = claims.awaitSegmentsHeldByOneOf(nodes.subList(1, nodeCount), Duration.ofSeconds(30));
-        int victimSegments = claims.segmentsHeldBy(victim);
+        Holder holder = claims.awaitSegmentsHeldByOneOf(nodes.subList(1, nodeCount), Duration.ofSeconds(30));
+        ServiceNode victim = holder.node();
+        int victimSegments = holder.segments();
         String victimOwner = victim.pid() + "@";
         victim.kill();
         Instant killedAt = Instant.now();
@@ -168,6 +170,10 @@ class SeveralNodesIT extends ReliabilityScenario {
         return counts;
     }
 
+    /** A node and the read-model segments it held in one sample. */
+    private record Holder(ServiceNode node, int segments) {
+    }
+
     /**
      * Samples who holds the read-models processor's segments ({@code token_entry.owner}, Axon's node id
      * {@code pid@host}) every 500 ms.
@@ -221,25 +227,26 @@ class SeveralNodesIT extends ReliabilityScenario {
             return pid.isEmpty() ? owner : nodeByPid.getOrDefault(Long.parseLong(pid), owner);
         }
 
-        /** How many segments the node held at the last sample. */
-        int segmentsHeldBy(ServiceNode node) {
-            String ownerPrefix = node.pid() + "@";
-            return (int) lastOwners.stream().filter(owner -> owner != null && owner.startsWith(ownerPrefix)).count();
-        }
-
         /**
-         * Waits until one of the nodes holds a segment. @return the one holding the most, or the last one when none
-         * does within the patience
+         * Waits until one of the nodes holds a segment. @return the one holding the most in one sample, with how many,
+         * or the last one with none when none does within the patience
          */
-        ServiceNode awaitSegmentsHeldByOneOf(List<ServiceNode> candidates, Duration patience) {
+        Holder awaitSegmentsHeldByOneOf(List<ServiceNode> candidates, Duration patience) {
             long start = System.nanoTime();
             while (true) {
-                ServiceNode most = candidates.stream().max(Comparator.comparingInt(this::segmentsHeldBy)).orElseThrow();
-                if (segmentsHeldBy(most) > 0 || System.nanoTime() - start > patience.toNanos()) {
-                    return segmentsHeldBy(most) > 0 ? most : candidates.get(candidates.size() - 1);
+                List<String> sample = lastOwners;
+                Holder most = candidates.stream().map(node -> new Holder(node, segmentsHeldBy(node, sample)))
+                                        .max(Comparator.comparingInt(Holder::segments)).orElseThrow();
+                if (most.segments() > 0 || System.nanoTime() - start > patience.toNanos()) {
+                    return most.segments() > 0 ? most : new Holder(candidates.get(candidates.size() - 1), 0);
                 }
                 ServiceNode.sleep(Duration.ofMillis(100));
             }
+        }
+
+        private static int segmentsHeldBy(ServiceNode node, List<String> owners) {
+            String ownerPrefix = node.pid() + "@";
+            return (int) owners.stream().filter(owner -> owner != null && owner.startsWith(ownerPrefix)).count();
         }
 
         /** Waits until no segment is claimed by the given owner (prefix {@code pid@}). @return how long it took */
