@@ -135,12 +135,13 @@ class DatabaseOutageIT extends ReliabilityScenario {
         return ledger.answers(200) > acknowledgedSoFar;
     }
 
-    /** @return whether the node was ready within the patience */
+    /** @return whether the node was seen ready within the patience (its health may still change after) */
     private static boolean awaitReady(ServiceNode node, Duration patience) {
         long start = System.nanoTime();
-        while (!node.ready() && System.nanoTime() - start < patience.toNanos()) {
+        boolean ready;
+        while (!(ready = node.ready()) && System.nanoTime() - start < patience.toNanos()) {
             ServiceNode.sleep(Duration.ofMillis(100));
         }
-        return node.ready();
+        return ready;
     }
 }
