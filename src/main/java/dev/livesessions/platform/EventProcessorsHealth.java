@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every event processor in health: down when one is stopped or a streaming one that holds segments is in error (it
- * then retries by itself; the error says why it cannot go on). Each processor's details say which segments this node
+ * Every event processor in health: down when one is stopped or a streaming one holds a segment in error (it then
+ * retries by itself; the error says why it cannot go on). Each processor's details say which segments this node
  * holds.
  */
 @Component("eventProcessorsHealthIndicator")
@@ -34,12 +34,15 @@ class EventProcessorsHealth implements HealthIndicator {
             detail.put("running", processor.isRunning());
             up &= processor.isRunning();
             if (processor instanceof StreamingEventProcessor streaming) {
+                Map<Integer, EventTrackerStatus> held = streaming.processingStatus();
                 Map<Integer, String> segments = new LinkedHashMap<>();
-                streaming.processingStatus().forEach((segment, status) -> segments.put(segment, describe(status)));
-                // Axon clears a pooled processor's error once it processes again, which a node holding no segment
-                // (another node holds them all) never does: its error would stay, and the node be down, for good. A
-                // node that cannot claim a segment for want of its database is down by the database's health.
-                boolean error = streaming.isError() && !segments.isEmpty();
+                held.forEach((segment, status) -> segments.put(segment, describe(status)));
+                // A held segment in error, not the processor's own error flag: Axon clears that flag only once its
+                // coordinator has gone round again after claiming segments, so it lags behind them. Read alone, it
+                // would keep a node whose segments are all held elsewhere down for good, and take a node down again
+                // for a moment after it has reclaimed its segments once its database came back. A node that cannot
+                // claim any segment for want of its database is down by the database's health.
+                boolean error = held.values().stream().anyMatch(EventTrackerStatus::isErrorState);
                 detail.put("error", error);
                 up &= !error;
                 detail.put("segments", segments);

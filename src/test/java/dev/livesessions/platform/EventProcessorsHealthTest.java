@@ -17,19 +17,22 @@ import static org.mockito.Mockito.when;
 class EventProcessorsHealthTest {
 
     /**
-     * A pooled processor keeps its error until it processes again, which it never does on a node whose segments are
-     * all held by other nodes: that node is not down for it.
+     * A pooled processor clears its error flag only once its coordinator has gone round again after claiming
+     * segments, which it never does on a node whose segments are all held by other nodes, and does a moment after the
+     * node has reclaimed its segments when its database came back: a segment in error is what makes it down.
      */
     @Test
-    void aProcessorInErrorIsDownOnlyWhereItHoldsSegments() {
+    void aProcessorIsDownWhenASegmentItHoldsIsInErrorWhateverItsOwnErrorFlagSays() {
         EventTrackerStatus catchingUp = mock(EventTrackerStatus.class);
-        StreamingEventProcessor holdingNone = processor("read-models", true, Map.of());
-        StreamingEventProcessor holdingOne = processor("read-models", true, Map.of(0, catchingUp));
-        StreamingEventProcessor healthy = processor("read-models", false, Map.of(0, catchingUp));
+        EventTrackerStatus failed = mock(EventTrackerStatus.class);
+        when(failed.isErrorState()).thenReturn(true);
+        when(failed.getError()).thenReturn(new IllegalStateException("database unreachable"));
 
-        assertThat(healthOf(holdingNone)).isEqualTo(Status.UP);
-        assertThat(healthOf(holdingOne)).isEqualTo(Status.DOWN);
-        assertThat(healthOf(healthy)).isEqualTo(Status.UP);
+        assertThat(healthOf(processor("read-models", true, Map.of()))).isEqualTo(Status.UP);
+        assertThat(healthOf(processor("read-models", true, Map.of(0, catchingUp)))).isEqualTo(Status.UP);
+        assertThat(healthOf(processor("read-models", true, Map.of(0, catchingUp, 1, failed)))).isEqualTo(Status.DOWN);
+        assertThat(healthOf(processor("read-models", false, Map.of(0, failed)))).isEqualTo(Status.DOWN);
+        assertThat(healthOf(processor("read-models", false, Map.of(0, catchingUp)))).isEqualTo(Status.UP);
     }
 
     private static StreamingEventProcessor processor(String name, boolean inError,
