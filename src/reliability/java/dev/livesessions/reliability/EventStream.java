@@ -67,9 +67,15 @@ final class EventStream {
     final List<String> metadataMismatches = new ArrayList<>();
     final Map<String, Session> sessions = new LinkedHashMap<>();
     long events;
+    /** When the stream was read: a session may be open at most a second past its window by then. */
+    final Instant readAt;
+
+    private EventStream(Instant readAt) {
+        this.readAt = readAt;
+    }
 
     static EventStream read(Postgres database) {
-        EventStream stream = new EventStream();
+        EventStream stream = new EventStream(Instant.now());
         for (Map<String, Object> row : database.rows("""
                 SELECT aggregate_identifier, payload_type, time_stamp,
                        convert_from(payload, 'UTF8') AS payload, convert_from(meta_data, 'UTF8') AS meta_data
@@ -192,11 +198,15 @@ final class EventStream {
                                        + " after closing").toList();
     }
 
-    /** Sessions still open although their window ended before {@code now}. */
-    List<String> openPastTheirWindow(Instant now) {
+    /** Sessions still open although their window ended over a second (the deadline polling's slack) before the read. */
+    List<String> openPastTheirWindow() {
+        return openWithWindowsEndingBefore(readAt.minusSeconds(1)).stream()
+                .map(session -> session.sessionId + " still open, window ended " + session.windowEnd()).toList();
+    }
+
+    List<Session> openWithWindowsEndingBefore(Instant instant) {
         return sessions.values().stream()
-                       .filter(session -> session.closures.isEmpty() && session.windowEnd().isBefore(now))
-                       .map(session -> session.sessionId + " still open, window ended " + session.windowEnd())
+                       .filter(session -> session.closures.isEmpty() && session.windowEnd().isBefore(instant))
                        .toList();
     }
 

@@ -57,13 +57,15 @@ abstract class ReliabilityScenario {
     }
 
     /**
-     * Waits until every session whose window has ended is closed (its close deadline fired), then reads the stream.
-     * A second of slack covers the deadline polling.
+     * Waits until every session whose window ends within the patience is closed (its close deadline fired), then
+     * reads the stream. A session whose window had just ended when the stream was read is not yet late: the checks
+     * give the deadline polling a second of slack from the read.
      */
     protected EventStream awaitClosures(Postgres database, Duration patience) {
-        long giveUpAt = System.nanoTime() + patience.toNanos();
+        Instant giveUpAt = Instant.now().plus(patience);
         EventStream stream = EventStream.read(database);
-        while (!stream.openPastTheirWindow(Instant.now().minusSeconds(1)).isEmpty() && System.nanoTime() < giveUpAt) {
+        while (!stream.openWithWindowsEndingBefore(giveUpAt.minusSeconds(1)).isEmpty()
+               && Instant.now().isBefore(giveUpAt)) {
             ServiceNode.sleep(Duration.ofMillis(500));
             stream = EventStream.read(database);
         }
@@ -119,7 +121,7 @@ abstract class ReliabilityScenario {
         List<String> closedTwice = stream.closedMoreThanOnce();
         List<String> misplaced = stream.misplacedClosures();
         List<String> afterClosure = stream.activityAfterClosure();
-        List<String> leftOpen = allWindowsOver ? stream.openPastTheirWindow(Instant.now().minusSeconds(1)) : List.of();
+        List<String> leftOpen = allWindowsOver ? stream.openPastTheirWindow() : List.of();
         report.put("events in the store", stream.events)
               .put("sessions (tenants)", stream.sessions.size() + " (" + stream.tenants().size() + ")")
               .put("closures (by the sessions' deadlines)", stream.closures() + " (" + stream.deadlineClosures().size()
