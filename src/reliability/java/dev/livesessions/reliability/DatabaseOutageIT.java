@@ -79,7 +79,11 @@ class DatabaseOutageIT extends ReliabilityScenario {
         boolean healthyAgain = awaitReady(node, Duration.ofSeconds(60).minus(untilStored));
         Duration untilHealthy = Duration.between(restartedAt, Instant.now());
 
-        ServiceNode.sleep(Duration.ofSeconds(5));
+        int notUpAfterUp = 0;
+        for (Instant until = Instant.now().plusSeconds(5); Instant.now().isBefore(until); ) {
+            notUpAfterUp += node.ready() ? 0 : 1;
+            ServiceNode.sleep(Duration.ofMillis(250));
+        }
         load.stopNewMessages();
         boolean drained = load.awaitAllAcknowledged(Duration.ofSeconds(60));
         load.close();
@@ -96,7 +100,8 @@ class DatabaseOutageIT extends ReliabilityScenario {
               .put("200 answers during the outage (after its first second)", acknowledgedDuringOutage)
               .put("health checks during the outage", healthDuringOutage)
               .put("PostgreSQL back to first message stored (200)", Reports.seconds(untilStored))
-              .put("PostgreSQL back to health UP", Reports.seconds(untilHealthy));
+              .put("PostgreSQL back to health UP", Reports.seconds(untilHealthy))
+              .put("health checks not UP in the 5 s after it", notUpAfterUp);
         checkMessages(report, ledger, stream, softly);
         int violations = checkSessions(report, database, stream, true, softly);
         report.put("invariant violations", violations);
@@ -112,6 +117,7 @@ class DatabaseOutageIT extends ReliabilityScenario {
 
         softly.assertThat(storedAgain).as("a message stored within 60 s of PostgreSQL's return").isTrue();
         softly.assertThat(healthyAgain).as("health UP within 60 s of PostgreSQL's return").isTrue();
+        softly.assertThat(notUpAfterUp).as("health checks not UP in the 5 s after it was UP again").isZero();
         softly.assertThat(answered503).as("503 answers while PostgreSQL was down").isPositive();
         softly.assertThat(ledger.answers(Sender.TIMED_OUT)).as("requests not answered within 20 s").isZero();
         softly.assertThat(acknowledgedDuringOutage).as("200 answers while PostgreSQL was down").isZero();
