@@ -23,6 +23,7 @@ class OpenApiIntegrationTest {
         JsonNode paths = docs.body().get("paths");
         assertThat(paths.has("/webhooks/messages")).isTrue();
         assertThat(paths.has("/api/sessions/{sessionId}/events")).isTrue();
+        assertThat(paths.has("/error")).as("where errors are forwarded, not an endpoint").isFalse();
         assertThat(paths.at("/~1api~1sessions/get/parameters").findValuesAsText("name"))
                 .containsExactlyInAnyOrder("tenantId", "status", "cleanupStatus", "page", "size");
         assertThat(new Http(port, null).get("/swagger-ui/index.html").status()).isEqualTo(200);
