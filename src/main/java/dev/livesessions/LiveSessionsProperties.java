@@ -128,11 +128,14 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
      *                     batch and then each tenant's signals on their own, so that one tenant fails no other
      * @param answerWithin how long a webhook waits for its signals' commit; past it the answer is 503 and the
      *                     provider delivers again (a duplicate, if the commit came after all)
+     * @param lockTimeout  how long a write waits for a row another transaction holds (another node's write of the
+     *                     same session or message) before it fails and is retried as a failed write is
      */
     public record Recorder(@Min(1) @Max(64) @DefaultValue("1") int writers,
                            @Min(1) @Max(10_000) @DefaultValue("500") int maxBatchSize,
                            @Min(2) @Max(10) @DefaultValue("3") int attempts,
-                           @NotNull @DurationMin(seconds = 1) @DefaultValue("10s") Duration answerWithin) {
+                           @NotNull @DurationMin(seconds = 1) @DefaultValue("10s") Duration answerWithin,
+                           @NotNull @DurationMin(millis = 10) @DefaultValue("500ms") Duration lockTimeout) {
     }
 
     /**

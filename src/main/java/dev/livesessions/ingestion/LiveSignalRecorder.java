@@ -19,6 +19,7 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
@@ -51,7 +52,8 @@ import java.util.stream.Collectors;
  * signal and nothing waits.
  * <p>
  * When a batch fails it rolls back whole; each tenant's signals are then retried on their own, so that one tenant's
- * trouble (or a lost race with another node) does not fail the others. A tenant whose signals fail on their own too,
+ * trouble (or a lost race with another node, or a row another transaction holds for longer than the lock timeout,
+ * ADR 40) does not fail the others. A tenant whose signals fail on their own too,
  * while the others' are stored, is written apart from then on, once a batch, until a write of its commits: a tenant
  * that keeps failing (an event its session cannot take) would otherwise roll back every batch it shares, and turn
  * each into a transaction per tenant.
@@ -81,6 +83,7 @@ class LiveSignalRecorder implements SmartLifecycle {
 
     private final InboundMessageLog inboundMessages;
     private final LiveSignalRouter router;
+    private final JdbcTemplate jdbc;
     private final TransactionManager transactionManager;
     private final LiveSessionsProperties.Recorder settings;
     private final Counter rolledBack;
@@ -93,11 +96,12 @@ class LiveSignalRecorder implements SmartLifecycle {
     /** The Error that stopped the write path, or null. */
     private volatile Error stoppedBy;
 
-    LiveSignalRecorder(InboundMessageLog inboundMessages, LiveSignalRouter router,
+    LiveSignalRecorder(InboundMessageLog inboundMessages, LiveSignalRouter router, JdbcTemplate jdbc,
                        TransactionManager transactionManager, LiveSessionsProperties properties,
                        MeterRegistry meters) {
         this.inboundMessages = inboundMessages;
         this.router = router;
+        this.jdbc = jdbc;
         this.transactionManager = transactionManager;
         this.settings = properties.recorder();
         this.rolledBack = Counter.builder(ROLLED_BACK)
@@ -437,6 +441,11 @@ class LiveSignalRecorder implements SmartLifecycle {
 
     /** Runs inside the batch's unit of work. @return a recording for each pending signal, in the batch's order */
     private List<Recording> recordAll(List<Pending> batch) {
+        // A row another node's transaction holds is waited for a while, not for as long as that transaction lasts (a
+        // node that stalls holding it would hold up every tenant of this writer): past the timeout the write fails,
+        // and its tenants are retried apart, like those of any failed write.
+        jdbc.queryForObject("SELECT set_config('lock_timeout', ?, true)", String.class,
+                            settings.lockTimeout().toMillis() + "ms");
         Set<MessageKey> claimed = inboundMessages.claim(batch.stream().map(Pending::key).toList());
         Map<String, List<Pending>> newSignalsByTenant = new LinkedHashMap<>();
         for (Pending pending : batch) {

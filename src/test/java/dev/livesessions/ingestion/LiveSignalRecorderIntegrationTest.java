@@ -101,7 +101,7 @@ class LiveSignalRecorderIntegrationTest {
             }
             return transaction;
         };
-        LiveSignalRecorder recorder = new LiveSignalRecorder(inboundMessages, router, failingOnce, properties,
+        LiveSignalRecorder recorder = new LiveSignalRecorder(inboundMessages, router, jdbc, failingOnce, properties,
                                                              new SimpleMeterRegistry());
         recorder.start();
         try {
@@ -187,6 +187,42 @@ class LiveSignalRecorderIntegrationTest {
             allowEventsAgain();
             batches.stop();
         }
+    }
+
+    /**
+     * A row that another transaction holds (here another node claiming the same message id, and stalling before it
+     * commits) held up the whole batch for as long as that transaction lasted, and every batch queued behind it on
+     * the writer. The write now waits for it for the lock timeout only; the batch is retried tenant by tenant, and the
+     * other tenants' signals are stored.
+     */
+    @Test
+    void aRowHeldByAnotherTransactionHoldsUpOnlyTheSignalsThatNeedIt() throws Exception {
+        assertThat(properties.recorder().lockTimeout().multipliedBy(properties.recorder().attempts()))
+                .as("the held signal's tries, each waiting for the lock, end before the other signal's answer is due")
+                .isLessThan(properties.recorder().answerWithin());
+        TenantSettings held = newTenant("held-row");
+        TenantSettings free = newTenant("free-row");
+        BatchesOfOurOwn batches = new BatchesOfOurOwn(newTenant("holder"));
+        try (Connection otherNode = dataSource.getConnection()) {
+            otherNode.setAutoCommit(false);
+            try (PreparedStatement claim = otherNode.prepareStatement(
+                    "INSERT INTO inbound_message (tenant_id, message_id, received_at) VALUES (?, 'h1', now())")) {
+                claim.setString(1, held.tenantId());
+                claim.executeUpdate();
+            }
+            List<CompletableFuture<List<Recording>>> recordings = batches.inOneBatch(code(held, "h1"),
+                                                                                     code(free, "f1"));
+
+            assertThat(recordings.get(1).get(5, TimeUnit.SECONDS)).extracting(Recording::duplicate)
+                                                                  .containsExactly(false);
+            assertThatThrownBy(() -> recordings.get(0).get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(SignalsNotRecordedException.class);
+            otherNode.rollback();
+        } finally {
+            batches.stop();
+        }
+        assertThat(storedMessages(free)).containsExactly("f1");
+        assertThat(storedMessages(held)).isEmpty();
     }
 
     /**
@@ -281,7 +317,7 @@ class LiveSignalRecorderIntegrationTest {
                 }
                 return transactions.startTransaction();
             };
-            recorder = new LiveSignalRecorder(inboundMessages, router, countingAndHolding, properties, meters);
+            recorder = new LiveSignalRecorder(inboundMessages, router, jdbc, countingAndHolding, properties, meters);
             recorder.start();
         }
 
@@ -329,7 +365,7 @@ class LiveSignalRecorderIntegrationTest {
     @Test
     void aDeliveryWithoutLiveSignalsIsAnsweredWhileTheRecorderStops() {
         TenantSettings tenant = newTenant("stopping");
-        LiveSignalRecorder stopped = new LiveSignalRecorder(inboundMessages, router, transactions, properties,
+        LiveSignalRecorder stopped = new LiveSignalRecorder(inboundMessages, router, jdbc, transactions, properties,
                                                             new SimpleMeterRegistry());
 
         assertThat(stopped.record(List.of())).isEmpty();
@@ -377,7 +413,7 @@ class LiveSignalRecorderIntegrationTest {
         TransactionManager noConnection = () -> {
             throw new CannotCreateTransactionException("no connection to the database (test)");
         };
-        LiveSignalRecorder recorder = new LiveSignalRecorder(inboundMessages, router, noConnection, properties,
+        LiveSignalRecorder recorder = new LiveSignalRecorder(inboundMessages, router, jdbc, noConnection, properties,
                                                              meters);
         recorder.start();
         try {
