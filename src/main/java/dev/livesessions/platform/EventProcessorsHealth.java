@@ -8,21 +8,33 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every event processor in health: down when one is stopped or a streaming one holds a segment in error (it then
- * retries by itself; the error says why it cannot go on). Each processor's details say which segments this node
- * holds.
+ * retries by itself; the error says why it cannot go on), or keeps its error flag while holding segments. Each
+ * processor's details say which segments this node holds.
  */
 @Component("eventProcessorsHealthIndicator")
 class EventProcessorsHealth implements HealthIndicator {
 
-    private final EventProcessingConfiguration processing;
+    /** How long health checks may see a processor flag an error while it holds segments, none of them in error. */
+    static final Duration FLAG_WITHOUT_SEGMENT_IN_ERROR = Duration.ofSeconds(5);
 
-    EventProcessorsHealth(EventProcessingConfiguration processing) {
+    private final EventProcessingConfiguration processing;
+    private final Clock clock;
+    /** Since when health checks have seen each processor flag an error while holding segments none in error. */
+    private final Map<String, Instant> flaggedSince = new ConcurrentHashMap<>();
+
+    EventProcessorsHealth(EventProcessingConfiguration processing, Clock clock) {
         this.processing = processing;
+        this.clock = clock;
     }
 
     @Override
@@ -34,15 +46,20 @@ class EventProcessorsHealth implements HealthIndicator {
             detail.put("running", processor.isRunning());
             up &= processor.isRunning();
             if (processor instanceof StreamingEventProcessor streaming) {
-                Map<Integer, EventTrackerStatus> held = streaming.processingStatus();
+                Map<Integer, EventTrackerStatus> held = new TreeMap<>(streaming.processingStatus());
                 Map<Integer, String> segments = new LinkedHashMap<>();
                 held.forEach((segment, status) -> segments.put(segment, describe(status)));
-                // A held segment in error, not the processor's own error flag: Axon clears that flag only once its
-                // coordinator has gone round again after claiming segments, so it lags behind them. Read alone, it
-                // would keep a node whose segments are all held elsewhere down for good, and take a node down again
-                // for a moment after it has reclaimed its segments once its database came back. A node that cannot
-                // claim any segment for want of its database is down by the database's health.
-                boolean error = held.values().stream().anyMatch(EventTrackerStatus::isErrorState);
+                // Axon flags a pooled processor's error when its coordinator fails, and clears the flag only at the
+                // end of the first pass that goes through with the segments it claimed again. Read alone, the flag
+                // took a node down again for a moment after it had read UP once its database came back, and kept a
+                // node whose segments are all held elsewhere down for good. A held segment in error takes the node
+                // down at once; the flag, once it has lasted while segments are held (a coordinator that claimed
+                // them and then hangs). A node that cannot claim any segment for want of its database is down by
+                // the database's health.
+                boolean segmentInError = held.values().stream().anyMatch(EventTrackerStatus::isErrorState);
+                boolean flagLasted = lastingFlag(processor.getName(),
+                                                 streaming.isError() && !segmentInError && !held.isEmpty());
+                boolean error = segmentInError || flagLasted;
                 detail.put("error", error);
                 up &= !error;
                 detail.put("segments", segments);
@@ -50,6 +67,16 @@ class EventProcessorsHealth implements HealthIndicator {
             details.put(processor.getName(), detail);
         }
         return (up ? Health.up() : Health.down()).withDetails(details).build();
+    }
+
+    /** @return whether the processor has been flagged for {@link #FLAG_WITHOUT_SEGMENT_IN_ERROR} or longer */
+    private boolean lastingFlag(String processor, boolean flagged) {
+        if (!flagged) {
+            flaggedSince.remove(processor);
+            return false;
+        }
+        Instant since = flaggedSince.computeIfAbsent(processor, name -> clock.instant());
+        return !clock.instant().isBefore(since.plus(FLAG_WITHOUT_SEGMENT_IN_ERROR));
     }
 
     private static String describe(EventTrackerStatus status) {
