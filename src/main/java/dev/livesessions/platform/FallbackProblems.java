@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -32,35 +33,42 @@ class FallbackProblems implements ErrorController {
 
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ProblemDetail> problem(HttpServletRequest request) {
-        HttpStatus status = statusOf(request);
+        HttpStatusCode status = statusOf(request);
         ProblemDetail problem = ProblemDetail.forStatus(status);
-        if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String path) {
+        Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        if (path instanceof String uri) {
             try {
-                problem.setInstance(new URI(path));
+                problem.setInstance(new URI(uri));
             } catch (URISyntaxException notAUri) {
                 // the container took it; the problem goes without it
             }
         }
         if (status.is5xxServerError()) {
-            String correlationId = String.valueOf(request.getAttribute(RequestCorrelation.ATTRIBUTE));
             problem.setDetail("The request failed on the server; its correlation id is in the log.");
-            problem.setProperty("correlationId", correlationId);
+            if (request.getAttribute(RequestCorrelation.ATTRIBUTE) instanceof String correlationId) {
+                problem.setProperty("correlationId", correlationId);
+                MDC.put(RequestCorrelation.MDC_KEY, correlationId);
+            }
             // The container logged the stack just before, without the id: its own lines had ended with the request.
             Object cause = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
-            try (MDC.MDCCloseable ignored = MDC.putCloseable(RequestCorrelation.MDC_KEY, correlationId)) {
-                logger.error("Request {} failed: {}", request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI),
-                             String.valueOf(cause != null ? cause : status));
+            try {
+                if (cause != null) {
+                    logger.error("Request {} failed: {}", path, cause.toString());
+                } else {
+                    logger.warn("Request {} answered {} without an exception", path, status.value());
+                }
+            } finally {
+                MDC.remove(RequestCorrelation.MDC_KEY);
             }
         }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     /** The error's status; a request for this path itself, which no error forwarded here, finds nothing. */
-    private static HttpStatus statusOf(HttpServletRequest request) {
+    private static HttpStatusCode statusOf(HttpServletRequest request) {
         if (!(request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code)) {
             return HttpStatus.NOT_FOUND;
         }
-        HttpStatus status = HttpStatus.resolve(code);
-        return status == null || !status.isError() ? HttpStatus.INTERNAL_SERVER_ERROR : status;
+        return code >= 400 && code < 600 ? HttpStatusCode.valueOf(code) : HttpStatus.INTERNAL_SERVER_ERROR;
     }
 }
