@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -135,7 +136,15 @@ public record LiveSessionsProperties(@NotNull @DurationMin(seconds = 1) @Default
                            @Min(1) @Max(10_000) @DefaultValue("500") int maxBatchSize,
                            @Min(2) @Max(10) @DefaultValue("3") int attempts,
                            @NotNull @DurationMin(seconds = 1) @DefaultValue("10s") Duration answerWithin,
-                           @NotNull @DurationMin(millis = 10) @DefaultValue("500ms") Duration lockTimeout) {
+                           @NotNull @DurationMin(millis = 10) @DurationMax(minutes = 1) @DefaultValue("500ms")
+                           Duration lockTimeout) {
+
+        /** A tenant whose rows another transaction holds must not make the others of its batch miss their answer. */
+        @AssertTrue(message = "lock-timeout times attempts must not be longer than answer-within")
+        public boolean isLockTimeoutWithinTheAnswer() {
+            return lockTimeout == null || answerWithin == null
+                    || lockTimeout.multipliedBy(attempts).compareTo(answerWithin) <= 0;
+        }
     }
 
     /**
