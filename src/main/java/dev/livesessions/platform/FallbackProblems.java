@@ -45,8 +45,8 @@ class FallbackProblems implements ErrorController {
         }
         if (status.is5xxServerError()) {
             problem.setDetail("The request failed on the server; its correlation id is in the log.");
+            // The problem gets the correlation id as every server error's does (CorrelatedServerErrors).
             if (request.getAttribute(RequestCorrelation.ATTRIBUTE) instanceof String correlationId) {
-                problem.setProperty("correlationId", correlationId);
                 MDC.put(RequestCorrelation.MDC_KEY, correlationId);
             }
             // The container logged the stack just before, without the id: its own lines had ended with the request.

@@ -319,10 +319,11 @@ class EventStreamIntegrationTest {
 
             assertThat(List.of(export, stream)).allSatisfy(response -> {
                 assertThat(response.status()).isEqualTo(500);
-                assertThat(response.contentType()).startsWith("application/json");
+                assertThat(response.contentType()).isEqualTo("application/problem+json");
                 assertThat(response.text()).doesNotContain("\"sequence\"");
                 assertThat(response.headers().firstValue("Content-Disposition")).isEmpty();
-                assertThat(response.headers().firstValue("X-Correlation-Id")).isPresent();
+                assertThat(response.body().get("correlationId").asText())
+                        .isEqualTo(response.headers().firstValue("X-Correlation-Id").orElseThrow());
             });
         } finally {
             forgetEventsOf(sessionId);

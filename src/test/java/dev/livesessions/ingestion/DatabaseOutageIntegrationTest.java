@@ -59,6 +59,8 @@ class DatabaseOutageIntegrationTest {
                 assertThat(stats.status()).isEqualTo(503);
                 assertThat(stats.contentType()).isEqualTo("application/problem+json");
                 assertThat(stats.headers().firstValue("Retry-After")).hasValue("5");
+                assertThat(stats.body().get("correlationId").asText())
+                        .isEqualTo(stats.headers().firstValue("X-Correlation-Id").orElseThrow());
             }
 
             // The generic webhook's tenant is known already, so its message met the outage in the write; the
@@ -69,6 +71,8 @@ class DatabaseOutageIntegrationTest {
                 assertThat(answer.contentType()).isEqualTo("application/problem+json");
                 assertThat(answer.body().get("title").asText()).isEqualTo("Not stored");
                 assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(answer.body().get("correlationId").asText())
+                        .isEqualTo(answer.headers().firstValue("X-Correlation-Id").orElseThrow());
             }
 
             database = start(port);
