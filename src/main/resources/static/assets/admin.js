@@ -2,7 +2,7 @@
 import { api } from './api.js';
 import { el, openDialog } from './dom.js';
 import { formatDuration, formatNumber, humanize } from './format.js';
-import { showError, showStatus } from './notices.js';
+import { clearErrorOf, showError, showStatus } from './notices.js';
 import { state } from './state.js';
 
 const POLL_EVERY_MS = 1000;
@@ -169,6 +169,7 @@ async function pollProgress() {
     return;
   }
   failedPolls = 0;
+  clearErrorOf('Replay progress');
   renderProgress(progress);
   if (stillReplaying(progress)) {
     pollTimer = window.setTimeout(pollProgress, POLL_EVERY_MS);

@@ -2,7 +2,7 @@
 import { api, segment } from './api.js';
 import { badge, el, openDialog } from './dom.js';
 import { formatDuration, formatNumber, humanize, timeElement } from './format.js';
-import { showError, showStatus } from './notices.js';
+import { clearErrorOf, showError, showStatus } from './notices.js';
 import { markSelected, rowOf, updateRow } from './sessions.js';
 import { isOlderThanShown, mayControl, state } from './state.js';
 import { SHOWN_AT_FIRST, renderTimeline, resetTimeline, shownEvents, showsAll } from './timeline.js';
@@ -68,6 +68,7 @@ export async function openSession(sessionId) {
     if (load === loadCounter) {
       renderSession(session);
       showTimeline(sessionId, events);
+      clearErrorOf(`Loading session ${sessionId}`);
       if (pushedWhileOpening) {
         renderSession(pushedWhileOpening);
         reloadTimeline();
@@ -167,6 +168,7 @@ async function reloadTimeline(whole = false) {
     if (sessionId === state.selectedId && (shown === null || shownEvents() === shown)) {
       showTimeline(sessionId, shown ? shown.concat(events) : events);
     }
+    clearErrorOf(`Loading the events of ${sessionId}`);
   } catch (error) {
     showError(error, `Loading the events of ${sessionId}`);
   } finally {

@@ -15,8 +15,12 @@ export function showStatus(message) {
   }, CONFIRMATION_SHOWN_FOR_MS);
 }
 
+/** What was being done when the error shown went wrong, or null. */
+let errorWhile = null;
+
 /**
- * Shows what went wrong (the problem's detail) until the user dismisses it or the next error replaces it.
+ * Shows what went wrong (the problem's detail) until the user dismisses it, the next error replaces it, or what failed
+ * is done again and goes through (clearErrorOf).
  * @param {Error} error an ApiError, or any error
  * @param {string} [doing] what was being done, e.g. "Loading sessions"
  */
@@ -27,11 +31,20 @@ export function showError(error, doing) {
   const message = error && (error.detail || error.message) ? error.detail || error.message : String(error);
   document.getElementById('error-text').textContent = doing ? `${doing}: ${message}` : message;
   document.getElementById('error').hidden = false;
+  errorWhile = doing ?? null;
 }
 
 export function clearError() {
   document.getElementById('error').hidden = true;
   document.getElementById('error-text').textContent = '';
+  errorWhile = null;
+}
+
+/** Takes the error shown away if it went wrong while doing this, which has now gone through. */
+export function clearErrorOf(doing) {
+  if (errorWhile !== null && errorWhile === doing) {
+    clearError();
+  }
 }
 
 export function setUpNotices() {

@@ -2,7 +2,7 @@
 import { api } from './api.js';
 import { badge, el } from './dom.js';
 import { formatNumber, timeElement } from './format.js';
-import { showError } from './notices.js';
+import { clearErrorOf, showError } from './notices.js';
 import { PAGE_SIZE, isAdmin, isOlderThanShown, shownTenant, state } from './state.js';
 
 /** The sessions on screen, by id, as last received. */
@@ -72,6 +72,7 @@ export async function loadSessions({ catchingUp = false, page = state.page } = {
     Object.assign(state, filters);
     state.totalElements = result.totalElements;
     renderRows(result.sessions);
+    clearErrorOf('Loading the sessions');
     const pushed = [...pushedDuringLoad.values()];
     pushedDuringLoad = null;
     applyPushedDuringLoad(pushed, catchingUp);

@@ -2,7 +2,7 @@
 import { api, segment } from './api.js';
 import { el } from './dom.js';
 import { formatDuration, formatNumber, formatPercent } from './format.js';
-import { showError } from './notices.js';
+import { clearErrorOf, showError } from './notices.js';
 import { shownTenant } from './state.js';
 
 /** The guide recommends an alert above this many cleanup candidates. */
@@ -51,6 +51,7 @@ export async function loadStats() {
     const stats = await api(tenant ? `/api/stats/${segment(tenant)}` : '/api/stats');
     if (load === loadCounter) {
       renderStats(stats);
+      clearErrorOf('Loading the statistics');
     }
   } catch (error) {
     if (load === loadCounter) {

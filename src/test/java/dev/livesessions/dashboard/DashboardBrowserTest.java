@@ -190,7 +190,10 @@ class DashboardBrowserTest {
         assertThat(script("return window.pagesAsked.slice(-2)")).isEqualTo(List.of("1", "1"));
     }
 
-    /** A filter whose sessions fail to load is undone: the field shows again what the rows were read under. */
+    /**
+     * A filter whose sessions fail to load is undone: the field shows again what the rows were read under. Chosen
+     * again, it loads, and the error goes with the failure it reported.
+     */
     @Test
     void aFilterThatFailedToLoadIsUndone() {
         sessionsOnTwoPages();
@@ -221,6 +224,8 @@ class DashboardBrowserTest {
         status.selectByValue("ACTIVE");
         waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "Page 1 of 1 · 0 sessions"));
         assertThat(browser.findElements(By.cssSelector("#sessions tbody tr"))).isEmpty();
+        assertThat(browser.findElement(By.id("error")).isDisplayed()).as("the error of the read that failed, once a "
+                                                                         + "read went through").isFalse();
     }
 
     /**
