@@ -89,15 +89,19 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
                            int limit) throws ServletException, IOException {
         if (!largeBodies.tryAcquire()) {
             response.setHeader(HttpHeaders.RETRY_AFTER, "5");
-            answer(response, HttpStatus.SERVICE_UNAVAILABLE, "Too many large requests at once", "Send it again later.");
+            ProblemDetail busy = problem(HttpStatus.SERVICE_UNAVAILABLE, "Too many large requests at once",
+                                         "Send it again later.");
+            // As every server error's problem does (the API's are given it by an advice this answer never meets).
+            busy.setProperty("correlationId", request.getAttribute(GenericWebhookController.CORRELATION_ID));
+            answer(response, busy);
             return;
         }
         try {
             ByteArrayOutputStream body = new ByteArrayOutputStream(start.length * 2);
             body.write(start);
             if (!readWithinTime(request.getInputStream(), body, limit + 1)) {
-                answer(response, HttpStatus.REQUEST_TIMEOUT, "Request timeout",
-                       "The body did not arrive whole within " + largeBodyTime.toSeconds() + " s.");
+                answer(response, problem(HttpStatus.REQUEST_TIMEOUT, "Request timeout",
+                                         "The body did not arrive whole within " + largeBodyTime.toSeconds() + " s."));
             } else if (body.size() > limit) {
                 refuse(response, limit);
             } else {
@@ -130,15 +134,18 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletResponse response, int limit) throws IOException {
-        answer(response, HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large",
-               "The body is larger than " + limit + " bytes.");
+        answer(response, problem(HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large",
+                                 "The body is larger than " + limit + " bytes."));
     }
 
-    private void answer(HttpServletResponse response, HttpStatus status, String title, String detail)
-            throws IOException {
+    private static ProblemDetail problem(HttpStatus status, String title, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(title);
-        response.setStatus(status.value());
+        return problem;
+    }
+
+    private void answer(HttpServletResponse response, ProblemDetail problem) throws IOException {
+        response.setStatus(problem.getStatus());
         response.setContentType("application/problem+json");
         response.setHeader("Connection", "close");
         json.writeValue(response.getOutputStream(), problem);

@@ -39,6 +39,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -442,7 +443,13 @@ class WhatsAppWebhookIntegrationTest {
         }
         try {
             String large = new String(start, StandardCharsets.UTF_8) + "\"}";
-            await().atMost(Duration.ofSeconds(20)).until(() -> http.whatsApp(large, "sha256=00").status() == 503);
+            AtomicReference<Http.Response> refused = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                refused.set(http.whatsApp(large, "sha256=00"));
+                return refused.get().status() == 503;
+            });
+            assertThat(refused.get().body().get("correlationId").asText()).as("as every server error's problem")
+                    .isEqualTo(refused.get().headers().firstValue("X-Correlation-Id").orElseThrow());
         } finally {
             release.countDown();
         }
