@@ -107,8 +107,9 @@ class LiveSessionsPropertiesTest {
         // One try would leave no second to try each tenant's signals apart: one tenant would fail every other.
         refused("live-sessions.recorder.attempts=1", "attempts");
         // Each try of a tenant whose rows another transaction holds waits that long, while the others' answers wait.
-        refused("live-sessions.recorder.lock-timeout=5s", "lock-timeout times attempts");
+        refused("live-sessions.recorder.lock-timeout=2s", "lock-timeout times attempts");
         service.withPropertyValues("live-sessions.recorder.answer-within=1s", "live-sessions.recorder.attempts=2",
+                                   "live-sessions.recorder.lock-timeout=250ms",
                                    "live-sessions.webhooks.signature-tolerance=1s",
                                    "live-sessions.webhooks.max-body-size=1KB",
                                    "live-sessions.whatsapp.max-body-size=1GB",
