@@ -24,7 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
 @Component("eventProcessorsHealthIndicator")
 class EventProcessorsHealth implements HealthIndicator {
 
-    /** How long health checks may see a processor flag an error while it holds segments, none of them in error. */
+    /**
+     * How long health checks may see a processor flag an error while it holds segments, none of them in error: from
+     * the first check that saw it to the last, however often they come (two checks 5 s apart that both see it suffice).
+     */
     static final Duration FLAG_WITHOUT_SEGMENT_IN_ERROR = Duration.ofSeconds(5);
 
     private final EventProcessingConfiguration processing;
@@ -53,9 +56,10 @@ class EventProcessorsHealth implements HealthIndicator {
                 // end of the first pass that goes through with the segments it claimed again. Read alone, the flag
                 // took a node down again for a moment after it had read UP once its database came back, and kept a
                 // node whose segments are all held elsewhere down for good. A held segment in error takes the node
-                // down at once; the flag, once it has lasted while segments are held (a coordinator that claimed
-                // them and then hangs). A node that cannot claim any segment for want of its database is down by
-                // the database's health.
+                // down at once; the flag, once health checks have seen it for 5 s while segments are held (a
+                // coordinator that failed, claimed its segments again and then hangs; one that hangs without having
+                // failed first raises no flag). A node that cannot claim any segment for want of its database is down
+                // by the database's health.
                 boolean segmentInError = held.values().stream().anyMatch(EventTrackerStatus::isErrorState);
                 boolean flagLasted = lastingFlag(processor.getName(),
                                                  streaming.isError() && !segmentInError && !held.isEmpty());
