@@ -2,7 +2,7 @@
 import { api } from './api.js';
 import { el, openDialog } from './dom.js';
 import { formatDuration, formatNumber, humanize } from './format.js';
-import { clearErrorOf, showError, showStatus } from './notices.js';
+import { clearErrorOf, errorMark, showError, showStatus } from './notices.js';
 import { state } from './state.js';
 
 const POLL_EVERY_MS = 1000;
@@ -151,6 +151,7 @@ async function startReplay() {
 async function pollProgress() {
   window.clearTimeout(pollTimer);
   let progress;
+  const mark = errorMark();
   try {
     progress = await api('/api/replays/progress');
   } catch (error) {
@@ -169,7 +170,7 @@ async function pollProgress() {
     return;
   }
   failedPolls = 0;
-  clearErrorOf('Replay progress');
+  clearErrorOf('Replay progress', mark);
   renderProgress(progress);
   if (stillReplaying(progress)) {
     pollTimer = window.setTimeout(pollProgress, POLL_EVERY_MS);

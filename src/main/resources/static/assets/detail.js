@@ -2,7 +2,7 @@
 import { api, segment } from './api.js';
 import { badge, el, openDialog } from './dom.js';
 import { formatDuration, formatNumber, humanize, timeElement } from './format.js';
-import { clearErrorOf, showError, showStatus } from './notices.js';
+import { clearErrorOf, errorMark, showError, showStatus } from './notices.js';
 import { markSelected, rowOf, updateRow } from './sessions.js';
 import { isOlderThanShown, mayControl, state } from './state.js';
 import { SHOWN_AT_FIRST, renderTimeline, resetTimeline, shownEvents, showsAll } from './timeline.js';
@@ -62,13 +62,14 @@ export async function openSession(sessionId) {
   }
   panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
   document.getElementById('detail-title').focus({ preventScroll: true });
+  const mark = errorMark();
   try {
     const session = await api(`/api/sessions/${segment(sessionId)}`);
     const events = await api(`/api/sessions/${segment(sessionId)}/events?afterSequence=${readFrom(session)}`);
     if (load === loadCounter) {
       renderSession(session);
       showTimeline(sessionId, events);
-      clearErrorOf(`Loading session ${sessionId}`);
+      clearErrorOf(`Loading session ${sessionId}`, mark);
       if (pushedWhileOpening) {
         renderSession(pushedWhileOpening);
         reloadTimeline();
@@ -116,7 +117,10 @@ export function closeDetail({ keepFocus = false } = {}) {
 export function reloadDetail() {
   const sessionId = state.selectedId;
   if (sessionId && (current || !opening)) {
-    refreshSession(sessionId, () => true).catch((error) => showError(error, `Loading session ${sessionId}`));
+    const mark = errorMark();
+    refreshSession(sessionId, () => true)
+      .then(() => clearErrorOf(`Loading session ${sessionId}`, mark))
+      .catch((error) => showError(error, `Loading session ${sessionId}`));
   }
 }
 
@@ -162,13 +166,14 @@ async function reloadTimeline(whole = false) {
     after = Math.max(after, readFrom(current));
   }
   timelineLoading = true;
+  const mark = errorMark();
   try {
     const events = await api(`/api/sessions/${segment(sessionId)}/events?afterSequence=${after}`);
     // Unless the panel changed session, or loaded the whole timeline again, meanwhile.
     if (sessionId === state.selectedId && (shown === null || shownEvents() === shown)) {
       showTimeline(sessionId, shown ? shown.concat(events) : events);
     }
-    clearErrorOf(`Loading the events of ${sessionId}`);
+    clearErrorOf(`Loading the events of ${sessionId}`, mark);
   } catch (error) {
     showError(error, `Loading the events of ${sessionId}`);
   } finally {

@@ -15,7 +15,9 @@ export function showStatus(message) {
   }, CONFIRMATION_SHOWN_FOR_MS);
 }
 
-/** What was being done when the error shown went wrong, or null. */
+/** The errors shown so far; the number of the one on screen; what was being done when it went wrong, or null. */
+let errorsShown = 0;
+let errorNumber = 0;
 let errorWhile = null;
 
 /**
@@ -32,6 +34,7 @@ export function showError(error, doing) {
   document.getElementById('error-text').textContent = doing ? `${doing}: ${message}` : message;
   document.getElementById('error').hidden = false;
   errorWhile = doing ?? null;
+  errorNumber = ++errorsShown;
 }
 
 export function clearError() {
@@ -40,9 +43,17 @@ export function clearError() {
   errorWhile = null;
 }
 
-/** Takes the error shown away if it went wrong while doing this, which has now gone through. */
-export function clearErrorOf(doing) {
-  if (errorWhile !== null && errorWhile === doing) {
+/** A mark to take as something begins: an error shown after it is not that attempt's to take away. */
+export function errorMark() {
+  return errorsShown;
+}
+
+/**
+ * Takes the error shown away if it went wrong while doing this, and was shown before the mark taken as the attempt
+ * that has now gone through began (a late success does not take away the error of a newer attempt).
+ */
+export function clearErrorOf(doing, mark) {
+  if (errorWhile !== null && errorWhile === doing && errorNumber <= mark) {
     clearError();
   }
 }

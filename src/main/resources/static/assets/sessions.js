@@ -2,7 +2,7 @@
 import { api } from './api.js';
 import { badge, el } from './dom.js';
 import { formatNumber, timeElement } from './format.js';
-import { clearErrorOf, showError } from './notices.js';
+import { clearErrorOf, errorMark, showError } from './notices.js';
 import { PAGE_SIZE, isAdmin, isOlderThanShown, shownTenant, state } from './state.js';
 
 /** The sessions on screen, by id, as last received. */
@@ -58,6 +58,7 @@ export async function loadSessions({ catchingUp = false, page = state.page } = {
   }
   const table = document.getElementById('sessions');
   table.setAttribute('aria-busy', 'true');
+  const mark = errorMark();
   try {
     const result = await api(`/api/sessions?${params}`);
     if (load !== loadCounter) {
@@ -72,7 +73,7 @@ export async function loadSessions({ catchingUp = false, page = state.page } = {
     Object.assign(state, filters);
     state.totalElements = result.totalElements;
     renderRows(result.sessions);
-    clearErrorOf('Loading the sessions');
+    clearErrorOf('Loading the sessions', mark);
     const pushed = [...pushedDuringLoad.values()];
     pushedDuringLoad = null;
     applyPushedDuringLoad(pushed, catchingUp);

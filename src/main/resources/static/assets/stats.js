@@ -2,7 +2,7 @@
 import { api, segment } from './api.js';
 import { el } from './dom.js';
 import { formatDuration, formatNumber, formatPercent } from './format.js';
-import { clearErrorOf, showError } from './notices.js';
+import { clearErrorOf, errorMark, showError } from './notices.js';
 import { shownTenant } from './state.js';
 
 /** The guide recommends an alert above this many cleanup candidates. */
@@ -47,11 +47,12 @@ export function setUpStats() {
 export async function loadStats() {
   const tenant = shownTenant();
   const load = ++loadCounter;
+  const mark = errorMark();
   try {
     const stats = await api(tenant ? `/api/stats/${segment(tenant)}` : '/api/stats');
     if (load === loadCounter) {
       renderStats(stats);
-      clearErrorOf('Loading the statistics');
+      clearErrorOf('Loading the statistics', mark);
     }
   } catch (error) {
     if (load === loadCounter) {
