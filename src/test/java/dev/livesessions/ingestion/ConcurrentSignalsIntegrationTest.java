@@ -91,17 +91,18 @@ class ConcurrentSignalsIntegrationTest {
      */
     @Test
     void aSignalWhoseBatchCannotCommitInTimeIsAnswered503AndItsRedeliveryFindsItStored() {
-        jdbc.execute("""
-                     CREATE FUNCTION slow_claim() RETURNS trigger LANGUAGE plpgsql AS $$
-                     BEGIN
-                         PERFORM pg_sleep(4);
-                         RETURN NEW;
-                     END $$
-                     """);
-        jdbc.execute("CREATE TRIGGER slow_claim BEFORE INSERT ON inbound_message FOR EACH ROW WHEN "
-                     + "(NEW.tenant_id = '" + tenant + "' AND NEW.message_id = 'slow') EXECUTE FUNCTION slow_claim()");
         Http.Response answer;
         try {
+            jdbc.execute("""
+                         CREATE OR REPLACE FUNCTION slow_claim() RETURNS trigger LANGUAGE plpgsql AS $$
+                         BEGIN
+                             PERFORM pg_sleep(4);
+                             RETURN NEW;
+                         END $$
+                         """);
+            jdbc.execute("CREATE TRIGGER slow_claim BEFORE INSERT ON inbound_message FOR EACH ROW "
+                         + "WHEN (NEW.tenant_id = '" + tenant + "' AND NEW.message_id = 'slow') "
+                         + "EXECUTE FUNCTION slow_claim()");
             answer = http.message(tenant, "slow", "+33700000002", "A2");
             await().atMost(Duration.ofSeconds(10)).until(() -> eventsOfTenant("ActivityRecorded") == 1);
         } finally {
