@@ -53,10 +53,9 @@ import java.util.stream.Collectors;
  * <p>
  * When a batch fails it rolls back whole; each tenant's signals are then retried on their own, so that one tenant's
  * trouble (or a lost race with another node, or a row another transaction holds for longer than the lock timeout,
- * ADR 40) does not fail the others. A tenant whose signals fail on their own too,
- * while the others' are stored, is written apart from then on, once a batch, until a write of its commits: a tenant
- * that keeps failing (an event its session cannot take) would otherwise roll back every batch it shares, and turn
- * each into a transaction per tenant.
+ * ADR 40) does not fail the others. A tenant whose signals fail on their own too, while the others' are stored, is
+ * written apart from then on, once a batch, until a write of its commits: a tenant that keeps failing (an event its
+ * session cannot take) would otherwise roll back every batch it shares, and turn each into a transaction per tenant.
  */
 @Component
 class LiveSignalRecorder implements SmartLifecycle {
