@@ -1,7 +1,7 @@
 // The detail panel of one session: its fields, the actions the role allows, and its event timeline (the audit).
 import { api, segment } from './api.js';
 import { badge, el, openDialog } from './dom.js';
-import { formatDuration, formatNumber, humanize, timeElement } from './format.js';
+import { closingTimeElement, formatDuration, formatNumber, humanize, timeElement } from './format.js';
 import { clearErrorOf, errorMark, showError, showStatus } from './notices.js';
 import { markSelected, rowOf, updateRow } from './sessions.js';
 import { isOlderThanShown, mayControl, state } from './state.js';
@@ -218,7 +218,7 @@ function renderSession(session) {
     ['Last activity', timeElement(session.lastActivityAt)],
   ];
   if (session.status === 'ACTIVE') {
-    fields.push(['Closes if quiet', timeElement(session.expiresAt)]);
+    fields.push(['Closes if quiet', closingTimeElement(session.expiresAt)]);
   }
   if (session.closedAt) {
     fields.push(['Closed', timeElement(session.closedAt)], ['Close reason', humanize(session.closeReason)]);

@@ -124,11 +124,40 @@ export function timeElement(iso) {
   return time;
 }
 
-/** Brings every relative hint on the page up to date (they drift as time passes). */
+/** Past this, a closure not made yet is overdue: the service closes a session within a second or so of its time. */
+const OVERDUE_AFTER_MS = 5000;
+
+/**
+ * The time at which a session closes if quiet, as timeElement() shows it, marked overdue once it is well past
+ * (the service is behind: a database outage, a node down), which refreshRelativeTimes() keeps up to date.
+ */
+export function closingTimeElement(iso) {
+  const time = timeElement(iso);
+  if (iso) {
+    time.dataset.dueAt = iso;
+    const note = document.createElement('span');
+    note.className = 'overdue';
+    note.textContent = 'closure overdue';
+    time.append(note);
+    markOverdue(time, Date.now());
+  }
+  return time;
+}
+
+function markOverdue(time, now) {
+  const overdue = now - new Date(time.dataset.dueAt).getTime() > OVERDUE_AFTER_MS;
+  time.classList.toggle('is-overdue', overdue);
+  time.querySelector('.overdue').hidden = !overdue;
+}
+
+/** Brings every relative hint on the page up to date (they drift as time passes), and what is overdue by now. */
 export function refreshRelativeTimes(root = document) {
   const now = Date.now();
   for (const hint of root.querySelectorAll('[data-relative]')) {
     hint.textContent = formatRelative(hint.dataset.relative, now);
+  }
+  for (const time of root.querySelectorAll('[data-due-at]')) {
+    markOverdue(time, now);
   }
 }
 

@@ -1,7 +1,7 @@
 // The sessions table: filters, paging, and live updates of its rows.
 import { api } from './api.js';
 import { badge, el } from './dom.js';
-import { formatNumber, timeElement } from './format.js';
+import { closingTimeElement, formatNumber, timeElement } from './format.js';
 import { clearErrorOf, errorMark, showError } from './notices.js';
 import { PAGE_SIZE, isAdmin, isOlderThanShown, shownTenant, state } from './state.js';
 
@@ -156,7 +156,7 @@ function buildRow(session) {
 
 function fillRow(row, session) {
   row.dataset.status = session.status;
-  const closing = session.status === 'ACTIVE' ? session.expiresAt : session.closedAt;
+  const closing = session.status === 'ACTIVE' ? closingTimeElement(session.expiresAt) : timeElement(session.closedAt);
   const cells = [
     ['Session', null],
     ['Tenant', session.tenantId],
@@ -164,7 +164,7 @@ function fillRow(row, session) {
     ['Cleanup', badge(session.cleanupStatus)],
     ['Created', timeElement(session.createdAt)],
     ['Last activity', timeElement(session.lastActivityAt)],
-    [session.status === 'ACTIVE' ? 'Closes' : 'Closed', timeElement(closing)],
+    [session.status === 'ACTIVE' ? 'Closes' : 'Closed', closing],
     ['Seller messages', formatNumber(session.sellerMessages)],
     ['Client codes', formatNumber(session.clientCodes)],
     ['Auto-cleanup', session.autoCleanup ? 'On' : 'Off'],

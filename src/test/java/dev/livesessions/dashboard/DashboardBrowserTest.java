@@ -758,6 +758,41 @@ class DashboardBrowserTest {
         });
     }
 
+    /**
+     * A session still active well past the time it closes if quiet (here the page is told it was due a minute ago)
+     * is marked overdue: the service is behind closing it. One due in a minute is not.
+     */
+    @Test
+    void anActiveSessionWellPastItsClosingTimeIsMarkedOverdue() {
+        keepSessionsOpenForAnHour();
+        String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
+        beforeThePageLoads("""
+                window.fetch = async (input, init) => {
+                  const answer = await fetchNow(input, init);
+                  if (!String(input).startsWith('/api/sessions?') || !answer.ok) {
+                    return answer;
+                  }
+                  const page = await answer.json();
+                  page.sessions.forEach((session) => {
+                    session.expiresAt = new Date(Date.now() - 60000).toISOString();
+                  });
+                  return new Response(JSON.stringify(page), { status: answer.status, headers: answer.headers });
+                };""");
+        logIn(tenant + "-streamer");
+
+        By closes = By.cssSelector("#sessions tbody tr[data-session-id='" + sessionId + "'] [data-due-at]");
+        waitFor(ExpectedConditions.presenceOfElementLocated(closes));
+        assertThat(browser.findElement(closes).getAttribute("class")).contains("is-overdue");
+        assertThat(browser.findElement(closes).getText()).contains("closure overdue");
+        Object dueInAMinute = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/assets/format.js').then((format) => {
+                  const time = format.closingTimeElement(new Date(Date.now() + 60000).toISOString());
+                  done([time.classList.contains('is-overdue'), time.querySelector('.overdue').hidden]);
+                });""");
+        assertThat(dueInAMinute).isEqualTo(List.of(false, true));
+    }
+
     @Test
     void aViewerSeesItsTenantsSessionsAndTimelineButNoControls() {
         String sessionId = admin.message(tenant, "m1", SELLER, "live").body().get("sessionId").asText();
