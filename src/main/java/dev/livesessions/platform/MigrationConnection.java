@@ -1,0 +1,40 @@
+package dev.livesessions.platform;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * The pool's connections give up a read that PostgreSQL has not answered within the driver's {@code socketTimeout}
+ * (ADR 41). A migration may rightly take longer, or wait that long for another node's to end, so Flyway migrates on
+ * connections of its own: the pool's URL, account and driver properties, without the read timeout.
+ */
+@Configuration(proxyBeanMethods = false)
+class MigrationConnection {
+
+    private static final String READ_TIMEOUT = "socketTimeout";
+
+    @Bean
+    FlywayConfigurationCustomizer migrationsWithoutReadTimeout(HikariDataSource pool) {
+        return flyway -> {
+            Properties properties = new Properties();
+            properties.putAll(pool.getDataSourceProperties());
+            properties.remove(READ_TIMEOUT);
+            try {
+                SimpleDriverDataSource migrations = new SimpleDriverDataSource(
+                        DriverManager.getDriver(pool.getJdbcUrl()), pool.getJdbcUrl(), properties);
+                migrations.setUsername(pool.getUsername());
+                migrations.setPassword(pool.getPassword());
+                flyway.dataSource(migrations);
+            } catch (SQLException noDriver) {
+                throw new IllegalStateException("No JDBC driver for " + pool.getJdbcUrl(), noDriver);
+            }
+        };
+    }
+}
