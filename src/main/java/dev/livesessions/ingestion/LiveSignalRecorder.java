@@ -22,6 +22,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -94,6 +95,8 @@ class LiveSignalRecorder implements SmartLifecycle {
     private volatile boolean running;
     /** The Error that stopped the write path, or null. */
     private volatile Error stoppedBy;
+    /** When each writer began the batch it is writing ({@link System#nanoTime()}), while it writes one. */
+    private final Map<Thread, Long> writingSince = new ConcurrentHashMap<>();
 
     LiveSignalRecorder(InboundMessageLog inboundMessages, LiveSignalRouter router, JdbcTemplate jdbc,
                        TransactionManager transactionManager, LiveSessionsProperties properties,
@@ -218,6 +221,12 @@ class LiveSignalRecorder implements SmartLifecycle {
         return Optional.ofNullable(stoppedBy);
     }
 
+    /** @return how long the writer that began its batch first has been writing it, if a writer is writing one */
+    Optional<Duration> longestBatchUnderWay() {
+        long now = System.nanoTime();
+        return writingSince.values().stream().min(Long::compare).map(since -> Duration.ofNanos(now - since));
+    }
+
     /**
      * Starts before the web server takes requests, so that none is answered as if the service were stopping; stops
      * once it has stopped taking them, and before Axon and the database go.
@@ -246,6 +255,7 @@ class LiveSignalRecorder implements SmartLifecycle {
                 }
                 batch.add(first);
                 queue.drainTo(batch, settings.maxBatchSize() - 1);
+                writingSince.put(Thread.currentThread(), System.nanoTime());
                 write(batch);
             } catch (InterruptedException e) {
                 carryOnAfterAnInterrupt();
@@ -255,6 +265,8 @@ class LiveSignalRecorder implements SmartLifecycle {
             } catch (Error e) {
                 stopTheWritePath(e, batch);
                 return;
+            } finally {
+                writingSince.remove(Thread.currentThread());
             }
             batch.clear();
         }

@@ -6,6 +6,7 @@ import dev.livesessions.IntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -33,6 +34,8 @@ class ConcurrentSignalsIntegrationTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    LiveSignalWriterHealth writerHealth;
 
     private Http http;
     private String tenant;
@@ -85,9 +88,9 @@ class ConcurrentSignalsIntegrationTest {
     }
 
     /**
-     * A batch that commits after its webhooks have stopped waiting (here PostgreSQL takes 4 s over the message's
+     * A batch that commits after its webhooks have stopped waiting (here PostgreSQL takes 5 s over the message's
      * claim; the tests wait 3 s): they are answered 503, and the provider's redelivery after the commit finds the
-     * message stored.
+     * message stored. Until the batch ends, the writer's health is down.
      */
     @Test
     void aSignalWhoseBatchCannotCommitInTimeIsAnswered503AndItsRedeliveryFindsItStored() {
@@ -96,7 +99,7 @@ class ConcurrentSignalsIntegrationTest {
             jdbc.execute("""
                          CREATE OR REPLACE FUNCTION slow_claim() RETURNS trigger LANGUAGE plpgsql AS $$
                          BEGIN
-                             PERFORM pg_sleep(4);
+                             PERFORM pg_sleep(5);
                              RETURN NEW;
                          END $$
                          """);
@@ -104,7 +107,9 @@ class ConcurrentSignalsIntegrationTest {
                          + "WHEN (NEW.tenant_id = '" + tenant + "' AND NEW.message_id = 'slow') "
                          + "EXECUTE FUNCTION slow_claim()");
             answer = http.message(tenant, "slow", "+33700000002", "A2");
+            await().atMost(Duration.ofSeconds(1)).until(() -> writerHealth.health().getStatus() == Status.DOWN);
             await().atMost(Duration.ofSeconds(10)).until(() -> eventsOfTenant("ActivityRecorded") == 1);
+            await().atMost(Duration.ofSeconds(1)).until(() -> writerHealth.health().getStatus() == Status.UP);
         } finally {
             jdbc.execute("DROP TRIGGER IF EXISTS slow_claim ON inbound_message");
             jdbc.execute("DROP FUNCTION IF EXISTS slow_claim()");

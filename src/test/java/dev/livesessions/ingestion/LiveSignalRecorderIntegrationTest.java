@@ -112,7 +112,7 @@ class LiveSignalRecorderIntegrationTest {
             assertThatThrownBy(() -> recorder.record(List.of(code(tenant, "after-the-error"))))
                     .isInstanceOf(SignalsNotRecordedException.class)
                     .hasMessageContaining("restart");
-            assertThat(new LiveSignalWriterHealth(recorder).health().getStatus()).isEqualTo(Status.DOWN);
+            assertThat(new LiveSignalWriterHealth(recorder, properties).health().getStatus()).isEqualTo(Status.DOWN);
             assertThat(storedMessages(tenant)).isEmpty();
             assertThat(canClaim(tenant, "lost-to-the-error")).as("the failed batch's claim is released").isTrue();
         } finally {
