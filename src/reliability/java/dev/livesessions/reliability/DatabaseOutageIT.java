@@ -141,14 +141,4 @@ class DatabaseOutageIT extends ReliabilityScenario {
         }
         return ledger.answers(200) > acknowledgedSoFar;
     }
-
-    /** @return whether the node was seen ready within the patience (its health may still change after) */
-    private static boolean awaitReady(ServiceNode node, Duration patience) {
-        long start = System.nanoTime();
-        boolean ready;
-        while (!(ready = node.ready()) && System.nanoTime() - start < patience.toNanos()) {
-            ServiceNode.sleep(Duration.ofMillis(100));
-        }
-        return ready;
-    }
 }

@@ -73,6 +73,10 @@ final class Postgres implements AutoCloseable {
         }
     }
 
+    int port() {
+        return port;
+    }
+
     String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + port + "/postgres";
     }

@@ -56,6 +56,16 @@ abstract class ReliabilityScenario {
         tenantIds.forEach(tenantId -> sender.createTenant(node, tenantId, window));
     }
 
+    /** @return whether the node was seen ready within the patience (its health may still change after) */
+    protected static boolean awaitReady(ServiceNode node, Duration patience) {
+        long start = System.nanoTime();
+        boolean ready;
+        while (!(ready = node.ready()) && System.nanoTime() - start < patience.toNanos()) {
+            ServiceNode.sleep(Duration.ofMillis(100));
+        }
+        return ready;
+    }
+
     /**
      * Waits until every session whose window ends within the patience is closed (its close deadline fired), then
      * reads the stream. A session whose window had just ended when the stream was read is not yet late: the checks

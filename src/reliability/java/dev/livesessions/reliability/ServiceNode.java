@@ -40,7 +40,7 @@ final class ServiceNode implements AutoCloseable {
     }
 
     private final String name;
-    private final Postgres database;
+    private final String jdbcUrl;
     private final List<String> extraArguments;
     private final int port;
     private Process process;
@@ -48,8 +48,13 @@ final class ServiceNode implements AutoCloseable {
     private Duration lastStartToReady;
 
     ServiceNode(String name, Postgres database, String... extraArguments) {
+        this(name, database.jdbcUrl(), extraArguments);
+    }
+
+    /** A node that reaches its PostgreSQL at this URL (through a {@link DatabaseLink}, say). */
+    ServiceNode(String name, String jdbcUrl, String... extraArguments) {
         this.name = name;
-        this.database = database;
+        this.jdbcUrl = jdbcUrl;
         this.extraArguments = List.of(extraArguments);
         this.port = freePort();
     }
@@ -70,7 +75,7 @@ final class ServiceNode implements AutoCloseable {
                 "-Daxoniq.update-checker.disabled=true",
                 "-jar", jar().toString(),
                 "--server.port=" + port,
-                "--spring.datasource.url=" + database.jdbcUrl(),
+                "--spring.datasource.url=" + jdbcUrl,
                 "--spring.datasource.username=postgres",
                 "--live-sessions.security.admin-token=" + ADMIN_TOKEN));
         command.addAll(extraArguments);
