@@ -13,16 +13,20 @@ import java.util.Properties;
 /**
  * The pool's connections give up a read that PostgreSQL has not answered within the driver's {@code socketTimeout}
  * (ADR 41). A migration may rightly take longer, or wait that long for another node's to end, so Flyway migrates on
- * connections of its own: the pool's URL, account and driver properties, without the read timeout.
+ * connections of its own: the pool's URL, account and driver properties, without the read timeout. A data source
+ * chosen for Flyway ({@code spring.flyway.url}, say) is left as it is.
  */
 @Configuration(proxyBeanMethods = false)
-class MigrationConnection {
+class MigrationConnections {
 
     private static final String READ_TIMEOUT = "socketTimeout";
 
     @Bean
     FlywayConfigurationCustomizer migrationsWithoutReadTimeout(HikariDataSource pool) {
         return flyway -> {
+            if (flyway.getDataSource() != pool || pool.getJdbcUrl() == null) {
+                return;
+            }
             Properties properties = new Properties();
             properties.putAll(pool.getDataSourceProperties());
             properties.remove(READ_TIMEOUT);
