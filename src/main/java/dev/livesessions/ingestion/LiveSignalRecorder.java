@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -224,7 +225,8 @@ class LiveSignalRecorder implements SmartLifecycle {
     /** @return how long the writer that began its batch first has been writing it, if a writer is writing one */
     Optional<Duration> longestBatchUnderWay() {
         long now = System.nanoTime();
-        return writingSince.values().stream().min(Long::compare).map(since -> Duration.ofNanos(now - since));
+        OptionalLong longest = writingSince.values().stream().mapToLong(since -> now - since).max();
+        return longest.isPresent() ? Optional.of(Duration.ofNanos(longest.getAsLong())) : Optional.empty();
     }
 
     /**
@@ -256,7 +258,11 @@ class LiveSignalRecorder implements SmartLifecycle {
                 batch.add(first);
                 queue.drainTo(batch, settings.maxBatchSize() - 1);
                 writingSince.put(Thread.currentThread(), System.nanoTime());
-                write(batch);
+                try {
+                    write(batch);
+                } finally {
+                    writingSince.remove(Thread.currentThread());
+                }
             } catch (InterruptedException e) {
                 carryOnAfterAnInterrupt();
             } catch (RuntimeException e) {
@@ -265,8 +271,6 @@ class LiveSignalRecorder implements SmartLifecycle {
             } catch (Error e) {
                 stopTheWritePath(e, batch);
                 return;
-            } finally {
-                writingSince.remove(Thread.currentThread());
             }
             batch.clear();
         }

@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * Down once an error has stopped the write path of live signals: only a restart takes signals again. Down too while a
- * batch has been under way for longer than a webhook waits for it: every live signal of its writer is answered 503
- * meanwhile (a read PostgreSQL leaves unanswered ends after the connections' read timeout, ADR 41).
+ * batch has been under way for longer than a webhook waits for it: every live signal of its writer's tenants is
+ * answered 503 meanwhile (a read PostgreSQL leaves unanswered ends after the connections' read timeout, ADR 41).
  */
 @Component("liveSignalWriterHealthIndicator")
 class LiveSignalWriterHealth implements HealthIndicator {
@@ -34,7 +34,8 @@ class LiveSignalWriterHealth implements HealthIndicator {
         return recorder.longestBatchUnderWay()
                        .filter(underWay -> underWay.compareTo(answerWithin) > 0)
                        .map(underWay -> Health.down().withDetail("batchUnderWayFor", underWay.toString())
-                                              .withDetail("meanwhile", "live signals are answered 503").build())
+                                              .withDetail("meanwhile", "its tenants' live signals are answered 503")
+                                              .build())
                        .orElseGet(() -> Health.up().build());
     }
 }

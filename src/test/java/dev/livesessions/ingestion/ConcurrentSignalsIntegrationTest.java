@@ -90,7 +90,7 @@ class ConcurrentSignalsIntegrationTest {
     /**
      * A batch that commits after its webhooks have stopped waiting (here PostgreSQL takes 5 s over the message's
      * claim; the tests wait 3 s): they are answered 503, and the provider's redelivery after the commit finds the
-     * message stored. Until the batch ends, the writer's health is down.
+     * message stored. From the moment they are answered until the batch ends, the writer's health is down.
      */
     @Test
     void aSignalWhoseBatchCannotCommitInTimeIsAnswered503AndItsRedeliveryFindsItStored() {
