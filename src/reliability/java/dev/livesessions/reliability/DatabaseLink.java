@@ -60,9 +60,17 @@ final class DatabaseLink implements AutoCloseable {
                 return;
             }
             try {
-                Connection connection = new Connection(node, new Socket(InetAddress.getLoopbackAddress(),
-                                                                        database.port()));
+                Socket postgres = new Socket(InetAddress.getLoopbackAddress(), database.port());
+                // As the driver and PostgreSQL have it on their own sockets: no write held back for the next one.
+                node.setTcpNoDelay(true);
+                postgres.setTcpNoDelay(true);
+                Connection connection = new Connection(node, postgres);
                 open.add(connection);
+                if (listener.isClosed()) {
+                    // close() went through the connections while this one was being made.
+                    connection.close();
+                    return;
+                }
                 connection.start();
             } catch (IOException refused) {
                 closeQuietly(node);

@@ -132,13 +132,4 @@ class DatabaseOutageIT extends ReliabilityScenario {
         softly.assertThat(notAcknowledgedAgain).as("messages not acknowledged on the final redelivery").isEmpty();
         softly.assertAll();
     }
-
-    /** @return whether a message was acknowledged within the patience */
-    private static boolean awaitAcknowledgementAfter(Ledger ledger, long acknowledgedSoFar, Duration patience) {
-        long start = System.nanoTime();
-        while (ledger.answers(200) == acknowledgedSoFar && System.nanoTime() - start < patience.toNanos()) {
-            ServiceNode.sleep(Duration.ofMillis(50));
-        }
-        return ledger.answers(200) > acknowledgedSoFar;
-    }
 }

@@ -56,6 +56,15 @@ abstract class ReliabilityScenario {
         tenantIds.forEach(tenantId -> sender.createTenant(node, tenantId, window));
     }
 
+    /** @return whether a message was acknowledged within the patience */
+    protected static boolean awaitAcknowledgementAfter(Ledger ledger, long acknowledgedSoFar, Duration patience) {
+        long start = System.nanoTime();
+        while (ledger.answers(200) == acknowledgedSoFar && System.nanoTime() - start < patience.toNanos()) {
+            ServiceNode.sleep(Duration.ofMillis(50));
+        }
+        return ledger.answers(200) > acknowledgedSoFar;
+    }
+
     /** @return whether the node was seen ready within the patience (its health may still change after) */
     protected static boolean awaitReady(ServiceNode node, Duration patience) {
         long start = System.nanoTime();

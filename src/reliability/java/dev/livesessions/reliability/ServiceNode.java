@@ -144,6 +144,26 @@ final class ServiceNode implements AutoCloseable {
         }
     }
 
+    /**
+     * One component of the node's health, as an admin sees it. @return its status, {@code "no answer"} when the node
+     * did not answer within 3 s, or {@code "missing"}
+     */
+    String healthOf(String component) {
+        try {
+            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(url("/actuator/health"))
+                                                               .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                                                               .timeout(Duration.ofSeconds(3)).build(),
+                                                    HttpResponse.BodyHandlers.ofString());
+            return Sender.JSON.readTree(health.body()).path("components").path(component).path("status")
+                              .asText("missing");
+        } catch (IOException noAnswer) {
+            return "no answer";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no answer";
+        }
+    }
+
     private void awaitReady(Duration patience, Path log) throws IOException {
         long giveUpAt = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < giveUpAt) {
