@@ -60,10 +60,15 @@ class DatabaseFailoverIT extends ReliabilityScenario {
         long acknowledgedBefore = ledger.answers(200);
         Map<String, Integer> healthWhileStalled = new TreeMap<>();
         Map<String, Integer> writerWhileStalled = new TreeMap<>();
+        Duration writerFirstDown = null;
         Instant giveUpAt = failedOverAt.plus(RECOVERY);
         while (ledger.answers(200) == acknowledgedBefore && Instant.now().isBefore(giveUpAt)) {
             healthWhileStalled.merge(node.ready() ? "UP" : "not UP", 1, Integer::sum);
-            writerWhileStalled.merge(node.healthOf("liveSignalWriter"), 1, Integer::sum);
+            String writer = node.healthOf("liveSignalWriter");
+            writerWhileStalled.merge(writer, 1, Integer::sum);
+            if (writerFirstDown == null && writer.equals("DOWN")) {
+                writerFirstDown = Duration.between(failedOverAt, Instant.now());
+            }
             ServiceNode.sleep(Duration.ofMillis(500));
         }
         boolean storedAgain = ledger.answers(200) > acknowledgedBefore;
@@ -83,7 +88,9 @@ class DatabaseFailoverIT extends ReliabilityScenario {
         SoftAssertions softly = new SoftAssertions();
         report.put("connections silenced", silenced)
               .put("health checks until a message was stored again", healthWhileStalled)
-              .put("the writer's health at those checks", writerWhileStalled)
+              .put("the writer's health at those checks (3 s each at most)", writerWhileStalled)
+              .put("failover to the writer's health first seen DOWN",
+                   writerFirstDown == null ? "never" : Reports.seconds(writerFirstDown))
               .put("failover to the first message stored after it (200)", Reports.seconds(untilStored))
               .put("failover to health UP", Reports.seconds(untilHealthy));
         checkMessages(report, ledger, stream, softly);
