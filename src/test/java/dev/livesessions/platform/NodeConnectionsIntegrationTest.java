@@ -1,5 +1,6 @@
 package dev.livesessions.platform;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.livesessions.IntegrationTest;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Nodes sharing a database count each other by their connections (SegmentBalancing): each connection says its node,
  * and PostgreSQL drops those of a node that vanished within a minute rather than the system's two hours. The other
- * way round, a node gives up a read its database has left unanswered for 30 s (ADR 41), but not a migration's.
+ * way round, a node gives up a read its database has left unanswered for 30 s (ADR 41), but not a migration's, and
+ * replaces an idle connection that does not answer its check within a second.
  */
 @IntegrationTest
 class NodeConnectionsIntegrationTest {
@@ -34,6 +36,12 @@ class NodeConnectionsIntegrationTest {
         assertThat(jdbc.queryForObject("SHOW tcp_keepalives_idle", String.class)).isEqualTo("30");
         assertThat(jdbc.queryForObject("SHOW tcp_keepalives_interval", String.class)).isEqualTo("10");
         assertThat(jdbc.queryForObject("SHOW tcp_keepalives_count", String.class)).isEqualTo("3");
+    }
+
+    @Test
+    void anIdleConnectionThatDoesNotAnswerItsCheckWithinASecondIsReplaced() {
+        assertThat(pool).isInstanceOfSatisfying(HikariDataSource.class,
+                                                hikari -> assertThat(hikari.getValidationTimeout()).isEqualTo(1_000));
     }
 
     @Test
