@@ -2,12 +2,11 @@ package dev.livesessions.platform;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.Properties;
 
 /**
@@ -30,15 +29,11 @@ class MigrationConnections {
             Properties properties = new Properties();
             properties.putAll(pool.getDataSourceProperties());
             properties.remove(READ_TIMEOUT);
-            try {
-                SimpleDriverDataSource migrations = new SimpleDriverDataSource(
-                        DriverManager.getDriver(pool.getJdbcUrl()), pool.getJdbcUrl(), properties);
-                migrations.setUsername(pool.getUsername());
-                migrations.setPassword(pool.getPassword());
-                flyway.dataSource(migrations);
-            } catch (SQLException noDriver) {
-                throw new IllegalStateException("No JDBC driver for " + pool.getJdbcUrl(), noDriver);
-            }
+            // Boot's own way to a data source like another (it makes Flyway's so for spring.flyway.user).
+            SimpleDriverDataSource migrations = DataSourceBuilder.derivedFrom(pool).type(SimpleDriverDataSource.class)
+                                                                 .build();
+            migrations.setConnectionProperties(properties);
+            flyway.dataSource(migrations);
         };
     }
 }
