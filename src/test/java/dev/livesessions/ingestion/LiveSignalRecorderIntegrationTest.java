@@ -322,6 +322,8 @@ class LiveSignalRecorderIntegrationTest {
 
         /** @return each signal's recording, in the order given, once the batch is written */
         List<CompletableFuture<List<Recording>>> inOneBatch(TenantSignal... signals) throws Exception {
+            // The hold is for this batch's first transaction, not for a retry of the last batch's.
+            awaitTheLastBatchWritten();
             Hold next = new Hold(new CountDownLatch(1), new CountDownLatch(1));
             hold.set(next);
             CompletableFuture<List<Recording>> holding = record(code(holder, "holding-" + ++batch));
@@ -337,7 +339,16 @@ class LiveSignalRecorderIntegrationTest {
 
         /** From the second transaction of the next batch on, no transaction can begin: no connection is left. */
         void loseTheDatabaseAfterTheFirstTransactionOfTheBatch() {
+            awaitTheLastBatchWritten();
             databaseLost.set(true);
+        }
+
+        /**
+         * A batch's failing tenants may still be retried, one after the other, after the signals the test waited for
+         * were answered.
+         */
+        private void awaitTheLastBatchWritten() {
+            await().until(() -> recorder.longestBatchUnderWay().isEmpty());
         }
 
         /** The transactions started for the batch last made, once its signals are answered. */
