@@ -276,7 +276,7 @@ class ReplayIntegrationTest {
             holdTheSegment(http, tenants);
             http.message(tenants.parked(), "code-A5", "+33700000009", "A5");
             http.message(tenants.alongside(), "m1", "+33600000000", "live");
-            Thread.sleep(2_000);
+            awaitTheHeldSegmentGiven();
         });
 
         retriedWithEveryCodeCounted(http, retry, parked + ".1", 3);
@@ -329,14 +329,26 @@ class ReplayIntegrationTest {
 
     /**
      * The segment is held at a message of the tenant before, while a message of the tenant alongside and a code of
-     * the parked tenant arrive, and are given time to reach the segment's buffer, so that the two go into one batch
-     * (the tests then see a transaction wait for the parked tenant's lock). The segment stays held.
+     * the parked tenant arrive and reach the segment's buffer, so that the two go into one batch (the tests then see
+     * a transaction wait for the parked tenant's lock). The segment stays held.
      */
     private void codeInABatchWithAnotherTenant(Http http, OneSegment tenants, String code) throws InterruptedException {
         holdTheSegment(http, tenants);
         http.message(tenants.alongside(), "m1", "+33600000000", "live");
         http.message(tenants.parked(), "code-" + code, "+33700000009", code);
-        Thread.sleep(2_000);
+        awaitTheHeldSegmentGiven();
+    }
+
+    /**
+     * Waits until the held segment's buffer has every event stored so far: Axon's coordinator hands each event to
+     * every segment in turn, so once the three other segments have passed over the last one, the held one has it.
+     */
+    private void awaitTheHeldSegmentGiven() {
+        long last = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+        StreamingEventProcessor readModels = processing.eventProcessor(ReadModels.PROCESSING_GROUP,
+                                                                        StreamingEventProcessor.class).orElseThrow();
+        await().atMost(Duration.ofSeconds(15)).until(() -> readModels.processingStatus().values().stream().filter(
+                segment -> segment.getCurrentPosition().orElse(-1) >= last).count() >= 3);
     }
 
     /**
